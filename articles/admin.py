@@ -1,0 +1,222 @@
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.widgets import AutocompleteSelectMultiple, RelatedFieldWidgetWrapper
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+
+from articles.models import Article, Reference, RelatedTopic, Section
+from tags.models import Tag
+
+
+class PositionedInlineFormSet(forms.BaseInlineFormSet):
+    """Orders inline rows by an "order" number the writer types, and saves them as positions.
+
+    The stored position is unique within an article. Validating it form by form would refuse a
+    plain swap of two rows (each form would see the other's old row), so the form carries a
+    separate `order` field, and saving renumbers every row 1, 2, 3… after moving the old rows
+    out of the way.
+    """
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        form.fields["order"] = forms.IntegerField(
+            min_value=0,
+            required=False,
+            initial=form.instance.position if form.instance.pk else None,
+            help_text="Rows are shown in this order; leave blank to add at the end.",
+        )
+
+    def save(self, commit=True):
+        if not commit:
+            return super().save(commit=False)
+        kept = [
+            form
+            for form in self.forms
+            if form not in self.deleted_forms and (form.instance.pk or form.has_changed())
+        ]
+        kept.sort(key=self._order_key)
+        for position, form in enumerate(kept, start=1):
+            form.instance.position = position
+        self.model.objects.filter(**{self.fk.name: self.instance}).park()
+        saved = super().save()
+        for form in kept:
+            if form.instance.pk and form.instance not in saved:
+                form.instance.save(update_fields=["position"])
+        return saved
+
+    def _order_key(self, form):
+        order = form.cleaned_data.get("order")
+        return (order is None, order or 0, self.forms.index(form))
+
+
+class SectionInline(admin.StackedInline):
+    model = Section
+    formset = PositionedInlineFormSet
+    fields = ["order", "heading", "anchor", "body"]
+    extra = 0
+    min_num = 1
+    classes = ["sections"]
+
+
+class RelatedTopicFormSet(PositionedInlineFormSet):
+    def clean(self):
+        super().clean()
+        for form in self.forms:
+            target = form.cleaned_data.get("to_article") if hasattr(form, "cleaned_data") else None
+            if target is not None and self.instance.pk and target.pk == self.instance.pk:
+                form.add_error("to_article", "An article cannot be a related topic of itself.")
+
+
+class RelatedTopicInline(admin.TabularInline):
+    model = RelatedTopic
+    fk_name = "from_article"
+    formset = RelatedTopicFormSet
+    fields = ["order", "to_article", "blurb"]
+    autocomplete_fields = ["to_article"]
+    extra = 0
+    verbose_name = "related topic"
+    verbose_name_plural = "related topics (the “Recommended topics” cards)"
+
+
+class ReferenceInline(admin.TabularInline):
+    model = Reference
+    formset = PositionedInlineFormSet
+    fields = ["order", "label", "url", "publisher", "accessed_on"]
+    extra = 0
+
+
+class TagFilter(admin.SimpleListFilter):
+    title = "tag"
+    parameter_name = "tag"
+
+    def lookups(self, request, model_admin):
+        return Tag.objects.filter(tagged_articles__isnull=False).distinct().values_list(
+            "slug", "name"
+        )
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(tags__slug=self.value())
+        return queryset
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    list_display = ["title", "state", "author", "reading_time", "updated_at"]
+    list_filter = ["state", TagFilter, "author"]
+    list_select_related = ["author"]
+    search_fields = ["title", "summary", "intro", "sections__heading", "sections__body"]
+    prepopulated_fields = {"slug": ["title"]}
+    inlines = [SectionInline, RelatedTopicInline, ReferenceInline]
+    readonly_fields = ["state", "author", "reading_time", "link_check", "preview_link"]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "summary", "intro", "tags"]}),
+        ("Hero image", {"fields": ["hero_image", "hero_image_alt", "hero_image_credit"]}),
+        (
+            "Status",
+            {
+                "fields": [
+                    "state",
+                    "author",
+                    "review_interval_months",
+                    "reading_time",
+                    "link_check",
+                    "preview_link",
+                ]
+            },
+        ),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related(
+            Prefetch("sections", queryset=Section.objects.only("article_id", "word_count"))
+        )
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "tags":
+            return self._tags_formfield(db_field, request)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def _tags_formfield(self, db_field, request):
+        # Taggit's own field is a comma-separated text box; writers pick from the tags that exist
+        # (and can add one with the + button), so a misspelt duplicate tag is not created.
+        widget = AutocompleteSelectMultiple(db_field, self.admin_site)
+        tag_admin = self.admin_site.get_model_admin(Tag)
+        widget = RelatedFieldWidgetWrapper(
+            widget,
+            db_field.remote_field,
+            self.admin_site,
+            can_add_related=tag_admin.has_add_permission(request),
+            can_change_related=False,
+            can_delete_related=False,
+            can_view_related=False,
+        )
+        return forms.ModelMultipleChoiceField(
+            queryset=Tag.objects.all(),
+            required=False,
+            widget=widget,
+            help_text=db_field.help_text,
+        )
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.author = request.user
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        for problem in form.instance.link_problems():
+            self.message_user(request, f"Broken link: {problem}", messages.WARNING)
+
+    @admin.display(description="reading time")
+    def reading_time(self, article):
+        if article.pk is None:
+            return "—"
+        return f"{article.reading_time_minutes} min ({article.word_count} words)"
+
+    @admin.display(description="links to other articles")
+    def link_check(self, article):
+        if article.pk is None:
+            return "—"
+        problems = article.link_problems()
+        if not problems:
+            return "All article: links point to existing articles and sections."
+        return format_html(
+            "<ul class='errorlist'>{}</ul>", format_html_join("", "<li>{}</li>", ((p,) for p in problems))
+        )
+
+    @admin.display(description="preview")
+    def preview_link(self, article):
+        if article.pk is None:
+            return "Save the article to preview it."
+        url = reverse("admin:articles_article_preview", args=[article.pk])
+        return format_html('<a href="{}">Preview the article as readers will see it</a>', url)
+
+    def get_urls(self):
+        preview = path(
+            "<int:object_id>/preview/",
+            self.admin_site.admin_view(self.preview_view),
+            name="articles_article_preview",
+        )
+        return [preview, *super().get_urls()]
+
+    def preview_view(self, request, object_id):
+        queryset = Article.objects.select_related("author").prefetch_related(
+            "sections", "references", "tags", "related_topics__to_article"
+        )
+        article = get_object_or_404(queryset, pk=object_id)
+        if not self.has_view_permission(request, article):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Preview: {article.title}",
+            "opts": self.opts,
+            "original": article,
+            "article": article,
+            "rendered": article.render(),
+        }
+        return TemplateResponse(request, "admin/articles/article/preview.html", context)

@@ -1,0 +1,349 @@
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
+from django.utils.text import slugify
+from taggit.managers import TaggableManager
+from taggit.models import ItemBase
+
+from articles.rendering import (
+    LinkResolver,
+    RenderedArticle,
+    RenderedSection,
+    article_links,
+    count_words,
+    reading_time_minutes,
+    render_markdown,
+)
+from tags.models import Tag
+
+SUMMARY_MAX_LENGTH = 300
+
+# Rows are renumbered one at a time, and (article, position) is unique: moving the rows being
+# renumbered this far out first means no intermediate state collides.
+PARKING_OFFSET = 1_000_000
+
+
+def frontend_article_url(slug):
+    """The URL at which readers find the article `slug` on the frontend."""
+    return settings.FRONTEND_URL + settings.FRONTEND_ARTICLE_PATH.format(slug=slug)
+
+
+class ArticleQuerySet(models.QuerySet):
+    def for_admin_list(self):
+        return self.select_related("author").prefetch_related("tags")
+
+    def link_resolver(self, slugs):
+        """A LinkResolver for `article:` links to any of `slugs` that exist among these rows."""
+        targets = {slug: set() for slug in self.filter(slug__in=slugs).values_list("slug", flat=True)}
+        anchors = Section.objects.filter(article__slug__in=targets).values_list(
+            "article__slug", "anchor"
+        )
+        for slug, anchor in anchors:
+            targets[slug].add(anchor)
+        return LinkResolver(targets=targets, url_for=frontend_article_url)
+
+
+class ArticleState(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    IN_REVIEW = "in_review", "In review"
+    CHANGES_REQUESTED = "changes_requested", "Changes requested"
+    APPROVED = "approved", "Approved"
+    SCHEDULED = "scheduled", "Scheduled"
+    PUBLISHED = "published", "Published"
+    ARCHIVED = "archived", "Archived"
+
+
+class Article(models.Model):
+    """The working copy of an article, as writers edit it."""
+
+    State = ArticleState
+
+    title = models.CharField(max_length=200, help_text="The headline readers see.")
+    slug = models.SlugField(
+        max_length=200,
+        unique=True,
+        help_text="The last part of the article's URL. Other articles link to it as article:SLUG.",
+    )
+    summary = models.CharField(
+        max_length=SUMMARY_MAX_LENGTH,
+        help_text=(
+            f"At most {SUMMARY_MAX_LENGTH} characters, plain text. Shown on cards, in search "
+            "results and as the page's meta description."
+        ),
+    )
+    intro = models.TextField(
+        blank=True,
+        help_text="The opening paragraph above the table of contents. Markdown.",
+    )
+    hero_image = models.ImageField(
+        upload_to="articles/hero/",
+        blank=True,
+        help_text="The large image at the top of the article (JPEG, PNG or WebP).",
+    )
+    hero_image_alt = models.CharField(
+        "hero image alt text",
+        max_length=300,
+        blank=True,
+        help_text="Describe the image for readers who cannot see it. Required with an image.",
+    )
+    hero_image_credit = models.CharField(
+        max_length=200, blank=True, help_text='Who made the image, e.g. "Photo: Jane Roe".'
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="articles",
+        help_text="The writer shown in the byline.",
+    )
+    tags = TaggableManager(
+        through="TaggedArticle",
+        blank=True,
+        help_text="Specialties, conditions and symptoms readers can browse by.",
+    )
+    state = models.CharField(
+        max_length=20, choices=ArticleState.choices, default=ArticleState.DRAFT, editable=False
+    )
+    review_interval_months = models.PositiveSmallIntegerField(
+        default=12,
+        help_text="How long an approval stays current before the article is due for re-review.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-updated_at"]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(slug=""), name="article_slug_not_empty"),
+            models.CheckConstraint(
+                condition=models.Q(state__in=ArticleState.values),
+                name="article_state_valid",
+            ),
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("summary"), SUMMARY_MAX_LENGTH),
+                name="article_summary_max_length",
+                violation_error_message=f"The summary must be at most {SUMMARY_MAX_LENGTH} "
+                "characters.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(hero_image="") | ~models.Q(hero_image_alt=""),
+                name="article_hero_image_has_alt",
+                violation_error_message="Alt text is required when a hero image is set.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(review_interval_months__range=(1, 60)),
+                name="article_review_interval_range",
+                violation_error_message="The review interval must be between 1 and 60 months.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return frontend_article_url(self.slug)
+
+    @property
+    def word_count(self):
+        """Words in the intro and every section; reads `sections` from a prefetch if there is one."""
+        return count_words(self.intro) + sum(section.word_count for section in self.sections.all())
+
+    @property
+    def reading_time_minutes(self):
+        return reading_time_minutes(self.word_count)
+
+    def article_links(self):
+        """Every `article:` link in the intro and the sections, in reading order."""
+        texts = [self.intro, *(section.body for section in self.sections.all())]
+        return [link for text in texts for link in article_links(text)]
+
+    def link_resolver(self):
+        """A LinkResolver that knows every article this one links to and that exists."""
+        slugs = {link.slug for link in self.article_links()}
+        return Article.objects.link_resolver(slugs)
+
+    def render(self):
+        """The intro and sections as readers will see them: sanitized HTML, links resolved."""
+        resolver = self.link_resolver()
+        sections = [
+            RenderedSection(
+                anchor=section.anchor,
+                heading=section.heading,
+                html=render_markdown(section.body, resolver),
+            )
+            for section in self.sections.all()
+        ]
+        intro_html = render_markdown(self.intro, resolver)
+        return RenderedArticle(intro_html=intro_html, sections=sections, problems=resolver.problems)
+
+    def link_problems(self):
+        """Sentences naming each `article:` link that points to no article or no section."""
+        return self.render().problems
+
+
+class TaggedArticle(ItemBase):
+    """Taggit's through model, with real foreign keys on both sides."""
+
+    content_object = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="tagged_items"
+    )
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="tagged_articles")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_object", "tag"], name="tagged_article_unique_tag"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.content_object_id} tagged {self.tag_id}"
+
+
+class PositionedQuerySet(models.QuerySet):
+    def park(self):
+        """Move these rows out of the way so they can be renumbered one at a time."""
+        return self.update(position=models.F("position") + PARKING_OFFSET)
+
+
+class Section(models.Model):
+    """One H2 section of an article: a heading, its anchor and a Markdown body."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="sections")
+    position = models.PositiveIntegerField()
+    heading = models.CharField(
+        max_length=200, help_text="Shown as the section's title and in the table of contents."
+    )
+    anchor = models.SlugField(
+        max_length=100,
+        blank=True,
+        help_text=(
+            "The #fragment that links to this section. Filled in from the heading when left "
+            "blank, and kept when the heading changes so that links keep working."
+        ),
+    )
+    body = models.TextField(
+        help_text=(
+            "Markdown: **bold**, - bullet lists, [links](https://…). Link to another article "
+            "with [text](article:its-slug) or to one of its sections with "
+            "[text](article:its-slug#anchor)."
+        )
+    )
+    word_count = models.PositiveIntegerField(default=0, editable=False)
+
+    objects = PositionedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["article", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "position"], name="section_unique_position"
+            ),
+            models.UniqueConstraint(
+                fields=["article", "anchor"],
+                name="section_unique_anchor",
+                violation_error_message="Another section of this article has this anchor.",
+            ),
+            models.CheckConstraint(condition=~models.Q(anchor=""), name="section_anchor_not_empty"),
+        ]
+
+    def __str__(self):
+        return self.heading
+
+    def save(self, *args, **kwargs):
+        if not self.anchor:
+            self.anchor = self.derive_anchor()
+        self.word_count = count_words(self.body)
+        super().save(*args, **kwargs)
+
+    def derive_anchor(self):
+        """A slug of the heading that no other section of the article uses yet."""
+        base = slugify(self.heading)[:90].strip("-") or "section"
+        taken = set(
+            Section.objects.filter(article_id=self.article_id)
+            .exclude(pk=self.pk)
+            .values_list("anchor", flat=True)
+        )
+        anchor, number = base, 2
+        while anchor in taken:
+            anchor, number = f"{base}-{number}", number + 1
+        return anchor
+
+
+class RelatedTopic(models.Model):
+    """A "Recommended topics" card at the end of an article, pointing to another article."""
+
+    from_article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="related_topics"
+    )
+    to_article = models.ForeignKey(
+        Article,
+        on_delete=models.CASCADE,
+        related_name="related_from",
+        verbose_name="article",
+        help_text="The article the card points to.",
+    )
+    position = models.PositiveIntegerField()
+    blurb = models.CharField(
+        max_length=SUMMARY_MAX_LENGTH,
+        blank=True,
+        help_text="Optional one-liner for the card; the target's summary is used when blank.",
+    )
+
+    objects = PositionedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["from_article", "position"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(from_article=models.F("to_article")),
+                name="related_topic_not_self",
+                violation_error_message="An article cannot be a related topic of itself.",
+            ),
+            models.UniqueConstraint(
+                fields=["from_article", "to_article"],
+                name="related_topic_unique_pair",
+                violation_error_message="This article is already a related topic.",
+            ),
+            models.UniqueConstraint(
+                fields=["from_article", "position"], name="related_topic_unique_position"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.from_article} → {self.to_article}"
+
+
+class Reference(models.Model):
+    """A source the article cites, listed under "References"."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="references")
+    position = models.PositiveIntegerField()
+    label = models.CharField(max_length=300, help_text="The cited page or paper's title.")
+    url = models.URLField("URL", max_length=500, help_text="An http or https address.")
+    publisher = models.CharField(
+        max_length=200, blank=True, help_text='Who publishes it, e.g. "MedlinePlus".'
+    )
+    accessed_on = models.DateField(
+        null=True, blank=True, help_text="When the writer last checked the source."
+    )
+
+    objects = PositionedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["article", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "position"], name="reference_unique_position"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(url__startswith="http://") | models.Q(url__startswith="https://"),
+                name="reference_url_http",
+                violation_error_message="References must be http or https addresses.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.label

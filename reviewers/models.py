@@ -1,0 +1,45 @@
+from django.conf import settings
+from django.db import models
+
+
+class Reviewer(models.Model):
+    """A credentialed clinician whose approval lets an article reach readers."""
+
+    name = models.CharField(max_length=200, help_text='Full name without titles, e.g. "Jane Roe".')
+    slug = models.SlugField(
+        max_length=200, unique=True, help_text="Used in the reviewer's public URL."
+    )
+    credentials = models.CharField(
+        max_length=100,
+        help_text='Degrees and board certifications as they should be printed, e.g. "MD, FAAOS".',
+    )
+    specialty = models.CharField(max_length=200, blank=True, help_text='e.g. "Orthopedics".')
+    bio = models.TextField(blank=True, help_text="A short paragraph shown on the reviewer's page.")
+    photo = models.ImageField(upload_to="reviewers/", blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reviewer_profile",
+        help_text="The account this reviewer signs in with; only linked reviewers can approve.",
+    )
+    is_active = models.BooleanField(
+        "active",
+        default=True,
+        help_text="Inactive reviewers keep their past approvals but cannot review new work.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(slug=""), name="reviewer_slug_not_empty"),
+        ]
+
+    def __str__(self):
+        return self.byline
+
+    @property
+    def byline(self):
+        """The name as printed under "Reviewed by", e.g. "Jane Roe, MD"."""
+        return f"{self.name}, {self.credentials}" if self.credentials else self.name
