@@ -2,14 +2,27 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelectMultiple, RelatedFieldWidgetWrapper
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
+from django.db import models
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
-from articles.models import Article, Reference, RelatedTopic, Section
+from articles.models import PARKING_OFFSET, Article, Reference, RelatedTopic, Section
 from tags.models import Tag
+
+
+class PositionedInlineForm(forms.ModelForm):
+    order = forms.IntegerField(
+        min_value=0,
+        required=False,
+        help_text="Rows are shown in this order; leave blank to add at the end.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["order"].initial = self.instance.position
 
 
 class PositionedInlineFormSet(forms.BaseInlineFormSet):
@@ -20,15 +33,6 @@ class PositionedInlineFormSet(forms.BaseInlineFormSet):
     separate `order` field, and saving renumbers every row 1, 2, 3… after moving the old rows
     out of the way.
     """
-
-    def add_fields(self, form, index):
-        super().add_fields(form, index)
-        form.fields["order"] = forms.IntegerField(
-            min_value=0,
-            required=False,
-            initial=form.instance.position if form.instance.pk else None,
-            help_text="Rows are shown in this order; leave blank to add at the end.",
-        )
 
     def save(self, commit=True):
         if not commit:
@@ -41,11 +45,17 @@ class PositionedInlineFormSet(forms.BaseInlineFormSet):
         kept.sort(key=self._order_key)
         for position, form in enumerate(kept, start=1):
             form.instance.position = position
-        self.model.objects.filter(**{self.fk.name: self.instance}).park()
+        siblings = self.model.objects.filter(**{self.fk.name: self.instance})
+        siblings.park()
         saved = super().save()
         for form in kept:
             if form.instance.pk and form.instance not in saved:
                 form.instance.save(update_fields=["position"])
+        # Rows the writer's form did not show (added by someone else meanwhile) go last.
+        left_out = siblings.filter(position__gte=PARKING_OFFSET).order_by("position")
+        for position, row in enumerate(left_out, start=len(kept) + 1):
+            row.position = position
+            row.save(update_fields=["position"])
         return saved
 
     def _order_key(self, form):
@@ -53,8 +63,20 @@ class PositionedInlineFormSet(forms.BaseInlineFormSet):
         return (order is None, order or 0, self.forms.index(form))
 
 
+class SectionForm(PositionedInlineForm):
+    def clean(self):
+        cleaned_data = super().clean()
+        # A blank anchor means "derive it from the heading". Derive it now rather than in
+        # save(), so that the constraint checks see the anchor that will be stored.
+        if not cleaned_data.get("anchor") and cleaned_data.get("heading"):
+            self.instance.heading = cleaned_data["heading"]
+            cleaned_data["anchor"] = self.instance.derive_anchor()
+        return cleaned_data
+
+
 class SectionInline(admin.StackedInline):
     model = Section
+    form = SectionForm
     formset = PositionedInlineFormSet
     fields = ["order", "heading", "anchor", "body"]
     extra = 0
@@ -74,6 +96,7 @@ class RelatedTopicFormSet(PositionedInlineFormSet):
 class RelatedTopicInline(admin.TabularInline):
     model = RelatedTopic
     fk_name = "from_article"
+    form = PositionedInlineForm
     formset = RelatedTopicFormSet
     fields = ["order", "to_article", "blurb"]
     autocomplete_fields = ["to_article"]
@@ -84,8 +107,11 @@ class RelatedTopicInline(admin.TabularInline):
 
 class ReferenceInline(admin.TabularInline):
     model = Reference
+    form = PositionedInlineForm
     formset = PositionedInlineFormSet
     fields = ["order", "label", "url", "publisher", "accessed_on"]
+    # A URL typed without a scheme is taken as https, as Django 6 will do by default.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     extra = 0
 
 
@@ -108,7 +134,6 @@ class TagFilter(admin.SimpleListFilter):
 class ArticleAdmin(admin.ModelAdmin):
     list_display = ["title", "state", "author", "reading_time", "updated_at"]
     list_filter = ["state", TagFilter, "author"]
-    list_select_related = ["author"]
     search_fields = ["title", "summary", "intro", "sections__heading", "sections__body"]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [SectionInline, RelatedTopicInline, ReferenceInline]
@@ -132,9 +157,7 @@ class ArticleAdmin(admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related(
-            Prefetch("sections", queryset=Section.objects.only("article_id", "word_count"))
-        )
+        return super().get_queryset(request).for_admin_list()
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "tags":

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
-from django.db.models.functions import Length
+from django.db.models import Sum
+from django.db.models.functions import Coalesce, Length
 from django.db.models.lookups import LessThanOrEqual
 from django.utils.text import slugify
 from taggit.managers import TaggableManager
@@ -31,7 +32,9 @@ def frontend_article_url(slug):
 
 class ArticleQuerySet(models.QuerySet):
     def for_admin_list(self):
-        return self.select_related("author").prefetch_related("tags")
+        return self.select_related("author").annotate(
+            sections_word_count=Coalesce(Sum("sections__word_count"), 0)
+        )
 
     def link_resolver(self, slugs):
         """A LinkResolver for `article:` links to any of `slugs` that exist among these rows."""
@@ -147,8 +150,11 @@ class Article(models.Model):
 
     @property
     def word_count(self):
-        """Words in the intro and every section; reads `sections` from a prefetch if there is one."""
-        return count_words(self.intro) + sum(section.word_count for section in self.sections.all())
+        """Words in the intro and every section (summed by `for_admin_list()` when it loaded us)."""
+        sections_word_count = getattr(self, "sections_word_count", None)
+        if sections_word_count is None:
+            sections_word_count = sum(section.word_count for section in self.sections.all())
+        return count_words(self.intro) + sections_word_count
 
     @property
     def reading_time_minutes(self):

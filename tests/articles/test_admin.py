@@ -1,0 +1,262 @@
+"""The admin as writers and editors use it."""
+
+import pytest
+from django.urls import reverse
+
+from articles.models import Article, Section
+from tests.factories import (
+    ArticleFactory,
+    ReferenceFactory,
+    RelatedTopicFactory,
+    ReviewerFactory,
+    SectionFactory,
+    TagFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def admin_pages(model_label, obj):
+    app_label, model_name = model_label.split(".")
+    return [
+        reverse(f"admin:{app_label}_{model_name}_changelist"),
+        reverse(f"admin:{app_label}_{model_name}_add"),
+        reverse(f"admin:{app_label}_{model_name}_change", args=[obj.pk]),
+    ]
+
+
+@pytest.fixture
+def article(writer):
+    article = ArticleFactory(author=writer, slug="inner-thigh-pain", title="Inner thigh pain")
+    article.tags.add(TagFactory(name="Hip Pain", slug="hip-pain"))
+    SectionFactory(article=article, heading="When walking", body="Mind the **adductors**.")
+    SectionFactory(article=article, heading="At night", body="[knee](article:knee-pain)")
+    RelatedTopicFactory(from_article=article)
+    ReferenceFactory(article=article)
+    return article
+
+
+def test_every_article_and_tag_page_answers_a_writer(writer_client, article):
+    for url in admin_pages("articles.article", article) + admin_pages("tags.tag", TagFactory()):
+        assert writer_client.get(url).status_code == 200, url
+
+
+def test_writer_can_read_reviewer_pages_but_not_add_reviewers(writer_client):
+    reviewer = ReviewerFactory()
+    changelist, add, change = admin_pages("reviewers.reviewer", reviewer)
+    assert writer_client.get(changelist).status_code == 200
+    assert writer_client.get(change).status_code == 200
+    assert writer_client.get(add).status_code == 403
+
+
+def test_every_reviewer_page_answers_an_editor(editor_client):
+    for url in admin_pages("reviewers.reviewer", ReviewerFactory()):
+        assert editor_client.get(url).status_code == 200, url
+
+
+def test_anonymous_visitors_are_sent_to_the_login_page(client, article):
+    response = client.get(reverse("admin:articles_article_change", args=[article.pk]))
+    assert response.status_code == 302
+    assert reverse("admin:login") in response["Location"]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("state=draft", True),
+        ("state=published", False),
+        ("tag=hip-pain", True),
+        ("tag=knee-pain", False),
+        ("q=adductors", True),
+        ("q=nothing-like-this", False),
+    ],
+)
+def test_changelist_filters_and_searches_section_bodies(writer_client, article, query, expected):
+    response = writer_client.get(reverse("admin:articles_article_changelist") + "?" + query)
+    assert response.status_code == 200
+    assert (article in response.context["cl"].result_list) is expected
+
+
+def test_changelist_filters_by_author(writer_client, article, other_writer):
+    ArticleFactory(author=other_writer, title="Someone else's")
+    url = reverse("admin:articles_article_changelist") + f"?author__id__exact={article.author_id}"
+    assert list(writer_client.get(url).context["cl"].result_list) == [article]
+
+
+def test_preview_renders_sanitized_sections_and_reports_broken_links(writer_client, article):
+    SectionFactory(article=article, heading="Hostile", body="<script>alert(1)</script>Safe text")
+    response = writer_client.get(reverse("admin:articles_article_preview", args=[article.pk]))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<strong>adductors</strong>" in html
+    assert 'id="when-walking"' in html and 'href="#when-walking"' in html
+    assert "Safe text" in html and "alert(1)" not in html
+    assert "Broken link: article:knee-pain" in html
+
+
+def form_data(**fields):
+    """POST data for the article form, with no inline rows unless given."""
+    data = {
+        "title": "Calf cramps",
+        "slug": "calf-cramps",
+        "summary": "Why calves cramp at night.",
+        "intro": "Cramps are common.",
+        "review_interval_months": "12",
+        "hero_image_alt": "",
+        "hero_image_credit": "",
+    }
+    for prefix in ("sections", "related_topics", "references"):
+        data |= {f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"}
+    return data | fields
+
+
+def inline_rows(prefix, rows, initial=0):
+    data = {f"{prefix}-TOTAL_FORMS": str(len(rows)), f"{prefix}-INITIAL_FORMS": str(initial)}
+    for index, row in enumerate(rows):
+        data |= {f"{prefix}-{index}-{name}": value for name, value in row.items()}
+    return data
+
+
+def test_writer_creates_an_article_with_sections_tags_related_topics_and_references(
+    writer_client, writer
+):
+    tag = TagFactory(name="Leg Pain", slug="leg-pain")
+    target = ArticleFactory(slug="knee-pain")
+    data = form_data(tags=[str(tag.pk)])
+    data |= inline_rows(
+        "sections",
+        [
+            {"order": "2", "heading": "At night", "anchor": "", "body": "Stretch first."},
+            {"order": "1", "heading": "Why", "anchor": "", "body": "Tired **muscles**."},
+        ],
+    )
+    data |= inline_rows("related_topics", [{"order": "", "to_article": str(target.pk)}])
+    data |= inline_rows(
+        "references", [{"order": "", "label": "Cramps", "url": "https://example.org/cramps"}]
+    )
+    response = writer_client.post(reverse("admin:articles_article_add"), data)
+    assert response.status_code == 302, [f.formset.errors for f in response.context["inline_admin_formsets"]]
+    article = Article.objects.get(slug="calf-cramps")
+    assert article.author == writer
+    assert article.state == Article.State.DRAFT
+    assert [(s.position, s.anchor) for s in article.sections.all()] == [(1, "why"), (2, "at-night")]
+    assert list(article.tags.all()) == [tag]
+    assert [t.to_article for t in article.related_topics.all()] == [target]
+    assert article.references.get().position == 1
+
+
+def change_data(article, **fields):
+    data = form_data(
+        title=article.title, slug=article.slug, summary=article.summary, intro=article.intro
+    )
+    sections = [
+        {"id": s.pk, "article": article.pk, "order": s.position, "heading": s.heading,
+         "anchor": s.anchor, "body": s.body}  # fmt: skip
+        for s in article.sections.all()
+    ]
+    data |= inline_rows("sections", sections, initial=len(sections))
+    return data | fields
+
+
+def test_swapping_two_sections_saves_the_new_order(writer_client, article):
+    data = change_data(article)
+    data["sections-0-order"], data["sections-1-order"] = "2", "1"
+    response = writer_client.post(
+        reverse("admin:articles_article_change", args=[article.pk]), data
+    )
+    assert response.status_code == 302
+    assert [s.heading for s in article.sections.all()] == ["At night", "When walking"]
+    assert [s.position for s in article.sections.all()] == [1, 2]
+
+
+def test_deleting_a_section_renumbers_the_rest(writer_client, article):
+    SectionFactory(article=article, heading="Third")
+    data = change_data(article)
+    data["sections-0-DELETE"] = "on"
+    writer_client.post(reverse("admin:articles_article_change", args=[article.pk]), data)
+    assert [(s.position, s.heading) for s in Section.objects.filter(article=article)] == [
+        (1, "At night"),
+        (2, "Third"),
+    ]
+
+
+def test_an_article_cannot_be_its_own_related_topic(writer_client, article):
+    data = change_data(article)
+    data |= inline_rows("related_topics", [{"order": "", "to_article": str(article.pk)}])
+    response = writer_client.post(
+        reverse("admin:articles_article_change", args=[article.pk]), data
+    )
+    assert response.status_code == 200
+    assert "cannot be a related topic of itself" in response.content.decode()
+
+
+def test_duplicate_section_anchors_are_a_form_error(writer_client, article):
+    data = change_data(article)
+    data["sections-1-anchor"] = data["sections-0-anchor"]
+    response = writer_client.post(
+        reverse("admin:articles_article_change", args=[article.pk]), data
+    )
+    assert response.status_code == 200
+    assert "Please correct the duplicate data for anchor" in response.content.decode()
+
+
+def test_hero_image_needs_alt_text(writer_client, article, tiny_png):
+    data = change_data(article, hero_image=tiny_png)
+    response = writer_client.post(
+        reverse("admin:articles_article_change", args=[article.pk]), data
+    )
+    assert response.status_code == 200
+    assert "Alt text is required when a hero image is set." in response.content.decode()
+    article.refresh_from_db()
+    assert not article.hero_image
+
+
+def test_summary_over_300_characters_is_a_form_error(writer_client, article):
+    data = change_data(article, summary="x" * 301)
+    response = writer_client.post(
+        reverse("admin:articles_article_change", args=[article.pk]), data
+    )
+    assert response.status_code == 200
+    assert "at most 300 characters" in response.content.decode()
+
+
+def test_saving_warns_about_broken_article_links(writer_client, article):
+    response = writer_client.post(
+        reverse("admin:articles_article_change", args=[article.pk]),
+        change_data(article),
+        follow=True,
+    )
+    messages = [str(message) for message in response.context["messages"]]
+    assert 'Broken link: article:knee-pain: there is no article with the slug "knee-pain".' in (
+        messages
+    )
+
+
+def test_tag_autocomplete_finds_tags_for_the_article_form(writer_client):
+    TagFactory(name="Orthopedics", slug="orthopedics")
+    TagFactory(name="Sleep", slug="sleep")
+    response = writer_client.get(
+        reverse("admin:autocomplete"),
+        {"app_label": "articles", "model_name": "article", "field_name": "tags", "term": "orth"},
+    )
+    assert response.status_code == 200
+    assert [result["text"] for result in response.json()["results"]] == ["Orthopedics"]
+
+
+def test_reference_url_without_a_scheme_is_taken_as_https(writer_client, article):
+    data = change_data(article)
+    data |= inline_rows("references", [{"order": "", "label": "Cramps", "url": "example.org/a"}])
+    writer_client.post(reverse("admin:articles_article_change", args=[article.pk]), data)
+    assert article.references.get(label="Cramps").url == "https://example.org/a"
+
+
+
+def test_rows_left_out_of_a_posted_formset_are_not_moved(writer_client, article):
+    data = change_data(article)
+    data |= inline_rows("references", [{"order": "", "label": "Cramps", "url": "example.org/a"}])
+    writer_client.post(reverse("admin:articles_article_change", args=[article.pk]), data)
+    assert [reference.label for reference in article.references.all()] == [
+        "Cramps",
+        "Restless Legs",
+    ]
+    assert [reference.position for reference in article.references.all()] == [1, 2]

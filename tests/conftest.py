@@ -1,0 +1,59 @@
+import pytest
+
+from tests.factories import ReviewerFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def fast_and_isolated(settings, tmp_path):
+    # Password hashing at production strength costs most of a test's time.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.FRONTEND_URL = "https://health.example"
+    settings.FRONTEND_ARTICLE_PATH = "/articles/{slug}/"
+
+
+@pytest.fixture
+def writer(db):
+    return UserFactory(username="writer-1", group="Writers")
+
+
+@pytest.fixture
+def other_writer(db):
+    return UserFactory(username="writer-2", group="Writers")
+
+
+@pytest.fixture
+def reviewer(db):
+    user = UserFactory(username="reviewer-1", group="Reviewers")
+    ReviewerFactory(user=user, name="Jane Roe", slug="jane-roe")
+    return user
+
+
+@pytest.fixture
+def editor(db):
+    return UserFactory(username="editor-1", group="Editors")
+
+
+@pytest.fixture
+def writer_client(client, writer):
+    client.force_login(writer)
+    return client
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client
+
+
+@pytest.fixture
+def tiny_png():
+    """A real 2×2 PNG upload."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (2, 2), "red").save(buffer, format="PNG")
+    return SimpleUploadedFile("tiny.png", buffer.getvalue(), content_type="image/png")

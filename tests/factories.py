@@ -1,0 +1,87 @@
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from articles.models import Article, Reference, RelatedTopic, Section
+from reviewers.models import Reviewer
+from tags.models import Tag
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    email = factory.LazyAttribute(lambda user: f"{user.username}@example.com")
+    is_staff = True
+    password = factory.django.Password("correct horse battery staple")
+
+    @factory.post_generation
+    def group(user, create, extracted, **kwargs):
+        if create and extracted:
+            user.groups.add(Group.objects.get(name=extracted))
+
+
+class TagFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Tag
+        django_get_or_create = ["slug"]
+
+    name = factory.Sequence(lambda n: f"Topic {n}")
+    slug = factory.Sequence(lambda n: f"topic-{n}")
+    kind = Tag.Kind.TOPIC
+
+
+class ReviewerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Reviewer
+
+    name = factory.Faker("name")
+    slug = factory.Sequence(lambda n: f"reviewer-{n}")
+    credentials = "MD"
+    specialty = "Orthopedics"
+
+
+class ArticleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Article
+
+    title = factory.Sequence(lambda n: f"Article number {n}")
+    slug = factory.Sequence(lambda n: f"article-{n}")
+    summary = "A short summary of the article."
+    intro = "An opening paragraph."
+    author = factory.SubFactory(UserFactory)
+
+
+class SectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Section
+
+    article = factory.SubFactory(ArticleFactory)
+    position = factory.Sequence(lambda n: n + 1)
+    heading = factory.Sequence(lambda n: f"Heading {n}")
+    body = "Some **bold** advice about resting the leg."
+
+
+class RelatedTopicFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RelatedTopic
+
+    from_article = factory.SubFactory(ArticleFactory)
+    to_article = factory.SubFactory(ArticleFactory)
+    position = factory.Sequence(lambda n: n + 1)
+
+
+class ReferenceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Reference
+
+    article = factory.SubFactory(ArticleFactory)
+    position = factory.Sequence(lambda n: n + 1)
+    label = "Restless Legs"
+    url = "https://medlineplus.gov/restlesslegs.html"
+    publisher = "MedlinePlus"
