@@ -120,8 +120,8 @@ class TagFilter(admin.SimpleListFilter):
     parameter_name = "tag"
 
     def lookups(self, request, model_admin):
-        return Tag.objects.filter(tagged_articles__isnull=False).distinct().values_list(
-            "slug", "name"
+        return (
+            Tag.objects.filter(tagged_articles__isnull=False).distinct().values_list("slug", "name")
         )
 
     def queryset(self, request, queryset):
@@ -209,7 +209,8 @@ class ArticleAdmin(admin.ModelAdmin):
         if not problems:
             return "All article: links point to existing articles and sections."
         return format_html(
-            "<ul class='errorlist'>{}</ul>", format_html_join("", "<li>{}</li>", ((p,) for p in problems))
+            "<ul class='errorlist'>{}</ul>",
+            format_html_join("", "<li>{}</li>", ((p,) for p in problems)),
         )
 
     @admin.display(description="preview")

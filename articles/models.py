@@ -38,7 +38,9 @@ class ArticleQuerySet(models.QuerySet):
 
     def link_resolver(self, slugs):
         """A LinkResolver for `article:` links to any of `slugs` that exist among these rows."""
-        targets = {slug: set() for slug in self.filter(slug__in=slugs).values_list("slug", flat=True)}
+        targets = {
+            slug: set() for slug in self.filter(slug__in=slugs).values_list("slug", flat=True)
+        }
         anchors = Section.objects.filter(article__slug__in=targets).values_list(
             "article__slug", "anchor"
         )
@@ -244,9 +246,7 @@ class Section(models.Model):
     class Meta:
         ordering = ["article", "position"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["article", "position"], name="section_unique_position"
-            ),
+            models.UniqueConstraint(fields=["article", "position"], name="section_unique_position"),
             models.UniqueConstraint(
                 fields=["article", "anchor"],
                 name="section_unique_anchor",
@@ -345,7 +345,8 @@ class Reference(models.Model):
                 fields=["article", "position"], name="reference_unique_position"
             ),
             models.CheckConstraint(
-                condition=models.Q(url__startswith="http://") | models.Q(url__startswith="https://"),
+                condition=models.Q(url__startswith="http://")
+                | models.Q(url__startswith="https://"),
                 name="reference_url_http",
                 violation_error_message="References must be http or https addresses.",
             ),

@@ -36,7 +36,7 @@ ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 WORDS_PER_MINUTE = 200  # a relaxed pace for patients reading about their health
 
 _markdown = MarkdownIt("commonmark", {"html": True}).enable("table")
-_word = re.compile(r"\w+(?:['’-]\w+)*")
+_word = re.compile(r"\w+(?:['’-]\w+)*")  # noqa: RUF001 (typographic apostrophes join words)
 
 
 @dataclass(frozen=True)

@@ -48,7 +48,7 @@ def editor_client(client, editor):
 
 @pytest.fixture
 def tiny_png():
-    """A real 2×2 PNG upload."""
+    """A real 2x2 PNG upload."""
     import io
 
     from django.core.files.uploadedfile import SimpleUploadedFile

@@ -135,7 +135,9 @@ def test_writer_creates_an_article_with_sections_tags_related_topics_and_referen
         "references", [{"order": "", "label": "Cramps", "url": "https://example.org/cramps"}]
     )
     response = writer_client.post(reverse("admin:articles_article_add"), data)
-    assert response.status_code == 302, [f.formset.errors for f in response.context["inline_admin_formsets"]]
+    assert response.status_code == 302, [
+        f.formset.errors for f in response.context["inline_admin_formsets"]
+    ]
     article = Article.objects.get(slug="calf-cramps")
     assert article.author == writer
     assert article.state == Article.State.DRAFT
@@ -150,8 +152,14 @@ def change_data(article, **fields):
         title=article.title, slug=article.slug, summary=article.summary, intro=article.intro
     )
     sections = [
-        {"id": s.pk, "article": article.pk, "order": s.position, "heading": s.heading,
-         "anchor": s.anchor, "body": s.body}  # fmt: skip
+        {
+            "id": s.pk,
+            "article": article.pk,
+            "order": s.position,
+            "heading": s.heading,
+            "anchor": s.anchor,
+            "body": s.body,
+        }
         for s in article.sections.all()
     ]
     data |= inline_rows("sections", sections, initial=len(sections))
@@ -161,9 +169,7 @@ def change_data(article, **fields):
 def test_swapping_two_sections_saves_the_new_order(writer_client, article):
     data = change_data(article)
     data["sections-0-order"], data["sections-1-order"] = "2", "1"
-    response = writer_client.post(
-        reverse("admin:articles_article_change", args=[article.pk]), data
-    )
+    response = writer_client.post(reverse("admin:articles_article_change", args=[article.pk]), data)
     assert response.status_code == 302
     assert [s.heading for s in article.sections.all()] == ["At night", "When walking"]
     assert [s.position for s in article.sections.all()] == [1, 2]
@@ -183,9 +189,7 @@ def test_deleting_a_section_renumbers_the_rest(writer_client, article):
 def test_an_article_cannot_be_its_own_related_topic(writer_client, article):
     data = change_data(article)
     data |= inline_rows("related_topics", [{"order": "", "to_article": str(article.pk)}])
-    response = writer_client.post(
-        reverse("admin:articles_article_change", args=[article.pk]), data
-    )
+    response = writer_client.post(reverse("admin:articles_article_change", args=[article.pk]), data)
     assert response.status_code == 200
     assert "cannot be a related topic of itself" in response.content.decode()
 
@@ -193,18 +197,14 @@ def test_an_article_cannot_be_its_own_related_topic(writer_client, article):
 def test_duplicate_section_anchors_are_a_form_error(writer_client, article):
     data = change_data(article)
     data["sections-1-anchor"] = data["sections-0-anchor"]
-    response = writer_client.post(
-        reverse("admin:articles_article_change", args=[article.pk]), data
-    )
+    response = writer_client.post(reverse("admin:articles_article_change", args=[article.pk]), data)
     assert response.status_code == 200
     assert "Please correct the duplicate data for anchor" in response.content.decode()
 
 
 def test_hero_image_needs_alt_text(writer_client, article, tiny_png):
     data = change_data(article, hero_image=tiny_png)
-    response = writer_client.post(
-        reverse("admin:articles_article_change", args=[article.pk]), data
-    )
+    response = writer_client.post(reverse("admin:articles_article_change", args=[article.pk]), data)
     assert response.status_code == 200
     assert "Alt text is required when a hero image is set." in response.content.decode()
     article.refresh_from_db()
@@ -213,9 +213,7 @@ def test_hero_image_needs_alt_text(writer_client, article, tiny_png):
 
 def test_summary_over_300_characters_is_a_form_error(writer_client, article):
     data = change_data(article, summary="x" * 301)
-    response = writer_client.post(
-        reverse("admin:articles_article_change", args=[article.pk]), data
-    )
+    response = writer_client.post(reverse("admin:articles_article_change", args=[article.pk]), data)
     assert response.status_code == 200
     assert "at most 300 characters" in response.content.decode()
 
@@ -250,7 +248,6 @@ def test_reference_url_without_a_scheme_is_taken_as_https(writer_client, article
     assert article.references.get(label="Cramps").url == "https://example.org/a"
 
 
-
 def test_rows_left_out_of_a_posted_formset_are_not_moved(writer_client, article):
     data = change_data(article)
     data |= inline_rows("references", [{"order": "", "label": "Cramps", "url": "example.org/a"}])
@@ -260,3 +257,20 @@ def test_rows_left_out_of_a_posted_formset_are_not_moved(writer_client, article)
         "Restless Legs",
     ]
     assert [reference.position for reference in article.references.all()] == [1, 2]
+
+
+def changelist_queries(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("admin:articles_article_changelist")).status_code == 200
+    return len(queries)
+
+
+def test_article_changelist_queries_do_not_grow_with_the_number_of_articles(writer_client):
+    ArticleFactory.create_batch(2)
+    few = changelist_queries(writer_client)
+    for article in ArticleFactory.create_batch(10):
+        SectionFactory.create_batch(2, article=article)
+    assert changelist_queries(writer_client) == few

@@ -2,7 +2,7 @@
 
 import pytest
 
-from articles.models import Section
+from articles.models import Article, Section
 from tests.factories import ArticleFactory, SectionFactory
 
 pytestmark = pytest.mark.django_db
@@ -76,3 +76,13 @@ def test_absolute_url_is_the_frontend_page(settings):
     assert ArticleFactory(slug="knee-pain").get_absolute_url() == (
         "https://health.example/knowledge-base/knee-pain"
     )
+
+
+def test_for_admin_list_reads_authors_and_word_counts_in_one_query(django_assert_num_queries):
+    for _ in range(5):
+        article = ArticleFactory()
+        SectionFactory.create_batch(3, article=article, body="four words right here")
+    with django_assert_num_queries(1):
+        rows = [(a.author.username, a.word_count) for a in Article.objects.for_admin_list()]
+    assert len(rows) == 5
+    assert {words for _, words in rows} == {3 + 12}  # "An opening paragraph." + 3 x 4

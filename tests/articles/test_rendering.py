@@ -112,7 +112,9 @@ def test_link_to_a_missing_article_keeps_its_text_and_is_reported():
 def test_link_to_a_missing_anchor_is_reported_once():
     links = resolver()
     render_markdown("[a](article:knee-pain#nope) [b](article:knee-pain#nope)", links)
-    assert links.problems == ['article:knee-pain#nope: the article "knee-pain" has no section "#nope".']
+    assert links.problems == [
+        'article:knee-pain#nope: the article "knee-pain" has no section "#nope".'
+    ]
 
 
 def test_words_are_counted_from_the_text_readers_see():

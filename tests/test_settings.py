@@ -1,0 +1,73 @@
+"""The settings module reads the environment and refuses to run with a known key."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PROJECT = Path(__file__).resolve().parent.parent
+
+PRINT_SETTINGS = (
+    "import json, django; from django.conf import settings; django.setup(); "
+    "print(json.dumps({'engine': settings.DATABASES['default']['ENGINE'], "
+    "'name': str(settings.DATABASES['default']['NAME']), "
+    "'cache': settings.CACHES['default']['BACKEND'], 'debug': settings.DEBUG, "
+    "'hosts': settings.ALLOWED_HOSTS, 'media': str(settings.MEDIA_ROOT)}))"
+)
+
+
+def load_settings(**env):
+    """Import the settings in a fresh interpreter with exactly the given variables."""
+    clean_env = {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith(("DJANGO_", "DATABASE_", "REDIS_", "MEDIA_"))
+    }
+    clean_env |= {"DJANGO_SETTINGS_MODULE": "config.settings", **env}
+    return subprocess.run(
+        [sys.executable, "-c", PRINT_SETTINGS],
+        cwd=PROJECT,
+        env=clean_env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_refuses_to_start_without_a_secret_key_when_debug_is_off():
+    result = load_settings()
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY is not set" in result.stderr
+
+
+def test_defaults_are_sqlite_in_the_project_and_the_local_memory_cache():
+    result = load_settings(DJANGO_DEBUG="1")
+    values = json.loads(result.stdout)
+    assert values["engine"] == "django.db.backends.sqlite3"
+    assert values["name"] == str(PROJECT / "db.sqlite3")
+    assert values["cache"] == "django.core.cache.backends.locmem.LocMemCache"
+    assert values["media"] == str(PROJECT / "media")
+    assert values["debug"] is True
+
+
+@pytest.mark.parametrize(
+    ("env", "key", "expected"),
+    [
+        ({"DATABASE_URL": "postgres://cms@db.internal:5432/health"}, "engine",
+         "django.db.backends.postgresql"),
+        ({"DATABASE_URL": "postgres://cms@db.internal:5432/health"}, "name", "health"),
+        ({"REDIS_URL": "redis://127.0.0.1:6379/1"}, "cache",
+         "django.core.cache.backends.redis.RedisCache"),
+        ({"DJANGO_ALLOWED_HOSTS": "cms.example.org, api.example.org"}, "hosts",
+         ["cms.example.org", "api.example.org"]),
+        ({"MEDIA_ROOT": "/srv/media"}, "media", "/srv/media"),
+        ({"DJANGO_DEBUG": "0"}, "debug", False),
+    ],
+)  # fmt: skip
+def test_values_come_from_the_environment(env, key, expected):
+    result = load_settings(DJANGO_SECRET_KEY="a-real-key-from-the-environment", **env)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)[key] == expected
