@@ -79,8 +79,7 @@ class SectionInline(admin.StackedInline):
     form = SectionForm
     formset = PositionedInlineFormSet
     fields = ["order", "heading", "anchor", "body"]
-    extra = 0
-    min_num = 1
+    extra = 1
     classes = ["sections"]
 
 
@@ -130,8 +129,32 @@ class TagFilter(admin.SimpleListFilter):
         return queryset
 
 
+class ArticleAdminForm(forms.ModelForm):
+    class Meta:
+        model = Article
+        fields = [
+            "title",
+            "slug",
+            "summary",
+            "intro",
+            "tags",
+            "hero_image",
+            "hero_image_alt",
+            "hero_image_credit",
+            "review_interval_months",
+        ]
+        widgets = {
+            "title": forms.TextInput(attrs={"size": 80}),
+            "slug": forms.TextInput(attrs={"size": 80}),
+            "summary": forms.Textarea(attrs={"rows": 3, "cols": 80}),
+            "hero_image_alt": forms.TextInput(attrs={"size": 80}),
+            "hero_image_credit": forms.TextInput(attrs={"size": 80}),
+        }
+
+
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
+    form = ArticleAdminForm
     list_display = ["title", "state", "author", "reading_time", "updated_at"]
     list_filter = ["state", TagFilter, "author"]
     search_fields = ["title", "summary", "intro", "sections__heading", "sections__body"]
@@ -158,6 +181,12 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).for_admin_list()
+
+    def view_on_site(self, article):
+        # The frontend only has pages for published articles.
+        if article.state == Article.State.PUBLISHED:
+            return article.get_absolute_url()
+        return None
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "tags":

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.db.models import Sum
 from django.db.models.functions import Coalesce, Length
@@ -19,6 +20,7 @@ from articles.rendering import (
 from tags.models import Tag
 
 SUMMARY_MAX_LENGTH = 300
+IMAGE_EXTENSIONS = ["jpg", "jpeg", "png", "webp"]
 
 # Rows are renumbered one at a time, and (article, position) is unique: moving the rows being
 # renumbered this far out first means no intermediate state collides.
@@ -84,6 +86,7 @@ class Article(models.Model):
     hero_image = models.ImageField(
         upload_to="articles/hero/",
         blank=True,
+        validators=[FileExtensionValidator(IMAGE_EXTENSIONS)],
         help_text="The large image at the top of the article (JPEG, PNG or WebP).",
     )
     hero_image_alt = models.CharField(

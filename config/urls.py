@@ -6,6 +6,8 @@ from django.urls import path
 admin.site.site_header = "Health CMS"
 admin.site.site_title = "Health CMS"
 admin.site.index_title = "Content"
+# The CMS has no public pages of its own: "View site" goes to the frontend.
+admin.site.site_url = settings.FRONTEND_URL
 
 urlpatterns = [
     path("admin/", admin.site.urls),

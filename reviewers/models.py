@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.validators import FileExtensionValidator
 from django.db import models
 
 
@@ -15,7 +16,12 @@ class Reviewer(models.Model):
     )
     specialty = models.CharField(max_length=200, blank=True, help_text='e.g. "Orthopedics".')
     bio = models.TextField(blank=True, help_text="A short paragraph shown on the reviewer's page.")
-    photo = models.ImageField(upload_to="reviewers/", blank=True)
+    photo = models.ImageField(
+        upload_to="reviewers/",
+        blank=True,
+        validators=[FileExtensionValidator(["jpg", "jpeg", "png", "webp"])],
+        help_text="A head-and-shoulders photo (JPEG, PNG or WebP).",
+    )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

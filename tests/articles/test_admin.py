@@ -274,3 +274,28 @@ def test_article_changelist_queries_do_not_grow_with_the_number_of_articles(writ
     for article in ArticleFactory.create_batch(10):
         SectionFactory.create_batch(2, article=article)
     assert changelist_queries(writer_client) == few
+
+
+def test_change_page_links_to_the_preview_and_not_to_the_frontend_for_a_draft(
+    writer_client, article
+):
+    html = writer_client.get(reverse("admin:articles_article_change", args=[article.pk])).content
+    assert reverse("admin:articles_article_preview", args=[article.pk]).encode() in html
+    assert b"View on site" not in html
+
+
+def test_hero_image_with_alt_text_is_saved(writer_client, article, tiny_png):
+    data = change_data(article, hero_image=tiny_png, hero_image_alt="A red square")
+    response = writer_client.post(reverse("admin:articles_article_change", args=[article.pk]), data)
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.hero_image.name.startswith("articles/hero/tiny")
+    assert article.hero_image_alt == "A red square"
+
+
+def test_hero_image_must_be_jpeg_png_or_webp(writer_client, article, tiny_png):
+    tiny_png.name = "tiny.gif"
+    data = change_data(article, hero_image=tiny_png, hero_image_alt="A red square")
+    response = writer_client.post(reverse("admin:articles_article_change", args=[article.pk]), data)
+    assert response.status_code == 200
+    assert "File extension “gif” is not allowed" in response.content.decode()
