@@ -110,6 +110,22 @@ class RenderedArticle:
     problems: list[str]
 
 
+def render_article_text(intro, sections, resolver):
+    """Render an intro and its sections (dicts with anchor, heading and body) for readers."""
+    rendered_sections = [
+        RenderedSection(
+            anchor=section["anchor"],
+            heading=section["heading"],
+            html=render_markdown(section["body"], resolver),
+        )
+        for section in sections
+    ]
+    intro_html = render_markdown(intro, resolver)
+    return RenderedArticle(
+        intro_html=intro_html, sections=rendered_sections, problems=list(resolver.problems)
+    )
+
+
 def article_links(markdown_text):
     """Return the `article:` links in a Markdown text, in order of appearance."""
     links = []

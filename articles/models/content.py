@@ -10,17 +10,19 @@ from taggit.models import ItemBase
 
 from articles.rendering import (
     LinkResolver,
-    RenderedArticle,
-    RenderedSection,
     article_links,
     count_words,
     reading_time_minutes,
-    render_markdown,
+    render_article_text,
 )
 from tags.models import Tag
 
 SUMMARY_MAX_LENGTH = 300
 IMAGE_EXTENSIONS = ["jpg", "jpeg", "png", "webp"]
+
+# Columns only the workflow module writes.
+WORKFLOW_FIELDS = {"state", "version", "current_revision", "live_revision", "publish_at",
+                   "scheduled_by"}  # fmt: skip
 
 # Rows are renumbered one at a time, and (article, position) is unique: moving the rows being
 # renumbered this far out first means no intermediate state collides.
@@ -37,6 +39,9 @@ class ArticleQuerySet(models.QuerySet):
         return self.select_related("author").annotate(
             sections_word_count=Coalesce(Sum("sections__word_count"), 0)
         )
+
+    def due_for_publication(self, now):
+        return self.filter(state=ArticleState.SCHEDULED, publish_at__lte=now)
 
     def link_resolver(self, slugs):
         """A LinkResolver for `article:` links to any of `slugs` that exist among these rows."""
@@ -116,6 +121,38 @@ class Article(models.Model):
         default=12,
         help_text="How long an approval stays current before the article is due for re-review.",
     )
+    version = models.PositiveIntegerField(
+        default=1,
+        editable=False,
+        help_text="Goes up with every saved edit, so that an edit based on an old copy is refused.",
+    )
+    current_revision = models.ForeignKey(
+        "ArticleRevision",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        help_text="The revision last submitted for review.",
+    )
+    live_revision = models.ForeignKey(
+        "ArticleRevision",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        help_text="The revision readers see, if the article is live.",
+    )
+    publish_at = models.DateTimeField(null=True, blank=True, editable=False)
+    scheduled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -123,6 +160,7 @@ class Article(models.Model):
 
     class Meta:
         ordering = ["-updated_at"]
+        permissions = [("publish_article", "Can publish, schedule and unpublish articles")]
         constraints = [
             models.CheckConstraint(condition=~models.Q(slug=""), name="article_slug_not_empty"),
             models.CheckConstraint(
@@ -141,6 +179,16 @@ class Article(models.Model):
                 violation_error_message="Alt text is required when a hero image is set.",
             ),
             models.CheckConstraint(
+                condition=models.Q(state=ArticleState.SCHEDULED, publish_at__isnull=False)
+                | (~models.Q(state=ArticleState.SCHEDULED) & models.Q(publish_at__isnull=True)),
+                name="article_publish_at_only_when_scheduled",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(state=ArticleState.PUBLISHED)
+                | models.Q(live_revision__isnull=False),
+                name="article_published_has_live_revision",
+            ),
+            models.CheckConstraint(
                 condition=models.Q(review_interval_months__range=(1, 60)),
                 name="article_review_interval_range",
                 violation_error_message="The review interval must be between 1 and 60 months.",
@@ -149,6 +197,17 @@ class Article(models.Model):
 
     def __str__(self):
         return self.title
+
+    def save(self, *args, **kwargs):
+        # The workflow owns these columns and changes them with targeted updates. Saving an
+        # instance loaded before a transition must not write the old values back.
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name not in WORKFLOW_FIELDS
+            ]
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return frontend_article_url(self.slug)
@@ -165,6 +224,49 @@ class Article(models.Model):
     def reading_time_minutes(self):
         return reading_time_minutes(self.word_count)
 
+    def snapshot(self):
+        """The working copy as plain data: exactly what a revision freezes and a review covers.
+
+        Tags and related topics are named by slug: renaming a tag or retitling a related article
+        is not an edit of this article's medical content.
+        """
+        hero_image = None
+        if self.hero_image:
+            hero_image = {
+                "name": self.hero_image.name,
+                "alt": self.hero_image_alt,
+                "credit": self.hero_image_credit,
+            }
+        return {
+            "title": self.title,
+            "slug": self.slug,
+            "summary": self.summary,
+            "intro": self.intro,
+            "author_id": self.author_id,
+            "hero_image": hero_image,
+            "review_interval_months": self.review_interval_months,
+            "tags": sorted(tag.slug for tag in self.tags.all()),
+            "sections": [
+                {"anchor": section.anchor, "heading": section.heading, "body": section.body}
+                for section in self.sections.all()
+            ],
+            "related_topics": [
+                {"slug": topic.to_article.slug, "blurb": topic.blurb}
+                for topic in self.related_topics.select_related("to_article")
+            ],
+            "references": [
+                {
+                    "label": reference.label,
+                    "url": reference.url,
+                    "publisher": reference.publisher,
+                    "accessed_on": reference.accessed_on.isoformat()
+                    if reference.accessed_on
+                    else None,
+                }
+                for reference in self.references.all()
+            ],
+        }
+
     def article_links(self):
         """Every `article:` link in the intro and the sections, in reading order."""
         texts = [self.intro, *(section.body for section in self.sections.all())]
@@ -177,17 +279,11 @@ class Article(models.Model):
 
     def render(self):
         """The intro and sections as readers will see them: sanitized HTML, links resolved."""
-        resolver = self.link_resolver()
         sections = [
-            RenderedSection(
-                anchor=section.anchor,
-                heading=section.heading,
-                html=render_markdown(section.body, resolver),
-            )
+            {"anchor": section.anchor, "heading": section.heading, "body": section.body}
             for section in self.sections.all()
         ]
-        intro_html = render_markdown(self.intro, resolver)
-        return RenderedArticle(intro_html=intro_html, sections=sections, problems=resolver.problems)
+        return render_article_text(self.intro, sections, self.link_resolver())
 
     def link_problems(self):
         """Sentences naming each `article:` link that points to no article or no section."""

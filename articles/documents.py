@@ -1,0 +1,134 @@
+"""The public document of a live article, built from the revision a reviewer approved.
+
+Only the approved snapshot supplies the article's own words. What the document adds around
+them comes from elsewhere and may change without a new review: tag names, the author's and
+reviewer's printed names, and the titles of the live articles it links to. When one of those
+changes, the document is rendered again from the same snapshot.
+"""
+
+import datetime
+
+from django.contrib.auth import get_user_model
+from django.core.files.storage import default_storage
+
+from articles.models import PublishedArticle, frontend_article_url
+from articles.rendering import (
+    LinkResolver,
+    article_links,
+    count_words,
+    plain_text,
+    reading_time_minutes,
+    render_article_text,
+)
+from tags.models import Tag
+
+
+def add_months(day, months):
+    """The same day `months` later, or the month's last day when it is shorter (Jan 31 → Feb 28)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    next_month = datetime.date(year + month // 12, month % 12 + 1, 1)
+    last_day = (next_month - datetime.timedelta(days=1)).day
+    return datetime.date(year, month, min(day.day, last_day))
+
+
+def next_review_due(approved_at, interval_months):
+    return add_months(approved_at.date(), interval_months)
+
+
+def linked_slugs(snapshot):
+    """Every slug the snapshot's related topics and inline links name."""
+    texts = [snapshot["intro"], *(section["body"] for section in snapshot["sections"])]
+    inline = {link.slug for text in texts for link in article_links(text)}
+    return inline | {topic["slug"] for topic in snapshot["related_topics"]}
+
+
+def build_document(*, revision, approval, published_at, updated_at):
+    """The public document for `revision`, approved by `approval`, as the API serves it."""
+    snapshot = revision.snapshot
+    live = {
+        row["slug"]: row
+        for row in PublishedArticle.objects.filter(slug__in=linked_slugs(snapshot))
+        .exclude(article_id=revision.article_id)
+        .values("slug", "title", "summary", "anchors")
+    }
+    own_anchors = {section["anchor"] for section in snapshot["sections"]}
+    resolver = LinkResolver(
+        targets={slug: set(row["anchors"]) for slug, row in live.items()}
+        | {snapshot["slug"]: own_anchors},
+        url_for=frontend_article_url,
+    )
+    text = render_article_text(snapshot["intro"], snapshot["sections"], resolver)
+    reviewer = approval.reviewer
+    word_count = count_words(snapshot["intro"]) + sum(
+        count_words(section["body"]) for section in snapshot["sections"]
+    )
+    return {
+        "slug": snapshot["slug"],
+        "url": frontend_article_url(snapshot["slug"]),
+        "title": snapshot["title"],
+        "summary": snapshot["summary"],
+        "intro_html": text.intro_html,
+        "author": _author(snapshot["author_id"]),
+        "reviewer": {
+            "slug": reviewer.slug,
+            "name": reviewer.name,
+            "credentials": reviewer.credentials,
+            "specialty": reviewer.specialty,
+            "byline": reviewer.byline,
+        },
+        "published_at": published_at.isoformat(),
+        "updated_at": updated_at.isoformat(),
+        "last_reviewed_at": approval.decided_at.isoformat(),
+        "next_review_due": next_review_due(
+            approval.decided_at, snapshot["review_interval_months"]
+        ).isoformat(),
+        "word_count": word_count,
+        "reading_time_minutes": reading_time_minutes(word_count),
+        "hero_image": _hero_image(snapshot["hero_image"]),
+        "tags": [
+            {"slug": tag.slug, "name": tag.name, "kind": tag.kind}
+            for tag in Tag.objects.filter(slug__in=snapshot["tags"]).order_by("name")
+        ],
+        "toc": [{"anchor": s.anchor, "heading": s.heading} for s in text.sections],
+        "sections": [
+            {"anchor": s.anchor, "heading": s.heading, "html": s.html} for s in text.sections
+        ],
+        "related_topics": [
+            {
+                "slug": topic["slug"],
+                "title": live[topic["slug"]]["title"],
+                "summary": topic["blurb"] or live[topic["slug"]]["summary"],
+                "url": frontend_article_url(topic["slug"]),
+            }
+            for topic in snapshot["related_topics"]
+            if topic["slug"] in live
+        ],
+        "references": snapshot["references"],
+        "revision": revision.number,
+    }
+
+
+def search_text(snapshot):
+    """The words of the article, for full-text search: title, summary, intro and sections."""
+    parts = [snapshot["title"], snapshot["summary"], plain_text(snapshot["intro"])]
+    for section in snapshot["sections"]:
+        parts += [section["heading"], plain_text(section["body"])]
+    return "\n".join(parts)
+
+
+def _author(author_id):
+    user = get_user_model().objects.filter(pk=author_id).first()
+    if user is None:
+        return None
+    return {"name": user.get_full_name() or user.get_username()}
+
+
+def _hero_image(image):
+    if not image:
+        return None
+    return {
+        "url": default_storage.url(image["name"]),
+        "alt": image["alt"],
+        "credit": image["credit"],
+    }

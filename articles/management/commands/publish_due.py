@@ -1,0 +1,27 @@
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+from articles import workflow
+from articles.models import Article
+
+
+class Command(BaseCommand):
+    help = (
+        "Publish the scheduled articles whose publication time has passed. Safe to run from "
+        "cron every minute: an article is published once, however often this runs."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--dry-run", action="store_true", help="List the articles that are due; publish none."
+        )
+
+    def handle(self, *args, dry_run=False, verbosity=1, **options):
+        if dry_run:
+            due = Article.objects.due_for_publication(timezone.now())
+            for title in due.values_list("title", flat=True):
+                self.stdout.write(f"Due: {title}")
+            return
+        count = workflow.publish_due()
+        if verbosity >= 1:
+            self.stdout.write(self.style.SUCCESS(f"Published {count} scheduled article(s)."))

@@ -1,0 +1,101 @@
+"""The read model: what readers get, written only by publishing.
+
+A `PublishedArticle` holds the full public document of one live article, rendered from the
+revision a reviewer approved, plus the columns the public API filters and sorts on. Drafts have
+no row here, so no public query can reach them.
+"""
+
+from django.db import models
+from django.utils import timezone
+
+from articles.models.content import Article, frontend_article_url
+from articles.models.revisions import ArticleRevision, Review
+from articles.rendering import LinkResolver
+from reviewers.models import Reviewer
+from tags.models import Tag
+
+
+class PublishedArticleQuerySet(models.QuerySet):
+    def review_overdue(self, today=None):
+        return self.filter(next_review_due__lt=today or timezone.localdate())
+
+    def linking_to(self, slug):
+        """Live articles whose related topics or inline links name `slug`."""
+        return self.filter(links__target_slug=slug).distinct()
+
+    def link_resolver(self, slugs):
+        """A LinkResolver that only knows live articles: links to anything else are dropped."""
+        rows = self.filter(slug__in=slugs).values_list("slug", "anchors")
+        return LinkResolver(
+            targets={slug: set(anchors) for slug, anchors in rows}, url_for=frontend_article_url
+        )
+
+
+class PublishedArticle(models.Model):
+    article = models.OneToOneField(Article, on_delete=models.CASCADE, related_name="published")
+    revision = models.ForeignKey(ArticleRevision, on_delete=models.PROTECT, related_name="+")
+    approval = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="+")
+    reviewer = models.ForeignKey(Reviewer, on_delete=models.PROTECT, related_name="published")
+    slug = models.SlugField(max_length=200, unique=True)
+    title = models.CharField(max_length=200)
+    summary = models.CharField(max_length=300)
+    published_at = models.DateTimeField(help_text="When the article first went live.")
+    updated_at = models.DateTimeField(help_text="When the live content last changed.")
+    last_reviewed_at = models.DateTimeField()
+    next_review_due = models.DateField()
+    reading_time_minutes = models.PositiveSmallIntegerField()
+    tags = models.ManyToManyField(Tag, through="PublishedArticleTag", related_name="+")
+    anchors = models.JSONField(default=list, help_text="Section anchors other articles may use.")
+    search_text = models.TextField()
+    document = models.JSONField(help_text="The full public document, as the API serves it.")
+    rendered_at = models.DateTimeField()
+
+    objects = PublishedArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at"]
+        indexes = [
+            models.Index(fields=["-published_at"], name="published_by_date"),
+            models.Index(fields=["-updated_at"], name="published_by_update"),
+            models.Index(fields=["next_review_due"], name="published_by_review_due"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return frontend_article_url(self.slug)
+
+
+class PublishedArticleTag(models.Model):
+    published_article = models.ForeignKey(PublishedArticle, on_delete=models.CASCADE)
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="published_articles")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["published_article", "tag"], name="published_tag_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.published_article_id} tagged {self.tag_id}"
+
+
+class PublishedLink(models.Model):
+    """A live article's related topic or inline link to another slug, live or not.
+
+    Kept so that publishing or unpublishing an article can re-render the live articles that
+    point to it.
+    """
+
+    source = models.ForeignKey(PublishedArticle, on_delete=models.CASCADE, related_name="links")
+    target_slug = models.SlugField(max_length=200, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["source", "target_slug"], name="published_link_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.source_id} → {self.target_slug}"

@@ -1,0 +1,157 @@
+"""What the review workflow records: frozen revisions, the reviews of them, and every transition.
+
+These rows are history. Once written they are never changed, except that a pending review is
+decided once; `save()` refuses anything else.
+"""
+
+import hashlib
+import json
+
+from django.conf import settings
+from django.db import models
+
+from articles.models.content import Article, ArticleState
+from reviewers.models import Reviewer
+
+
+class ImmutableRowError(Exception):
+    """Raised when code tries to change a row that is part of the record."""
+
+
+def canonical_json(data):
+    """The one byte string a snapshot hashes to: sorted keys, no spaces, UTF-8."""
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def content_hash(snapshot):
+    return hashlib.sha256(canonical_json(snapshot).encode()).hexdigest()
+
+
+class ArticleRevision(models.Model):
+    """The working copy of an article frozen when it was submitted for review."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    snapshot = models.JSONField()
+    content_hash = models.CharField(max_length=64, db_index=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["article", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "number"], name="revision_unique_number"),
+        ]
+
+    def __str__(self):
+        return f"{self.article} (revision {self.number})"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ImmutableRowError("A revision is never changed once it is recorded.")
+        self.content_hash = content_hash(self.snapshot)
+        super().save(*args, **kwargs)
+
+    def approval(self):
+        """The review that approved this revision, or None."""
+        return self.reviews.filter(decision=Review.Decision.APPROVED).first()
+
+
+class ReviewDecision(models.TextChoices):
+    PENDING = "pending", "Pending"
+    APPROVED = "approved", "Approved"
+    CHANGES_REQUESTED = "changes_requested", "Changes requested"
+    # Another assigned reviewer decided first, or the writer withdrew the revision.
+    SUPERSEDED = "superseded", "Superseded"
+
+
+class ReviewQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(decision=ReviewDecision.PENDING)
+
+    def assigned_to(self, user):
+        return self.filter(reviewer__user=user)
+
+    def for_queue(self):
+        return self.select_related("revision__article", "reviewer").order_by("assigned_at")
+
+
+class Review(models.Model):
+    """A reviewer's decision on one revision: approve it or request changes, with a comment."""
+
+    Decision = ReviewDecision
+
+    revision = models.ForeignKey(ArticleRevision, on_delete=models.CASCADE, related_name="reviews")
+    reviewer = models.ForeignKey(Reviewer, on_delete=models.PROTECT, related_name="reviews")
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    assigned_at = models.DateTimeField(auto_now_add=True)
+    decision = models.CharField(
+        max_length=20, choices=ReviewDecision.choices, default=ReviewDecision.PENDING
+    )
+    comment = models.TextField(blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ReviewQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-assigned_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["revision", "reviewer"], name="review_one_per_reviewer_and_revision"
+            ),
+            models.UniqueConstraint(
+                fields=["revision"],
+                condition=models.Q(decision=ReviewDecision.APPROVED),
+                name="review_one_approval_per_revision",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(decision__in=ReviewDecision.values),
+                name="review_decision_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(decision=ReviewDecision.PENDING, decided_at__isnull=True)
+                | (~models.Q(decision=ReviewDecision.PENDING) & models.Q(decided_at__isnull=False)),
+                name="review_decided_at_matches_decision",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.reviewer} on {self.revision}: {self.get_decision_display()}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            stored = Review.objects.filter(pk=self.pk).values_list("decision", flat=True).first()
+            if stored != ReviewDecision.PENDING:
+                raise ImmutableRowError("A decided review is never changed.")
+        super().save(*args, **kwargs)
+
+
+class Transition(models.Model):
+    """One move of an article through the workflow: who, when, from, to, on which revision."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="transitions")
+    revision = models.ForeignKey(
+        ArticleRevision, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    action = models.CharField(max_length=30)
+    from_state = models.CharField(max_length=20, choices=ArticleState.choices)
+    to_state = models.CharField(max_length=20, choices=ArticleState.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    comment = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["article", "-at", "-pk"]
+        indexes = [models.Index(fields=["article", "-at"], name="transition_article_at")]
+
+    def __str__(self):
+        return f"{self.article}: {self.from_state} → {self.to_state} ({self.action})"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ImmutableRowError("A transition is never changed once it is recorded.")
+        super().save(*args, **kwargs)

@@ -1,0 +1,433 @@
+"""The review workflow: the only code that moves an article from one state to another.
+
+The admin, the editorial API, management commands and the demo loader all call these
+functions. Each runs in one transaction, records a `Transition`, and raises
+- `NotAllowed` when the user may not make the move (the API answers 403),
+- `InvalidTransition` when the move is impossible from where the article is (409),
+- `InvalidInput` when what was asked for is malformed (400),
+- `StaleVersion` when an edit was based on an older copy than the stored one (409 or 412),
+always with a sentence a person can read, and always before anything has changed.
+
+The guarantee the rest of the product leans on: readers only ever see the snapshot of a revision
+that an assigned, active reviewer approved, and the approval covers exactly that snapshot's hash.
+"""
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from articles.documents import build_document, linked_slugs, next_review_due, search_text
+from articles.models import (
+    Article,
+    ArticleRevision,
+    ArticleState,
+    PublishedArticle,
+    PublishedArticleTag,
+    PublishedLink,
+    Review,
+    ReviewDecision,
+    Transition,
+    content_hash,
+)
+from tags.models import Tag
+
+State = ArticleState
+
+
+class WorkflowError(Exception):
+    """A move the workflow refused; the message says why."""
+
+
+class NotAllowed(WorkflowError):
+    pass
+
+
+class InvalidTransition(WorkflowError):
+    pass
+
+
+class InvalidInput(WorkflowError):
+    pass
+
+
+class StaleVersion(WorkflowError):
+    pass
+
+
+# States from which an edit of the working copy sends the article back to draft, and the
+# revision whose content the edit is compared with.
+SUBMITTABLE = {State.DRAFT, State.CHANGES_REQUESTED, State.ARCHIVED}
+
+
+def is_editor(user):
+    return user.is_active and user.has_perm("articles.publish_article")
+
+
+def can_edit(user, article):
+    """Authors edit their own articles; editors edit any."""
+    return user.is_active and (article.author_id == user.pk or is_editor(user))
+
+
+# Editing the working copy ------------------------------------------------------------------
+
+
+@transaction.atomic
+def begin_edit(*, article, by, version=None):
+    """Claim the right to change the working copy; call before writing, in the same transaction.
+
+    With `version`, the edit only goes ahead if nobody has saved the article since that version
+    was read. Returns the new version.
+    """
+    if not can_edit(by, article):
+        raise NotAllowed("Only the article's author or an editor can change it.")
+    rows = Article.objects.filter(pk=article.pk)
+    if version is not None:
+        rows = rows.filter(version=version)
+    if not rows.update(version=F("version") + 1):
+        raise StaleVersion(
+            "Someone saved this article after you opened it. Reload it, reapply your changes "
+            "and save again."
+        )
+    article.version = Article.objects.values_list("version", flat=True).get(pk=article.pk)
+    return article.version
+
+
+@transaction.atomic
+def record_edit(*, article, by):
+    """Send the article back to draft if its saved working copy differs from what was submitted.
+
+    An approval covers one snapshot; after any real change there is nothing approved to publish
+    until the new content is submitted and reviewed. The live version, if any, stays live.
+    """
+    article = _lock(article)
+    if article.state == State.DRAFT or article.current_revision is None:
+        return article
+    if content_hash(article.snapshot()) == article.current_revision.content_hash:
+        return article  # saved without changing anything
+    _supersede_pending_reviews(article.current_revision)
+    return _move(
+        article,
+        to=State.DRAFT,
+        action="edit",
+        by=by,
+        comment="Edited after it was submitted; it needs a new review.",
+        publish_at=None,
+        scheduled_by=None,
+    )
+
+
+# Review -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def submit(*, article, by, reviewers, comment=""):
+    """Freeze the working copy into a revision and ask `reviewers` (Reviewer profiles) to review it."""
+    article = _lock(article)
+    if not (article.author_id == by.pk or is_editor(by)):
+        raise NotAllowed("Only the article's author or an editor can submit it for review.")
+    if article.state not in SUBMITTABLE:
+        raise InvalidTransition(
+            f"The article is {article.get_state_display().lower()}; only a draft, an article "
+            "with changes requested or an unpublished article can be submitted."
+        )
+    reviewers = list(reviewers)
+    _check_reviewers(article, reviewers)
+    revision = ArticleRevision.objects.create(
+        article=article,
+        number=(article.revisions.order_by("-number").values_list("number", flat=True).first() or 0)
+        + 1,
+        snapshot=article.snapshot(),
+        created_by=by,
+    )
+    Review.objects.bulk_create(
+        Review(revision=revision, reviewer=reviewer, assigned_by=by) for reviewer in reviewers
+    )
+    return _move(
+        article,
+        to=State.IN_REVIEW,
+        action="submit",
+        by=by,
+        revision=revision,
+        comment=comment,
+        current_revision=revision,
+    )
+
+
+@transaction.atomic
+def withdraw(*, article, by, comment=""):
+    """Take a submitted article back to draft before anyone has reviewed it."""
+    article = _lock(article)
+    if not (article.author_id == by.pk or is_editor(by)):
+        raise NotAllowed("Only the article's author or an editor can withdraw it from review.")
+    if article.state != State.IN_REVIEW:
+        raise InvalidTransition("Only an article in review can be withdrawn.")
+    _supersede_pending_reviews(article.current_revision)
+    return _move(article, to=State.DRAFT, action="withdraw", by=by, comment=comment)
+
+
+@transaction.atomic
+def approve(*, review, by, comment=""):
+    """Approve the revision `review` is about. Returns the article."""
+    review, article = _open_review(review, by)
+    _decide(review, ReviewDecision.APPROVED, comment)
+    return _move(
+        article,
+        to=State.APPROVED,
+        action="approve",
+        by=by,
+        revision=review.revision,
+        comment=comment,
+    )
+
+
+@transaction.atomic
+def request_changes(*, review, by, comment):
+    """Send the revision back to its writer with what needs to change. Returns the article."""
+    if not (comment or "").strip():
+        raise InvalidInput("Say what needs to change: a comment is required.")
+    review, article = _open_review(review, by)
+    _decide(review, ReviewDecision.CHANGES_REQUESTED, comment)
+    return _move(
+        article,
+        to=State.CHANGES_REQUESTED,
+        action="request_changes",
+        by=by,
+        revision=review.revision,
+        comment=comment,
+    )
+
+
+# Publishing ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def publish(*, article, by, at=None):
+    """Make the approved revision live now, or at `at` if that is in the future."""
+    if not is_editor(by):
+        raise NotAllowed("Only editors can publish articles.")
+    article = _lock(article)
+    if article.state not in (State.APPROVED, State.SCHEDULED):
+        raise InvalidTransition(
+            f"Only an approved article can be published; this one is "
+            f"{article.get_state_display().lower()}."
+        )
+    revision, approval = _approved_revision(article)
+    if at is not None and at > timezone.now():
+        return _move(
+            article,
+            to=State.SCHEDULED,
+            action="schedule",
+            by=by,
+            revision=revision,
+            comment=f"To be published at {at.isoformat()}.",
+            publish_at=at,
+            scheduled_by=by,
+        )
+    return _go_live(article, revision, approval, by=by)
+
+
+def publish_due(*, now=None):
+    """Publish every scheduled article whose time has come; return how many went live.
+
+    Safe to run repeatedly and concurrently: each article is published in its own transaction,
+    and one that another run already published is skipped.
+    """
+    now = now or timezone.now()
+    published = 0
+    for pk in Article.objects.due_for_publication(now).values_list("pk", flat=True):
+        with transaction.atomic():
+            article = Article.objects.select_for_update().get(pk=pk)
+            if article.state != State.SCHEDULED or article.publish_at > now:
+                continue
+            revision, approval = _approved_revision(article)
+            _go_live(article, revision, approval, by=article.scheduled_by, action="publish_due")
+            published += 1
+    return published
+
+
+@transaction.atomic
+def unpublish(*, article, by, comment=""):
+    """Take the live version down; readers no longer see the article."""
+    if not is_editor(by):
+        raise NotAllowed("Only editors can unpublish articles.")
+    article = _lock(article)
+    live = PublishedArticle.objects.filter(article=article).first()
+    if live is None:
+        raise InvalidTransition("The article is not live, so there is nothing to unpublish.")
+    slug = live.slug
+    live.delete()
+    to_state = State.ARCHIVED if article.state == State.PUBLISHED else article.state
+    article = _move(
+        article, to=to_state, action="unpublish", by=by, comment=comment, live_revision=None
+    )
+    rerender_linking_to([slug])
+    return article
+
+
+def rerender_linking_to(slugs):
+    """Render again the live articles that link to any of `slugs`, from their own revisions."""
+    for live in PublishedArticle.objects.filter(links__target_slug__in=slugs).distinct():
+        _write_read_model(
+            live.article, live.revision, live.approval, live.published_at, live.updated_at
+        )
+
+
+# Helpers ------------------------------------------------------------------------------------
+
+
+def _lock(article):
+    return (
+        Article.objects.select_for_update()
+        .select_related("current_revision", "live_revision")
+        .get(pk=article.pk)
+    )
+
+
+def _move(article, *, to, action, by, revision=None, comment="", **fields):
+    """Change the state from what `article` says it is to `to`, and record it.
+
+    The update only matches while the stored state is still the one this transaction read, so
+    two people making a move at the same moment cannot both succeed.
+    """
+    from_state = article.state
+    if not Article.objects.filter(pk=article.pk, state=from_state).update(state=to, **fields):
+        raise InvalidTransition("Someone else changed this article just now. Reload it.")
+    article.state = to
+    for name, value in fields.items():
+        setattr(article, name, value)
+    Transition.objects.create(
+        article=article,
+        revision=revision or article.current_revision,
+        action=action,
+        from_state=from_state,
+        to_state=to,
+        by=by,
+        comment=comment,
+    )
+    return article
+
+
+def _check_reviewers(article, reviewers):
+    if not reviewers:
+        raise InvalidInput("Choose at least one reviewer.")
+    for reviewer in reviewers:
+        if not reviewer.is_active:
+            raise InvalidInput(f"{reviewer.byline} is not an active reviewer.")
+        if reviewer.user_id is None:
+            raise InvalidInput(f"{reviewer.byline} has no user account to review with.")
+        if reviewer.user_id == article.author_id:
+            raise InvalidInput(f"{reviewer.byline} wrote this article and cannot review it.")
+
+
+def _open_review(review, by):
+    """Lock the review and its article, and check that `by` may decide it now."""
+    review = Review.objects.select_for_update().select_related("reviewer").get(pk=review.pk)
+    article = _lock(review.revision.article)
+    reviewer = review.reviewer
+    if reviewer.user_id != by.pk or not by.is_active:
+        raise NotAllowed("Only the reviewer assigned to this review can decide it.")
+    if not reviewer.is_active:
+        raise NotAllowed("Your reviewer profile is inactive, so you cannot review.")
+    if article.author_id == by.pk:
+        raise NotAllowed("You wrote this article, so you cannot review it.")
+    if review.decision != ReviewDecision.PENDING:
+        raise InvalidTransition(
+            f"This review was already closed ({review.get_decision_display().lower()})."
+        )
+    if article.state != State.IN_REVIEW or article.current_revision_id != review.revision_id:
+        raise InvalidTransition(
+            "The article has changed since this revision was submitted; review the new one."
+        )
+    if content_hash(article.snapshot()) != review.revision.content_hash:
+        raise InvalidTransition(
+            "The working copy no longer matches the submitted revision; it needs resubmitting."
+        )
+    return review, article
+
+
+def _decide(review, decision, comment):
+    review.decision = decision
+    review.comment = comment
+    review.decided_at = timezone.now()
+    review.save()
+    _supersede_pending_reviews(review.revision)
+
+
+def _supersede_pending_reviews(revision):
+    if revision is not None:
+        revision.reviews.pending().update(
+            decision=ReviewDecision.SUPERSEDED, decided_at=timezone.now()
+        )
+
+
+def _approved_revision(article):
+    """The article's current revision and the review that approved it, checked once more."""
+    revision = article.current_revision
+    approval = revision.approval() if revision else None
+    if approval is None:
+        raise InvalidTransition("No reviewer has approved the current revision.")
+    if content_hash(article.snapshot()) != revision.content_hash:
+        raise InvalidTransition(
+            "The working copy changed after it was approved; it needs a new review."
+        )
+    return revision, approval
+
+
+def _go_live(article, revision, approval, *, by, action="publish"):
+    now = timezone.now()
+    previous = PublishedArticle.objects.filter(article=article).first()
+    published_at = previous.published_at if previous else now
+    old_slug = previous.slug if previous else None
+    _write_read_model(article, revision, approval, published_at, updated_at=now)
+    article = _move(
+        article,
+        to=State.PUBLISHED,
+        action=action,
+        by=by,
+        revision=revision,
+        live_revision=revision,
+        publish_at=None,
+        scheduled_by=None,
+    )
+    rerender_linking_to({revision.snapshot["slug"], old_slug} - {None})
+    return article
+
+
+def _write_read_model(article, revision, approval, published_at, updated_at):
+    """Write the PublishedArticle row of `article` from `revision`; the one writer of the read model."""
+    snapshot = revision.snapshot
+    document = build_document(
+        revision=revision, approval=approval, published_at=published_at, updated_at=updated_at
+    )
+    live, _ = PublishedArticle.objects.update_or_create(
+        article=article,
+        defaults={
+            "revision": revision,
+            "approval": approval,
+            "reviewer": approval.reviewer,
+            "slug": snapshot["slug"],
+            "title": snapshot["title"],
+            "summary": snapshot["summary"],
+            "published_at": published_at,
+            "updated_at": updated_at,
+            "last_reviewed_at": approval.decided_at,
+            "next_review_due": next_review_due(
+                approval.decided_at, snapshot["review_interval_months"]
+            ),
+            "reading_time_minutes": document["reading_time_minutes"],
+            "anchors": [section["anchor"] for section in snapshot["sections"]],
+            "search_text": search_text(snapshot),
+            "document": document,
+            "rendered_at": timezone.now(),
+        },
+    )
+    PublishedArticleTag.objects.filter(published_article=live).delete()
+    PublishedArticleTag.objects.bulk_create(
+        PublishedArticleTag(published_article=live, tag=tag)
+        for tag in Tag.objects.filter(slug__in=snapshot["tags"])
+    )
+    PublishedLink.objects.filter(source=live).delete()
+    PublishedLink.objects.bulk_create(
+        PublishedLink(source=live, target_slug=slug) for slug in sorted(linked_slugs(snapshot))
+    )
+    return live
