@@ -121,7 +121,7 @@ def record_edit(*, article, by):
 
 @transaction.atomic
 def submit(*, article, by, reviewers, comment=""):
-    """Freeze the working copy into a revision and ask `reviewers` (Reviewer profiles) to review it."""
+    """Freeze the working copy into a revision and ask `reviewers` (profiles) to review it."""
     article = _lock(article)
     if not (article.author_id == by.pk or is_editor(by)):
         raise NotAllowed("Only the article's author or an editor can submit it for review.")
@@ -277,7 +277,7 @@ def rerender_linking_to(slugs):
 
 def _lock(article):
     return (
-        Article.objects.select_for_update()
+        Article.objects.select_for_update(of=("self",))
         .select_related("current_revision", "live_revision")
         .get(pk=article.pk)
     )
@@ -394,7 +394,7 @@ def _go_live(article, revision, approval, *, by, action="publish"):
 
 
 def _write_read_model(article, revision, approval, published_at, updated_at):
-    """Write the PublishedArticle row of `article` from `revision`; the one writer of the read model."""
+    """Write the live row of `article` from `revision`: the one writer of the read model."""
     snapshot = revision.snapshot
     document = build_document(
         revision=revision, approval=approval, published_at=published_at, updated_at=updated_at

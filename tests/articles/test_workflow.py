@@ -87,7 +87,8 @@ def test_submit_freezes_the_working_copy_into_a_hashed_revision(draft, writer, p
     assert revision.snapshot == draft.snapshot()
     assert revision.content_hash == content_hash(draft.snapshot())
     assert len(revision.content_hash) == 64
-    assert [s["heading"] for s in revision.snapshot["sections"]] == ["Why they happen", "What helps"]
+    headings = [section["heading"] for section in revision.snapshot["sections"]]
+    assert headings == ["Why they happen", "What helps"]
     assert revision.snapshot["tags"] == ["leg-pain"]
     assert revision.snapshot["references"][0]["url"].startswith("https://")
     review = revision.reviews.get()
@@ -425,8 +426,9 @@ def linked_pair(draft, writer, reviewer, editor, profile):
 def test_live_documents_resolve_links_and_cards_to_live_articles(linked_pair):
     _, guide = linked_pair
     document = PublishedArticle.objects.get(article=guide).document
-    assert 'href="https://health.example/articles/calf-cramps/#what-helps"' in (
-        document["sections"][0]["html"]
+    assert (
+        'href="https://health.example/articles/calf-cramps/#what-helps"'
+        in (document["sections"][0]["html"])
     )
     assert document["related_topics"] == [
         {
