@@ -68,6 +68,24 @@ def can_edit(user, article):
     return user.is_active and (article.author_id == user.pk or is_editor(user))
 
 
+def allowed_moves(user, article):
+    """The moves `user` may make on `article` now, among submit, withdraw, publish, unpublish.
+
+    For showing buttons and links; each move checks its own rules again when it is made.
+    """
+    moves = set()
+    is_author_or_editor = user.is_active and (article.author_id == user.pk or is_editor(user))
+    if is_author_or_editor and article.state in SUBMITTABLE:
+        moves.add("submit")
+    if is_author_or_editor and article.state == State.IN_REVIEW:
+        moves.add("withdraw")
+    if is_editor(user) and article.state in (State.APPROVED, State.SCHEDULED):
+        moves.add("publish")
+    if is_editor(user) and article.live_revision_id is not None:
+        moves.add("unpublish")
+    return moves
+
+
 # Editing the working copy ------------------------------------------------------------------
 
 

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.validators import FileExtensionValidator
 from django.db import models
-from django.db.models import Sum
+from django.db.models import F, Sum
 from django.db.models.functions import Coalesce, Length
 from django.db.models.lookups import LessThanOrEqual
 from django.utils.text import slugify
@@ -37,7 +37,8 @@ def frontend_article_url(slug):
 class ArticleQuerySet(models.QuerySet):
     def for_admin_list(self):
         return self.select_related("author").annotate(
-            sections_word_count=Coalesce(Sum("sections__word_count"), 0)
+            sections_word_count=Coalesce(Sum("sections__word_count"), 0),
+            next_review_due=F("published__next_review_due"),
         )
 
     def due_for_publication(self, now):

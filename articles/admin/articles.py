@@ -1,0 +1,381 @@
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.widgets import AutocompleteSelectMultiple, RelatedFieldWidgetWrapper
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+
+from articles import workflow
+from articles.admin.forms import (
+    ArticleAdminForm,
+    PublishForm,
+    SubmitForm,
+    UnpublishForm,
+    WithdrawForm,
+)
+from articles.admin.inlines import ReferenceInline, RelatedTopicInline, SectionInline
+from articles.diffs import diff_table
+from articles.models import Article, Transition
+from tags.models import Tag
+
+
+class TagFilter(admin.SimpleListFilter):
+    title = "tag"
+    parameter_name = "tag"
+
+    def lookups(self, request, model_admin):
+        return (
+            Tag.objects.filter(tagged_articles__isnull=False).distinct().values_list("slug", "name")
+        )
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(tags__slug=self.value())
+        return queryset
+
+
+@dataclass(frozen=True)
+class Move:
+    """A workflow move offered on the article page: its form and the workflow call it makes."""
+
+    label: str
+    form: type
+    run: Callable
+    done: str
+
+
+MOVES = {
+    "submit": Move(
+        label="Submit for review",
+        form=SubmitForm,
+        run=lambda article, by, data: workflow.submit(
+            article=article, by=by, reviewers=data["reviewers"], comment=data["comment"]
+        ),
+        done="Submitted for review.",
+    ),
+    "withdraw": Move(
+        label="Withdraw from review",
+        form=WithdrawForm,
+        run=lambda article, by, data: workflow.withdraw(
+            article=article, by=by, comment=data["comment"]
+        ),
+        done="Withdrawn from review; the article is a draft again.",
+    ),
+    "publish": Move(
+        label="Publish",
+        form=PublishForm,
+        run=lambda article, by, data: workflow.publish(
+            article=article, by=by, at=data["publish_at"]
+        ),
+        done="Done.",
+    ),
+    "unpublish": Move(
+        label="Unpublish",
+        form=UnpublishForm,
+        run=lambda article, by, data: workflow.unpublish(
+            article=article, by=by, comment=data["comment"]
+        ),
+        done="Unpublished: readers no longer see the article.",
+    ),
+}
+
+
+class ReviewDueFilter(admin.SimpleListFilter):
+    title = "review due"
+    parameter_name = "review_due"
+
+    def lookups(self, request, model_admin):
+        return [("overdue", "Overdue"), ("30", "Within 30 days")]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        if self.value() == "overdue":
+            return queryset.filter(published__next_review_due__lt=today)
+        if self.value() == "30":
+            return queryset.filter(
+                published__next_review_due__gte=today,
+                published__next_review_due__lte=today + datetime.timedelta(days=30),
+            )
+        return queryset
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    form = ArticleAdminForm
+    change_form_template = "admin/articles/article/change_form.html"
+    list_display = ["title", "state", "author", "reading_time", "next_review", "updated_at"]
+    list_filter = ["state", ReviewDueFilter, TagFilter, "author"]
+    search_fields = ["title", "summary", "intro", "sections__heading", "sections__body"]
+    prepopulated_fields = {"slug": ["title"]}
+    inlines = [SectionInline, RelatedTopicInline, ReferenceInline]
+    readonly_fields = [
+        "state",
+        "author",
+        "reading_time",
+        "link_check",
+        "preview_link",
+        "workflow_history",
+    ]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "summary", "intro", "tags"]}),
+        ("Hero image", {"fields": ["hero_image", "hero_image_alt", "hero_image_credit"]}),
+        (
+            "Status",
+            {
+                "fields": [
+                    "state",
+                    "author",
+                    "review_interval_months",
+                    "reading_time",
+                    "link_check",
+                    "preview_link",
+                ]
+            },
+        ),
+        ("History", {"fields": ["workflow_history"], "classes": ["collapse"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).for_admin_list()
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or workflow.can_edit(request.user, obj))
+
+    def view_on_site(self, article):
+        # The frontend only has pages for live articles.
+        if article.live_revision_id is not None:
+            return article.get_absolute_url()
+        return None
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "tags":
+            return self._tags_formfield(db_field, request)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def _tags_formfield(self, db_field, request):
+        # Taggit's own field is a comma-separated text box; writers pick from the tags that exist
+        # (and can add one with the + button), so a misspelt duplicate tag is not created.
+        widget = AutocompleteSelectMultiple(db_field, self.admin_site)
+        tag_admin = self.admin_site.get_model_admin(Tag)
+        widget = RelatedFieldWidgetWrapper(
+            widget,
+            db_field.remote_field,
+            self.admin_site,
+            can_add_related=tag_admin.has_add_permission(request),
+            can_change_related=False,
+            can_delete_related=False,
+            can_view_related=False,
+        )
+        return forms.ModelMultipleChoiceField(
+            queryset=Tag.objects.all(),
+            required=False,
+            widget=widget,
+            help_text=db_field.help_text,
+        )
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            workflow.begin_edit(article=obj, by=request.user)
+        else:
+            obj.author = request.user
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if change:
+            before = form.instance.state
+            after = workflow.record_edit(article=form.instance, by=request.user).state
+            if after != before:
+                self.message_user(
+                    request,
+                    "The article changed after it was submitted, so it is a draft again and "
+                    "needs a new review. Readers keep seeing the published version meanwhile.",
+                    messages.WARNING,
+                )
+        for problem in form.instance.link_problems():
+            self.message_user(request, f"Broken link: {problem}", messages.WARNING)
+
+    @admin.display(description="reading time")
+    def reading_time(self, article):
+        if article.pk is None:
+            return "—"
+        return f"{article.reading_time_minutes} min ({article.word_count} words)"
+
+    @admin.display(description="next review", ordering="next_review_due")
+    def next_review(self, article):
+        due = article.next_review_due
+        if due is None:
+            return "—"
+        if due < timezone.localdate():
+            return format_html('<strong class="errornote">Overdue since {}</strong>', due)
+        return due
+
+    @admin.display(description="links to other articles")
+    def link_check(self, article):
+        if article.pk is None:
+            return "—"
+        problems = article.link_problems()
+        if not problems:
+            return "All article: links point to existing articles and sections."
+        return format_html(
+            "<ul class='errorlist'>{}</ul>",
+            format_html_join("", "<li>{}</li>", ((p,) for p in problems)),
+        )
+
+    @admin.display(description="preview")
+    def preview_link(self, article):
+        if article.pk is None:
+            return "Save the article to preview it."
+        url = reverse("admin:articles_article_preview", args=[article.pk])
+        return format_html('<a href="{}">Preview the article as readers will see it</a>', url)
+
+    @admin.display(description="workflow history")
+    def workflow_history(self, article):
+        if article.pk is None:
+            return "—"
+        transitions = Transition.objects.filter(article=article).select_related("by", "revision")
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{} → {}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (
+                    timezone.localtime(t.at).strftime("%Y-%m-%d %H:%M"),
+                    t.by,
+                    t.from_state,
+                    t.to_state,
+                    t.action,
+                    self._diff_link(article, t.revision),
+                    t.comment,
+                )
+                for t in transitions
+            ),
+        )
+        return format_html(
+            "<table><thead><tr><th>When</th><th>Who</th><th>State</th><th>Move</th>"
+            "<th>Revision</th><th>Comment</th></tr></thead><tbody>{}</tbody></table>",
+            rows or mark_safe("<tr><td colspan=6>No moves yet.</td></tr>"),
+        )
+
+    def _diff_link(self, article, revision):
+        if revision is None:
+            return "—"
+        url = reverse("admin:articles_article_diff", args=[article.pk])
+        return format_html(
+            '<a href="{}?revision={}">#{}</a>', url, revision.number, revision.number
+        )
+
+    def get_urls(self):
+        def view(name, function, route):
+            return path(
+                route, self.admin_site.admin_view(function), name=f"articles_article_{name}"
+            )
+
+        return [
+            view("preview", self.preview_view, "<int:object_id>/preview/"),
+            view("diff", self.diff_view, "<int:object_id>/diff/"),
+            view("move", self.move_view, "<int:object_id>/move/<str:move>/"),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        article = self.get_object(request, object_id)
+        extra_context = dict(extra_context or {})
+        if article is not None:
+            allowed = workflow.allowed_moves(request.user, article)
+            extra_context["workflow_moves"] = [
+                (name, move.label) for name, move in MOVES.items() if name in allowed
+            ]
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def move_view(self, request, object_id, move):
+        if move not in MOVES:
+            raise Http404("No such move.")
+        article = get_object_or_404(Article, pk=object_id)
+        if not self.has_view_permission(request, article):
+            raise PermissionDenied
+        spec = MOVES[move]
+        data = request.POST if request.method == "POST" else None
+        form = spec.form(data, article=article)
+        if request.method == "POST" and form.is_valid():
+            try:
+                with transaction.atomic():
+                    article = spec.run(article, request.user, form.cleaned_data)
+            except workflow.WorkflowError as error:
+                form.add_error(None, str(error))
+            else:
+                done = spec.done
+                if move == "publish":
+                    done = _publish_message(article)
+                self.message_user(request, done, messages.SUCCESS)
+                return redirect("admin:articles_article_change", article.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"{spec.label}: {article.title}",
+            "opts": self.opts,
+            "original": article,
+            "form": form,
+            "move_label": spec.label,
+            "media": self.media + form.media,
+        }
+        return TemplateResponse(request, "admin/articles/article/move.html", context)
+
+    def diff_view(self, request, object_id):
+        article = get_object_or_404(Article.objects.select_related("live_revision"), pk=object_id)
+        if not self.has_view_permission(request, article):
+            raise PermissionDenied
+        number = request.GET.get("revision")
+        if number:
+            revision = get_object_or_404(article.revisions, number=number)
+            new, new_label = revision.snapshot, f"Revision {revision.number}"
+        else:
+            new, new_label = article.snapshot(), "Working copy"
+        live = article.live_revision
+        old_label = f"Live (revision {live.number})" if live else "Not live"
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Changes: {article.title}",
+            "opts": self.opts,
+            "original": article,
+            "revisions": article.revisions.all(),
+            "diff": mark_safe(  # difflib.HtmlDiff escapes every line of text it is given
+                diff_table(
+                    live.snapshot if live else None, new, old_label=old_label, new_label=new_label
+                )
+            ),
+        }
+        return TemplateResponse(request, "admin/articles/article/diff.html", context)
+
+    def preview_view(self, request, object_id):
+        queryset = Article.objects.select_related("author").prefetch_related(
+            "sections", "references", "tags", "related_topics__to_article"
+        )
+        article = get_object_or_404(queryset, pk=object_id)
+        if not self.has_view_permission(request, article):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Preview: {article.title}",
+            "opts": self.opts,
+            "original": article,
+            "article": article,
+            "rendered": article.render(),
+        }
+        return TemplateResponse(request, "admin/articles/article/preview.html", context)
+
+
+def _publish_message(article):
+    if article.state == Article.State.SCHEDULED:
+        when = timezone.localtime(article.publish_at).strftime("%Y-%m-%d %H:%M")
+        return f"Scheduled: the article goes live at {when}."
+    return "Published: readers now see the approved revision."

@@ -1,0 +1,90 @@
+"""Forms of the article admin: the article itself and each workflow move."""
+
+from django import forms
+from django.contrib.admin.widgets import AdminSplitDateTime
+
+from articles.models import Article
+from reviewers.models import Reviewer
+
+
+class ArticleAdminForm(forms.ModelForm):
+    class Meta:
+        model = Article
+        fields = [
+            "title",
+            "slug",
+            "summary",
+            "intro",
+            "tags",
+            "hero_image",
+            "hero_image_alt",
+            "hero_image_credit",
+            "review_interval_months",
+        ]
+        widgets = {
+            "title": forms.TextInput(attrs={"size": 80}),
+            "slug": forms.TextInput(attrs={"size": 80}),
+            "summary": forms.Textarea(attrs={"rows": 3, "cols": 80}),
+            "hero_image_alt": forms.TextInput(attrs={"size": 80}),
+            "hero_image_credit": forms.TextInput(attrs={"size": 80}),
+        }
+
+
+class MoveForm(forms.Form):
+    """The form of one workflow move on one article."""
+
+    def __init__(self, *args, article, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.article = article
+
+
+class SubmitForm(MoveForm):
+    reviewers = forms.ModelMultipleChoiceField(
+        queryset=Reviewer.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Each reviewer gets the revision in their queue; the first decision counts.",
+    )
+    comment = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 80}),
+        required=False,
+        help_text="Anything the reviewer should know.",
+    )
+
+    def __init__(self, *args, article, **kwargs):
+        super().__init__(*args, article=article, **kwargs)
+        # Only reviewers who can actually review this article are offered.
+        self.fields["reviewers"].queryset = Reviewer.objects.filter(
+            is_active=True, user__isnull=False
+        ).exclude(user_id=article.author_id)
+
+
+class WithdrawForm(MoveForm):
+    comment = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 80}),
+        required=False,
+        help_text="Why the article is taken back from review.",
+    )
+
+
+class PublishForm(MoveForm):
+    publish_at = forms.SplitDateTimeField(
+        required=False,
+        widget=AdminSplitDateTime,
+        help_text="Leave blank to publish now, or choose a time to schedule publication.",
+    )
+
+
+class UnpublishForm(MoveForm):
+    comment = forms.CharField(
+        label="Reason",
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 80}),
+        help_text="Recorded in the article's history.",
+    )
+
+
+class ReviewDecisionForm(forms.Form):
+    comment = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 5, "cols": 80}),
+        required=False,
+        help_text="Required when you request changes: say what needs to change.",
+    )

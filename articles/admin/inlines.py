@@ -1,0 +1,126 @@
+"""The inline rows of the article form: sections, related topics and references."""
+
+from django import forms
+from django.contrib import admin
+from django.db import models
+
+from articles import workflow
+from articles.models import PARKING_OFFSET, Reference, RelatedTopic, Section
+
+
+class PositionedInlineForm(forms.ModelForm):
+    order = forms.IntegerField(
+        min_value=0,
+        required=False,
+        help_text="Rows are shown in this order; leave blank to add at the end.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["order"].initial = self.instance.position
+
+
+class PositionedInlineFormSet(forms.BaseInlineFormSet):
+    """Orders inline rows by an "order" number the writer types, and saves them as positions.
+
+    The stored position is unique within an article. Validating it form by form would refuse a
+    plain swap of two rows (each form would see the other's old row), so the form carries a
+    separate `order` field, and saving renumbers every row 1, 2, 3… after moving the old rows
+    out of the way.
+    """
+
+    def save(self, commit=True):
+        if not commit:
+            return super().save(commit=False)
+        kept = [
+            form
+            for form in self.forms
+            if form not in self.deleted_forms and (form.instance.pk or form.has_changed())
+        ]
+        kept.sort(key=self._order_key)
+        for position, form in enumerate(kept, start=1):
+            form.instance.position = position
+        siblings = self.model.objects.filter(**{self.fk.name: self.instance})
+        siblings.park()
+        saved = super().save()
+        for form in kept:
+            if form.instance.pk and form.instance not in saved:
+                form.instance.save(update_fields=["position"])
+        # Rows the writer's form did not show (added by someone else meanwhile) go last.
+        left_out = siblings.filter(position__gte=PARKING_OFFSET).order_by("position")
+        for position, row in enumerate(left_out, start=len(kept) + 1):
+            row.position = position
+            row.save(update_fields=["position"])
+        return saved
+
+    def _order_key(self, form):
+        order = form.cleaned_data.get("order")
+        return (order is None, order or 0, self.forms.index(form))
+
+
+class SectionForm(PositionedInlineForm):
+    def clean(self):
+        cleaned_data = super().clean()
+        # A blank anchor means "derive it from the heading". Derive it now rather than in
+        # save(), so that the constraint checks see the anchor that will be stored.
+        if not cleaned_data.get("anchor") and cleaned_data.get("heading"):
+            self.instance.heading = cleaned_data["heading"]
+            cleaned_data["anchor"] = self.instance.derive_anchor()
+        return cleaned_data
+
+
+class WorkingCopyInline:
+    """Inline rows are part of the article: only those who may edit the article may edit them."""
+
+    def _may_edit(self, request, article):
+        return article is None or workflow.can_edit(request.user, article)
+
+    def has_add_permission(self, request, obj):
+        return super().has_add_permission(request, obj) and self._may_edit(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._may_edit(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._may_edit(request, obj)
+
+
+class SectionInline(WorkingCopyInline, admin.StackedInline):
+    model = Section
+    form = SectionForm
+    formset = PositionedInlineFormSet
+    fields = ["order", "heading", "anchor", "body"]
+    extra = 1
+    classes = ["sections"]
+
+
+class RelatedTopicFormSet(PositionedInlineFormSet):
+    def clean(self):
+        super().clean()
+        for form in self.forms:
+            target = form.cleaned_data.get("to_article") if hasattr(form, "cleaned_data") else None
+            if target is not None and self.instance.pk and target.pk == self.instance.pk:
+                form.add_error("to_article", "An article cannot be a related topic of itself.")
+
+
+class RelatedTopicInline(WorkingCopyInline, admin.TabularInline):
+    model = RelatedTopic
+    fk_name = "from_article"
+    form = PositionedInlineForm
+    formset = RelatedTopicFormSet
+    fields = ["order", "to_article", "blurb"]
+    autocomplete_fields = ["to_article"]
+    extra = 0
+    verbose_name = "related topic"
+    verbose_name_plural = "related topics (the “Recommended topics” cards)"
+
+
+class ReferenceInline(WorkingCopyInline, admin.TabularInline):
+    model = Reference
+    form = PositionedInlineForm
+    formset = PositionedInlineFormSet
+    fields = ["order", "label", "url", "publisher", "accessed_on"]
+    # A URL typed without a scheme is taken as https, as Django 6 will do by default.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    extra = 0

@@ -1,0 +1,108 @@
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+from articles import workflow
+from articles.admin.forms import ReviewDecisionForm
+from articles.diffs import diff_table
+from articles.documents import linked_slugs
+from articles.models import Article, Review
+from articles.rendering import render_article_text
+
+
+@admin.register(Review)
+class ReviewAdmin(admin.ModelAdmin):
+    """Reviewers' queue. Reviews are decided on their own page, through the workflow."""
+
+    list_display = ["article", "revision_number", "reviewer", "decision", "assigned_at", "open"]
+    list_filter = ["decision"]
+    ordering = ["assigned_at"]
+    fields = ["article", "revision_number", "reviewer", "decision", "comment", "decided_at", "open"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        queryset = Review.objects.for_queue()
+        if workflow.is_editor(request.user) or request.user.is_superuser:
+            return queryset
+        # Reviewers see what is assigned to them; writers see the reviews of their articles.
+        return queryset.filter(
+            Q(reviewer__user=request.user) | Q(revision__article__author=request.user)
+        )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="article")
+    def article(self, review):
+        return review.revision.article
+
+    @admin.display(description="revision")
+    def revision_number(self, review):
+        return review.revision.number
+
+    @admin.display(description="")
+    def open(self, review):
+        url = reverse("admin:articles_review_decide", args=[review.pk])
+        label = "Review" if review.decision == Review.Decision.PENDING else "Read"
+        return format_html('<a href="{}">{}</a>', url, label)
+
+    def get_urls(self):
+        decide = path(
+            "<int:object_id>/decide/",
+            self.admin_site.admin_view(self.decide_view),
+            name="articles_review_decide",
+        )
+        return [decide, *super().get_urls()]
+
+    def decide_view(self, request, object_id):
+        review = get_object_or_404(self.get_queryset(request), pk=object_id)
+        if not self.has_view_permission(request, review):
+            raise PermissionDenied
+        form = ReviewDecisionForm(request.POST if request.method == "POST" else None)
+        if request.method == "POST" and form.is_valid():
+            decide = workflow.approve if "approve" in request.POST else workflow.request_changes
+            try:
+                with transaction.atomic():
+                    decide(review=review, by=request.user, comment=form.cleaned_data["comment"])
+            except workflow.WorkflowError as error:
+                form.add_error(None, str(error))
+            else:
+                self.message_user(request, "Your review is recorded.", messages.SUCCESS)
+                return redirect("admin:articles_review_changelist")
+        revision = review.revision
+        article = revision.article
+        snapshot = revision.snapshot
+        resolver = Article.objects.link_resolver(linked_slugs(snapshot))
+        live = article.live_revision
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Review: {snapshot['title']} (revision {revision.number})",
+            "opts": self.opts,
+            "review": review,
+            "snapshot": snapshot,
+            "rendered": render_article_text(snapshot["intro"], snapshot["sections"], resolver),
+            "can_decide": review.decision == Review.Decision.PENDING
+            and review.reviewer.user_id == request.user.pk,
+            "form": form,
+            "diff": mark_safe(  # difflib.HtmlDiff escapes every line of text it is given
+                diff_table(
+                    live.snapshot if live else None,
+                    snapshot,
+                    old_label=f"Live (revision {live.number})" if live else "Not live yet",
+                    new_label=f"Revision {revision.number}",
+                )
+            ),
+        }
+        return TemplateResponse(request, "admin/articles/review/decide.html", context)

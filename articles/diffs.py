@@ -1,0 +1,50 @@
+"""Side-by-side differences between two article snapshots, for reviewers and editors."""
+
+import difflib
+
+
+def snapshot_lines(snapshot):
+    """A snapshot as lines of text a person can compare: every field a review covers."""
+    if snapshot is None:
+        return []
+    lines = [
+        f"Title: {snapshot['title']}",
+        f"Slug: {snapshot['slug']}",
+        f"Summary: {snapshot['summary']}",
+        f"Tags: {', '.join(snapshot['tags'])}",
+        f"Review interval: {snapshot['review_interval_months']} months",
+    ]
+    image = snapshot.get("hero_image")
+    if image:
+        lines.append(
+            f"Hero image: {image['name']} (alt: {image['alt']}; credit: {image['credit']})"
+        )
+    lines += ["", "Intro:", *snapshot["intro"].splitlines()]
+    for section in snapshot["sections"]:
+        lines += [
+            "",
+            f"## {section['heading']}  (#{section['anchor']})",
+            *section["body"].splitlines(),
+        ]
+    lines += ["", "Related topics:"]
+    lines += [
+        f"- {topic['slug']} {topic['blurb']}".rstrip() for topic in snapshot["related_topics"]
+    ]
+    lines += ["", "References:"]
+    lines += [
+        f"- {ref['label']}, {ref['publisher']} <{ref['url']}> {ref['accessed_on'] or ''}".rstrip()
+        for ref in snapshot["references"]
+    ]
+    return lines
+
+
+def diff_table(old_snapshot, new_snapshot, *, old_label, new_label):
+    """An HTML table comparing two snapshots line by line; all text in it is escaped."""
+    return difflib.HtmlDiff(wrapcolumn=72).make_table(
+        snapshot_lines(old_snapshot),
+        snapshot_lines(new_snapshot),
+        fromdesc=old_label,
+        todesc=new_label,
+        context=True,
+        numlines=3,
+    )

@@ -1,0 +1,235 @@
+"""The workflow as writers, reviewers and editors drive it from the admin."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from articles import workflow
+from articles.models import Article, PublishedArticle, Review
+from tests.factories import ArticleFactory, SectionFactory
+
+pytestmark = pytest.mark.django_db
+State = Article.State
+
+
+@pytest.fixture
+def article(writer):
+    article = ArticleFactory(author=writer, slug="calf-cramps", title="Calf cramps")
+    SectionFactory(article=article, heading="What helps", body="Stretch the **calf**.")
+    return article
+
+
+def move_url(article, move):
+    return reverse("admin:articles_article_move", args=[article.pk, move])
+
+
+def change_url(article):
+    return reverse("admin:articles_article_change", args=[article.pk])
+
+
+def as_user(client, user):
+    client.force_login(user)
+    return client
+
+
+def state_of(article):
+    return Article.objects.get(pk=article.pk).state
+
+
+def test_author_sees_submit_and_other_writers_see_no_moves(client, article, writer, other_writer):
+    html = as_user(client, writer).get(change_url(article)).content.decode()
+    assert move_url(article, "submit") in html
+    assert move_url(article, "publish") not in html
+    html = as_user(client, other_writer).get(change_url(article)).content.decode()
+    assert move_url(article, "submit") not in html
+
+
+def test_writer_submits_from_the_admin_with_a_reviewer(client, article, writer, reviewer):
+    profile = reviewer.reviewer_profile
+    response = as_user(client, writer).post(
+        move_url(article, "submit"), {"reviewers": [profile.pk], "comment": "Please check."}
+    )
+    assert response.status_code == 302
+    assert state_of(article) == State.IN_REVIEW
+    assert Review.objects.get().reviewer == profile
+
+
+def test_submit_form_does_not_offer_the_author_as_reviewer(client, article, writer, reviewer):
+    from tests.factories import ReviewerFactory
+
+    own = ReviewerFactory(user=writer, name="Nora Writer")
+    html = as_user(client, writer).get(move_url(article, "submit")).content.decode()
+    assert reviewer.reviewer_profile.name in html
+    assert own.name not in html
+
+
+def test_forbidden_move_is_shown_as_an_error_and_changes_nothing(client, article, other_writer):
+    response = as_user(client, other_writer).post(move_url(article, "withdraw"), {})
+    assert response.status_code == 200
+    assert "Only the article&#x27;s author or an editor" in response.content.decode()
+    assert state_of(article) == State.DRAFT
+
+
+def submit(article, writer, reviewer):
+    workflow.submit(article=article, by=writer, reviewers=[reviewer.reviewer_profile])
+    return Review.objects.get(revision__article=article, decision=Review.Decision.PENDING)
+
+
+def decide_url(review):
+    return reverse("admin:articles_review_decide", args=[review.pk])
+
+
+def test_reviewer_queue_lists_assigned_reviews(client, article, writer, reviewer, other_writer):
+    review = submit(article, writer, reviewer)
+    response = as_user(client, reviewer).get(reverse("admin:articles_review_changelist"))
+    assert list(response.context["cl"].result_list) == [review]
+    response = as_user(client, other_writer).get(reverse("admin:articles_review_changelist"))
+    assert list(response.context["cl"].result_list) == []
+
+
+def test_reviewer_reads_the_rendered_revision_and_approves(client, article, writer, reviewer):
+    review = submit(article, writer, reviewer)
+    as_user(client, reviewer)
+    html = client.get(decide_url(review)).content.decode()
+    assert "Stretch the <strong>calf</strong>." in html
+    assert "Approve this revision" in html
+    response = client.post(decide_url(review), {"approve": "1", "comment": "Accurate."})
+    assert response.status_code == 302
+    assert state_of(article) == State.APPROVED
+
+
+def test_requesting_changes_without_a_comment_is_a_form_error(client, article, writer, reviewer):
+    review = submit(article, writer, reviewer)
+    response = as_user(client, reviewer).post(
+        decide_url(review), {"request_changes": "1", "comment": ""}
+    )
+    assert response.status_code == 200
+    assert "a comment is required" in response.content.decode()
+    assert state_of(article) == State.IN_REVIEW
+
+
+def test_the_author_cannot_approve_from_the_review_page(client, article, writer, reviewer):
+    review = submit(article, writer, reviewer)
+    response = as_user(client, writer).post(decide_url(review), {"approve": "1"})
+    assert response.status_code == 200
+    assert state_of(article) == State.IN_REVIEW
+    assert "Approve this revision" not in response.content.decode()
+
+
+def approve(article, writer, reviewer):
+    review = submit(article, writer, reviewer)
+    workflow.approve(review=review, by=reviewer)
+
+
+def test_editor_publishes_now(client, article, writer, reviewer, editor):
+    approve(article, writer, reviewer)
+    response = as_user(client, editor).post(move_url(article, "publish"), {})
+    assert response.status_code == 302
+    assert state_of(article) == State.PUBLISHED
+    assert PublishedArticle.objects.filter(article=article).exists()
+
+
+def test_editor_schedules_publication(client, article, writer, reviewer, editor):
+    approve(article, writer, reviewer)
+    at = timezone.localtime() + datetime.timedelta(days=2)
+    response = as_user(client, editor).post(
+        move_url(article, "publish"),
+        {"publish_at_0": at.strftime("%Y-%m-%d"), "publish_at_1": at.strftime("%H:%M:%S")},
+    )
+    assert response.status_code == 302
+    assert state_of(article) == State.SCHEDULED
+
+
+def test_writer_cannot_publish_from_the_admin(client, article, writer, reviewer):
+    approve(article, writer, reviewer)
+    response = as_user(client, writer).post(move_url(article, "publish"), {})
+    assert "Only editors can publish" in response.content.decode()
+    assert state_of(article) == State.APPROVED
+
+
+def test_editor_unpublishes_with_a_reason(client, article, writer, reviewer, editor):
+    approve(article, writer, reviewer)
+    workflow.publish(article=article, by=editor)
+    response = as_user(client, editor).post(
+        move_url(article, "unpublish"), {"comment": "Superseded by a new guide."}
+    )
+    assert response.status_code == 302
+    assert state_of(article) == State.ARCHIVED
+    assert not PublishedArticle.objects.exists()
+
+
+def admin_form_data(article):
+    section = article.sections.get()
+    return {
+        "title": article.title,
+        "slug": article.slug,
+        "summary": article.summary,
+        "intro": "A new intro nobody has reviewed.",
+        "review_interval_months": "12",
+        "sections-TOTAL_FORMS": "1",
+        "sections-INITIAL_FORMS": "1",
+        "sections-0-id": section.pk,
+        "sections-0-article": article.pk,
+        "sections-0-order": "1",
+        "sections-0-heading": section.heading,
+        "sections-0-anchor": section.anchor,
+        "sections-0-body": section.body,
+        "related_topics-TOTAL_FORMS": "0",
+        "related_topics-INITIAL_FORMS": "0",
+        "references-TOTAL_FORMS": "0",
+        "references-INITIAL_FORMS": "0",
+    }
+
+
+def test_editing_an_approved_article_in_the_admin_returns_it_to_draft(
+    client, article, writer, reviewer
+):
+    approve(article, writer, reviewer)
+    response = as_user(client, writer).post(
+        change_url(article), admin_form_data(article), follow=True
+    )
+    assert state_of(article) == State.DRAFT
+    assert any("needs a new review" in str(m) for m in response.context["messages"])
+
+
+def test_another_writer_cannot_change_the_article(client, article, other_writer):
+    response = as_user(client, other_writer).post(change_url(article), admin_form_data(article))
+    assert response.status_code == 403
+    assert Article.objects.get(pk=article.pk).intro == article.intro
+
+
+def test_diff_shows_the_working_copy_against_the_live_version(
+    client, article, writer, reviewer, editor
+):
+    approve(article, writer, reviewer)
+    workflow.publish(article=article, by=editor)
+    section = article.sections.get()
+    section.body = "Stretch the calf <script>alert(1)</script> gently."
+    section.save()
+    url = reverse("admin:articles_article_diff", args=[article.pk])
+    html = as_user(client, writer).get(url).content.decode()
+    assert "Live (revision 1)" in html and "Working copy" in html
+    assert "&lt;script&gt;" in html and "<script>alert" not in html
+    assert as_user(client, writer).get(url + "?revision=1").status_code == 200
+
+
+def test_change_page_shows_the_workflow_history(client, article, writer, reviewer):
+    approve(article, writer, reviewer)
+    html = as_user(client, writer).get(change_url(article)).content.decode()
+    assert "draft → in_review" in html and "in_review → approved" in html
+
+
+def test_overdue_filter_lists_articles_past_their_review_date(
+    client, article, writer, reviewer, editor
+):
+    approve(article, writer, reviewer)
+    workflow.publish(article=article, by=editor)
+    url = reverse("admin:articles_article_changelist")
+    as_user(client, editor)
+    assert list(client.get(url + "?review_due=overdue").context["cl"].result_list) == []
+    PublishedArticle.objects.update(next_review_due=timezone.localdate() - datetime.timedelta(1))
+    response = client.get(url + "?review_due=overdue")
+    assert list(response.context["cl"].result_list) == [Article.objects.get(pk=article.pk)]
+    assert "Overdue since" in response.content.decode()
