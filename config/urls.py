@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 admin.site.site_header = "Health CMS"
 admin.site.site_title = "Health CMS"
@@ -11,6 +11,7 @@ admin.site.site_url = settings.FRONTEND_URL
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/v1/", include("articles.api.urls")),
 ]
 
 if settings.DEBUG:

@@ -7,6 +7,7 @@ from articles.models.content import (
     Section,
     TaggedArticle,
     frontend_article_url,
+    unique_anchor,
 )
 from articles.models.published import PublishedArticle, PublishedArticleTag, PublishedLink
 from articles.models.revisions import (
@@ -38,4 +39,5 @@ __all__ = [
     "canonical_json",
     "content_hash",
     "frontend_article_url",
+    "unique_anchor",
 ]

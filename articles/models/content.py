@@ -41,6 +41,19 @@ class ArticleQuerySet(models.QuerySet):
             next_review_due=F("published__next_review_due"),
         )
 
+    def visible_to(self, user):
+        """Working copies `user` may read: editors all, others their own and those they review."""
+        if user.has_perm("articles.publish_article"):
+            return self
+        return self.filter(
+            models.Q(author=user) | models.Q(revisions__reviews__reviewer__user=user)
+        ).distinct()
+
+    def for_editorial_api(self):
+        return self.select_related("author", "current_revision", "live_revision").prefetch_related(
+            "tags", "sections", "references", "related_topics__to_article"
+        )
+
     def due_for_publication(self, now):
         return self.filter(state=ArticleState.SCHEDULED, publish_at__lte=now)
 
@@ -366,16 +379,21 @@ class Section(models.Model):
 
     def derive_anchor(self):
         """A slug of the heading that no other section of the article uses yet."""
-        base = slugify(self.heading)[:90].strip("-") or "section"
         taken = set(
             Section.objects.filter(article_id=self.article_id)
             .exclude(pk=self.pk)
             .values_list("anchor", flat=True)
         )
-        anchor, number = base, 2
-        while anchor in taken:
-            anchor, number = f"{base}-{number}", number + 1
-        return anchor
+        return unique_anchor(self.heading, taken)
+
+
+def unique_anchor(heading, taken):
+    """A slug of `heading` that is not in `taken`: "treatment", then "treatment-2"…"""
+    base = slugify(heading)[:90].strip("-") or "section"
+    anchor, number = base, 2
+    while anchor in taken:
+        anchor, number = f"{base}-{number}", number + 1
+    return anchor
 
 
 class RelatedTopic(models.Model):

@@ -1,0 +1,209 @@
+"""The editorial API: staff create and edit working copies and move them through the workflow.
+
+Authenticated with a token (`python manage.py drf_create_token USER`) or an admin session.
+Every move is one call into `articles.workflow`, so the rules are the admin's rules.
+"""
+
+import django_filters
+from django.db import transaction
+from django.db.models import Q
+from rest_framework import mixins, permissions, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from articles import editing, workflow
+from articles.api.editorial_serializers import (
+    ArticleWriteSerializer,
+    CommentSerializer,
+    EditorialArticleSerializer,
+    PublishSerializer,
+    ReviewSerializer,
+    RevisionSerializer,
+    SubmitSerializer,
+    TransitionSerializer,
+)
+from articles.api.errors import PreconditionFailed, PreconditionRequired
+from articles.models import Article, Review, Transition
+
+
+class IsStaff(permissions.BasePermission):
+    message = "The editorial API is for staff accounts (writers, reviewers and editors)."
+
+    def has_permission(self, request, view):
+        user = request.user
+        return bool(user and user.is_authenticated and user.is_active and user.is_staff)
+
+
+def article_etag(article):
+    return f'"article-{article.pk}-v{article.version}"'
+
+
+class ArticleFilter(django_filters.FilterSet):
+    state = django_filters.MultipleChoiceFilter(choices=Article.State.choices)
+
+    class Meta:
+        model = Article
+        fields = ["state"]
+
+
+class EditorialArticleViewSet(
+    mixins.CreateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    permission_classes = [IsStaff]
+    filterset_class = ArticleFilter
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        return Article.objects.visible_to(self.request.user).for_editorial_api().order_by("-pk")
+
+    def get_serializer_class(self):
+        if self.action in ("create", "partial_update"):
+            return ArticleWriteSerializer
+        return EditorialArticleSerializer
+
+    def retrieve(self, request, *args, **kwargs):
+        article = self.get_object()
+        return self._article_response(article)
+
+    def create(self, request, *args, **kwargs):
+        serializer = ArticleWriteSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        article = editing.create_article(by=request.user, content=serializer.working_copy())
+        return self._article_response(article, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request, *args, **kwargs):
+        article = self.get_object()
+        version, from_header = self._based_on_version(request)
+        serializer = ArticleWriteSerializer(
+            article, data=request.data, partial=True, context={"request": request}
+        )
+        serializer.is_valid(raise_exception=True)
+        try:
+            article = editing.update_article(
+                article=article,
+                by=request.user,
+                content=serializer.working_copy(),
+                version=version,
+            )
+        except workflow.StaleVersion as error:
+            if from_header:
+                raise PreconditionFailed(str(error)) from error
+            raise
+        return self._article_response(article)
+
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        data = self._valid(SubmitSerializer, request)
+        return self._move(workflow.submit, reviewers=data["reviewers"], comment=data["comment"])
+
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        return self._move(
+            workflow.withdraw, comment=self._valid(CommentSerializer, request)["comment"]
+        )
+
+    @action(detail=True, methods=["post"])
+    def publish(self, request, pk=None):
+        return self._move(
+            workflow.publish, at=self._valid(PublishSerializer, request)["publish_at"]
+        )
+
+    @action(detail=True, methods=["post"])
+    def unpublish(self, request, pk=None):
+        return self._move(
+            workflow.unpublish, comment=self._valid(CommentSerializer, request)["comment"]
+        )
+
+    @action(detail=True, methods=["get"])
+    def history(self, request, pk=None):
+        article = self.get_object()
+        transitions = Transition.objects.filter(article=article).select_related("by", "revision")
+        revisions = article.revisions.select_related("created_by")
+        return Response(
+            {
+                "transitions": TransitionSerializer(transitions, many=True).data,
+                "revisions": RevisionSerializer(revisions, many=True).data,
+            }
+        )
+
+    def _move(self, move, **arguments):
+        article = self.get_object()
+        with transaction.atomic():
+            move(article=article, by=self.request.user, **arguments)
+        return self._article_response(article)
+
+    def _valid(self, serializer_class, request):
+        serializer = serializer_class(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+    def _based_on_version(self, request):
+        """The version an edit is based on, and whether it came from If-Match."""
+        if_match = request.headers.get("If-Match")
+        if if_match:
+            article = self.get_object()
+            if if_match.strip() not in (article_etag(article), "*"):
+                raise PreconditionFailed()
+            return article.version, True
+        version = request.data.get("version") if hasattr(request.data, "get") else None
+        if version is None:
+            raise PreconditionRequired()
+        try:
+            return int(version), False
+        except (TypeError, ValueError) as error:
+            raise workflow.InvalidInput("`version` must be a whole number.") from error
+
+    def _article_response(self, article, status=status.HTTP_200_OK):
+        article = Article.objects.for_editorial_api().get(pk=article.pk)
+        data = EditorialArticleSerializer(article, context={"request": self.request}).data
+        return Response(data, status=status, headers={"ETag": article_etag(article)})
+
+
+class ReviewFilter(django_filters.FilterSet):
+    assigned_to = django_filters.ChoiceFilter(
+        choices=[("me", "me")], method="filter_assigned_to", label="assigned to"
+    )
+    decision = django_filters.MultipleChoiceFilter(choices=Review.Decision.choices)
+
+    class Meta:
+        model = Review
+        fields = ["assigned_to", "decision"]
+
+    def filter_assigned_to(self, queryset, name, value):
+        return queryset.filter(reviewer__user=self.request.user)
+
+
+class EditorialReviewViewSet(viewsets.ReadOnlyModelViewSet):
+    permission_classes = [IsStaff]
+    serializer_class = ReviewSerializer
+    filterset_class = ReviewFilter
+
+    def get_queryset(self):
+        reviews = Review.objects.for_queue().select_related("revision__article")
+        user = self.request.user
+        if workflow.is_editor(user):
+            return reviews
+        return reviews.filter(Q(reviewer__user=user) | Q(revision__article__author=user))
+
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        return self._decide(workflow.approve)
+
+    @action(detail=True, methods=["post"], url_path="request-changes")
+    def request_changes(self, request, pk=None):
+        return self._decide(workflow.request_changes)
+
+    def _decide(self, decide):
+        review = self.get_object()
+        serializer = CommentSerializer(data=self.request.data)
+        serializer.is_valid(raise_exception=True)
+        with transaction.atomic():
+            decide(
+                review=review, by=self.request.user, comment=serializer.validated_data["comment"]
+            )
+        review.refresh_from_db()
+        return Response(ReviewSerializer(review).data)

@@ -1,0 +1,218 @@
+"""Representations of the editorial API: working copies, reviews and history, for staff."""
+
+from rest_framework import serializers
+
+from articles import workflow
+from articles.editing import ARTICLE_FIELDS, WorkingCopy
+from articles.models import Article, ArticleRevision, Reference, Review, Transition
+from reviewers.models import Reviewer
+from tags.models import Tag
+
+
+class SectionSerializer(serializers.Serializer):
+    anchor = serializers.SlugField(
+        max_length=100, required=False, allow_blank=True, help_text="Derived when left out."
+    )
+    heading = serializers.CharField(max_length=200)
+    body = serializers.CharField(help_text="Markdown; link articles with article:SLUG#anchor.")
+
+
+class RelatedTopicField(serializers.Field):
+    """A related topic given as a slug, or as {"slug": …, "blurb": …}."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str):
+            data = {"slug": data}
+        if not isinstance(data, dict) or not isinstance(data.get("slug"), str):
+            raise serializers.ValidationError('Give a slug, or an object with "slug" and "blurb".')
+        blurb = data.get("blurb") or ""
+        if not isinstance(blurb, str) or len(blurb) > 300:
+            raise serializers.ValidationError("A blurb is text of at most 300 characters.")
+        return {"slug": data["slug"], "blurb": blurb}
+
+    def to_representation(self, topic):
+        return {"slug": topic.to_article.slug, "blurb": topic.blurb}
+
+
+class ReferenceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Reference
+        fields = ("label", "url", "publisher", "accessed_on")
+
+    def validate_url(self, url):
+        if not url.lower().startswith(("http://", "https://")):
+            raise serializers.ValidationError("References must be http or https addresses.")
+        return url
+
+
+class ArticleWriteSerializer(serializers.ModelSerializer):
+    """What a writer sends to create or change a working copy. Lists replace what is there."""
+
+    tags = serializers.ListField(
+        child=serializers.SlugField(), required=False, help_text="Slugs of existing tags."
+    )
+    sections = SectionSerializer(many=True, required=False)
+    related_topics = serializers.ListField(child=RelatedTopicField(), required=False)
+    references = ReferenceSerializer(many=True, required=False)
+    version = serializers.IntegerField(
+        required=False,
+        write_only=True,
+        help_text="The version this edit is based on (or send If-Match with the ETag).",
+    )
+
+    class Meta:
+        model = Article
+        fields = (*ARTICLE_FIELDS, "tags", "sections", "related_topics", "references", "version")
+
+    def validate_tags(self, slugs):
+        tags = list(Tag.objects.filter(slug__in=slugs))
+        missing = sorted(set(slugs) - {tag.slug for tag in tags})
+        if missing:
+            raise serializers.ValidationError(f"No tag has the slug: {', '.join(missing)}.")
+        return tags
+
+    def validate_sections(self, sections):
+        anchors = [section["anchor"] for section in sections if section.get("anchor")]
+        if len(anchors) != len(set(anchors)):
+            raise serializers.ValidationError("Two sections have the same anchor.")
+        return sections
+
+    def validate_related_topics(self, topics):
+        slugs = [topic["slug"] for topic in topics]
+        if len(slugs) != len(set(slugs)):
+            raise serializers.ValidationError("An article is listed twice.")
+        if self.instance is not None and self.instance.slug in slugs:
+            raise serializers.ValidationError("An article cannot be a related topic of itself.")
+        targets = Article.objects.in_bulk(slugs, field_name="slug")
+        missing = [slug for slug in slugs if slug not in targets]
+        if missing:
+            raise serializers.ValidationError(f"No article has the slug: {', '.join(missing)}.")
+        return [{"article": targets[t["slug"]], "blurb": t["blurb"]} for t in topics]
+
+    def validate(self, data):
+        if self.instance is None:
+            missing = [name for name in ("title", "slug", "summary") if name not in data]
+            if missing:
+                raise serializers.ValidationError(
+                    {name: "This field is required." for name in missing}
+                )
+        return data
+
+    def working_copy(self):
+        data = self.validated_data
+        return WorkingCopy(
+            fields={name: data[name] for name in ARTICLE_FIELDS if name in data},
+            tags=data.get("tags"),
+            sections=data.get("sections"),
+            related_topics=data.get("related_topics"),
+            references=data.get("references"),
+        )
+
+
+class EditorialArticleSerializer(serializers.ModelSerializer):
+    """A working copy as staff see it, with where it stands in the workflow."""
+
+    author = serializers.CharField(source="author.get_username")
+    tags = serializers.SerializerMethodField()
+    sections = SectionSerializer(many=True)
+    related_topics = serializers.SerializerMethodField()
+    references = ReferenceSerializer(many=True)
+    current_revision = serializers.IntegerField(source="current_revision.number", default=None)
+    live_revision = serializers.IntegerField(source="live_revision.number", default=None)
+    moves = serializers.SerializerMethodField(help_text="Moves the requesting user may make now.")
+
+    class Meta:
+        model = Article
+        fields = (
+            "id",
+            "version",
+            "state",
+            *ARTICLE_FIELDS,
+            "author",
+            "tags",
+            "sections",
+            "related_topics",
+            "references",
+            "current_revision",
+            "live_revision",
+            "publish_at",
+            "moves",
+            "created_at",
+            "updated_at",
+        )
+
+    def get_tags(self, article):
+        return sorted(tag.slug for tag in article.tags.all())
+
+    def get_related_topics(self, article):
+        return [
+            {"slug": topic.to_article.slug, "blurb": topic.blurb}
+            for topic in article.related_topics.all()
+        ]
+
+    def get_moves(self, article):
+        return sorted(workflow.allowed_moves(self.context["request"].user, article))
+
+
+class SubmitSerializer(serializers.Serializer):
+    reviewers = serializers.ListField(
+        child=serializers.SlugField(), allow_empty=False, help_text="Slugs of reviewers."
+    )
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+    def validate_reviewers(self, slugs):
+        reviewers = Reviewer.objects.in_bulk(slugs, field_name="slug")
+        missing = [slug for slug in slugs if slug not in reviewers]
+        if missing:
+            raise serializers.ValidationError(f"No reviewer has the slug: {', '.join(missing)}.")
+        return [reviewers[slug] for slug in dict.fromkeys(slugs)]
+
+
+class PublishSerializer(serializers.Serializer):
+    publish_at = serializers.DateTimeField(
+        required=False, allow_null=True, default=None, help_text="Omit to publish now."
+    )
+
+
+class CommentSerializer(serializers.Serializer):
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ReviewSerializer(serializers.ModelSerializer):
+    article = serializers.IntegerField(source="revision.article_id")
+    article_title = serializers.CharField(source="revision.article.title")
+    revision = serializers.IntegerField(source="revision.number")
+    content_hash = serializers.CharField(source="revision.content_hash")
+    reviewer = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = Review
+        fields = (
+            "id",
+            "article",
+            "article_title",
+            "revision",
+            "content_hash",
+            "reviewer",
+            "decision",
+            "comment",
+            "assigned_at",
+            "decided_at",
+        )
+
+
+class RevisionSerializer(serializers.ModelSerializer):
+    created_by = serializers.CharField(source="created_by.get_username")
+
+    class Meta:
+        model = ArticleRevision
+        fields = ("number", "content_hash", "created_by", "created_at", "snapshot")
+
+
+class TransitionSerializer(serializers.ModelSerializer):
+    by = serializers.CharField(source="by.get_username")
+    revision = serializers.IntegerField(source="revision.number", default=None)
+
+    class Meta:
+        model = Transition
+        fields = ("at", "by", "action", "from_state", "to_state", "revision", "comment")
