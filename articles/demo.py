@@ -1,7 +1,9 @@
 """Loading the demo knowledge base of `demo_content` into the database, idempotently.
 
-Rows that already exist are left exactly as they are, so running the loader again changes
-nothing, and a writer's edits to a demo article survive it.
+New demo articles are published through the real workflow: the demo writer submits each one,
+the demo reviewer approves it and the demo editor publishes it. Rows that already exist are left
+exactly as they are, so running the loader again changes nothing, and edits made to a demo
+article survive it.
 """
 
 import secrets
@@ -11,8 +13,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 
-from articles import demo_content
-from articles.models import Article, Reference, RelatedTopic, Section
+from articles import demo_content, workflow
+from articles.models import Article, Reference, RelatedTopic, Review, Section
 from reviewers.models import Reviewer
 from tags.models import Tag
 
@@ -34,7 +36,7 @@ def load_demo(*, password=None):
         username: _ensure_user(username, first, last, group, password, result)
         for username, (first, last, group) in demo_content.USERS.items()
     }
-    _ensure_reviewer(users["reviewer"])
+    reviewer = _ensure_reviewer(users["reviewer"])
     for spec in demo_content.TAGS:
         Tag.objects.get_or_create(slug=spec["slug"], defaults=spec)
 
@@ -46,7 +48,19 @@ def load_demo(*, password=None):
     for article, spec in new_articles:
         _add_related_topics(article, spec["related"])
         result.created_articles.append(article.slug)
+    for article, _ in new_articles:
+        _publish_through_review(article, users, reviewer)
     return result
+
+
+def _publish_through_review(article, users, reviewer):
+    """Take a new demo article the whole way a real one goes: submit, approve, publish."""
+    article = workflow.submit(article=article, by=users["writer"], reviewers=[reviewer])
+    review = Review.objects.get(revision=article.current_revision, reviewer=reviewer)
+    workflow.approve(
+        review=review, by=users["reviewer"], comment="Checked against current guidance."
+    )
+    workflow.publish(article=article, by=users["editor"])
 
 
 def _ensure_user(username, first_name, last_name, group_name, password, result):

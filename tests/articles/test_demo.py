@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from articles import demo_content
-from articles.models import Article
+from articles.models import Article, PublishedArticle
 from reviewers.models import Reviewer
 
 pytestmark = pytest.mark.django_db
@@ -19,6 +19,11 @@ DEMO_MODELS = [
     "articles.RelatedTopic",
     "articles.Reference",
     "articles.TaggedArticle",
+    "articles.ArticleRevision",
+    "articles.Review",
+    "articles.Transition",
+    "articles.PublishedArticle",
+    "articles.PublishedLink",
     "tags.Tag",
     "reviewers.Reviewer",
     "auth.User",
@@ -112,3 +117,22 @@ def test_dry_run_writes_nothing():
     call_command("load_demo", "--dry-run", stdout=io.StringIO())
     assert not Article.objects.exists()
     assert not get_user_model().objects.exists()
+
+
+def test_demo_articles_are_published_through_the_review_workflow(demo):
+    assert PublishedArticle.objects.count() == len(demo_content.ARTICLES)
+    for article in Article.objects.all():
+        assert article.state == Article.State.PUBLISHED
+        moves = article.transitions.order_by("at", "pk").values_list("action", "by__username")
+        assert list(moves) == [("submit", "writer"), ("approve", "reviewer"), ("publish", "editor")]
+
+
+def test_flagship_live_document_has_its_reviewer_cards_and_resolved_links(demo):
+    document = PublishedArticle.objects.get(slug=demo_content.FLAGSHIP_SLUG).document
+    assert document["reviewer"]["byline"] == "Helena Marsh, MD, FAAOS"
+    assert [card["slug"] for card in document["related_topics"]] == demo_content.ARTICLES[0][
+        "related"
+    ]
+    html = "".join(section["html"] for section in document["sections"])
+    assert "article:" not in html
+    assert html.count('href="https://health.example/articles/') >= 4
