@@ -1,6 +1,21 @@
+import tempfile
+from pathlib import Path
+
 import pytest
 
 from tests.factories import ReviewerFactory, UserFactory
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """Give SQLite a test database file: an in-memory one refuses concurrent writers at once
+    instead of letting them wait, which the concurrency tests need."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"].endswith("sqlite3"):
+        folder = Path(tempfile.mkdtemp(prefix="healthcms-tests-"))
+        database.setdefault("TEST", {})["NAME"] = str(folder / "test.sqlite3")
 
 
 @pytest.fixture(autouse=True)
