@@ -40,7 +40,7 @@ def snapshot_lines(snapshot):
 
 def diff_table(old_snapshot, new_snapshot, *, old_label, new_label):
     """An HTML table comparing two snapshots line by line; all text in it is escaped."""
-    return difflib.HtmlDiff(wrapcolumn=72).make_table(
+    return difflib.HtmlDiff(wrapcolumn=60).make_table(
         snapshot_lines(old_snapshot),
         snapshot_lines(new_snapshot),
         fromdesc=old_label,
