@@ -8,6 +8,7 @@ changes, the document is rendered again from the same snapshot.
 
 import datetime
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.storage import default_storage
 
@@ -45,11 +46,25 @@ def linked_slugs(snapshot):
 
 def build_document(*, revision, approval, published_at, updated_at):
     """The public document for `revision`, approved by `approval`, as the API serves it."""
-    snapshot = revision.snapshot
+    return render_document(
+        revision.snapshot,
+        article_id=revision.article_id,
+        revision_number=revision.number,
+        approval=approval,
+        published_at=published_at,
+        updated_at=updated_at,
+    )
+
+
+def render_document(
+    snapshot, *, article_id, revision_number=None, approval=None, published_at=None,
+    updated_at=None,
+):  # fmt: skip
+    """The detail document of a snapshot. Without an approval it is a preview: no reviewer yet."""
     live = {
         row["slug"]: row
         for row in PublishedArticle.objects.filter(slug__in=linked_slugs(snapshot))
-        .exclude(article_id=revision.article_id)
+        .exclude(article_id=article_id)
         .values("slug", "title", "summary", "anchors")
     }
     own_anchors = {section["anchor"] for section in snapshot["sections"]}
@@ -59,30 +74,24 @@ def build_document(*, revision, approval, published_at, updated_at):
         url_for=frontend_article_url,
     )
     text = render_article_text(snapshot["intro"], snapshot["sections"], resolver)
-    reviewer = approval.reviewer
     word_count = count_words(snapshot["intro"]) + sum(
         count_words(section["body"]) for section in snapshot["sections"]
     )
-    return {
+    reviewed_at = approval.decided_at if approval else None
+    document = {
         "slug": snapshot["slug"],
         "url": frontend_article_url(snapshot["slug"]),
         "title": snapshot["title"],
         "summary": snapshot["summary"],
         "intro_html": text.intro_html,
         "author": _author(snapshot["author_id"]),
-        "reviewer": {
-            "slug": reviewer.slug,
-            "name": reviewer.name,
-            "credentials": reviewer.credentials,
-            "specialty": reviewer.specialty,
-            "byline": reviewer.byline,
-        },
-        "published_at": published_at.isoformat(),
-        "updated_at": updated_at.isoformat(),
-        "last_reviewed_at": approval.decided_at.isoformat(),
-        "next_review_due": next_review_due(
-            approval.decided_at, snapshot["review_interval_months"]
-        ).isoformat(),
+        "reviewer": _reviewer(approval.reviewer) if approval else None,
+        "published_at": _iso(published_at),
+        "updated_at": _iso(updated_at),
+        "last_reviewed_at": _iso(reviewed_at),
+        "next_review_due": _iso(
+            reviewed_at and next_review_due(reviewed_at, snapshot["review_interval_months"])
+        ),
         "word_count": word_count,
         "reading_time_minutes": reading_time_minutes(word_count),
         "hero_image": _hero_image(snapshot["hero_image"]),
@@ -105,8 +114,67 @@ def build_document(*, revision, approval, published_at, updated_at):
             if topic["slug"] in live
         ],
         "references": snapshot["references"],
-        "revision": revision.number,
+        "disclaimer": snapshot.get("disclaimer") or settings.SITE_DISCLAIMER,
+        "revision": revision_number,
     }
+    document["json_ld"] = json_ld(document)
+    return document
+
+
+def card(document):
+    """The short form of a document that lists, search results and related cards use."""
+    return {name: document[name] for name in CARD_FIELDS}
+
+
+CARD_FIELDS = (
+    "slug",
+    "url",
+    "title",
+    "summary",
+    "tags",
+    "reviewer",
+    "published_at",
+    "updated_at",
+    "reading_time_minutes",
+    "hero_image",
+)
+
+
+def json_ld(document):
+    """schema.org MedicalWebPage markup for the document, for search engines."""
+    data = {
+        "@context": "https://schema.org",
+        "@type": "MedicalWebPage",
+        "headline": document["title"],
+        "description": document["summary"],
+        "url": document["url"],
+        "datePublished": document["published_at"],
+        "dateModified": document["updated_at"],
+        "about": [{"@type": "Thing", "name": tag["name"]} for tag in document["tags"]],
+        "citation": [
+            {
+                "@type": "CreativeWork",
+                "name": reference["label"],
+                "url": reference["url"],
+                **({"publisher": reference["publisher"]} if reference["publisher"] else {}),
+            }
+            for reference in document["references"]
+        ],
+    }
+    if document["author"]:
+        data["author"] = {"@type": "Person", "name": document["author"]["name"]}
+    if document["reviewer"]:
+        reviewer = document["reviewer"]
+        data["lastReviewed"] = document["last_reviewed_at"][:10]
+        data["reviewedBy"] = {
+            "@type": "Person",
+            "name": reviewer["name"],
+            "honorificSuffix": reviewer["credentials"],
+            **({"jobTitle": reviewer["specialty"]} if reviewer["specialty"] else {}),
+        }
+    if document["hero_image"]:
+        data["image"] = document["hero_image"]["url"]
+    return data
 
 
 def search_text(snapshot):
@@ -115,6 +183,20 @@ def search_text(snapshot):
     for section in snapshot["sections"]:
         parts += [section["heading"], plain_text(section["body"])]
     return "\n".join(parts)
+
+
+def _iso(value):
+    return value.isoformat() if value else None
+
+
+def _reviewer(reviewer):
+    return {
+        "slug": reviewer.slug,
+        "name": reviewer.name,
+        "credentials": reviewer.credentials,
+        "specialty": reviewer.specialty,
+        "byline": reviewer.byline,
+    }
 
 
 def _author(author_id):

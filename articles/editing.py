@@ -22,6 +22,7 @@ ARTICLE_FIELDS = (
     "hero_image_alt",
     "hero_image_credit",
     "review_interval_months",
+    "disclaimer",
 )
 
 

@@ -16,10 +16,17 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from articles.documents import build_document, linked_slugs, next_review_due, search_text
+from articles.documents import (
+    build_document,
+    card,
+    linked_slugs,
+    next_review_due,
+    search_text,
+)
 from articles.models import (
     Article,
     ArticleRevision,
+    ArticleSlugAlias,
     ArticleState,
     PublishedArticle,
     PublishedArticleTag,
@@ -396,6 +403,11 @@ def _go_live(article, revision, approval, *, by, action="publish"):
     previous = PublishedArticle.objects.filter(article=article).first()
     published_at = previous.published_at if previous else now
     old_slug = previous.slug if previous else None
+    new_slug = revision.snapshot["slug"]
+    # A slug now live belongs to this article; one it leaves behind keeps redirecting here.
+    ArticleSlugAlias.objects.filter(slug=new_slug).delete()
+    if old_slug and old_slug != new_slug:
+        ArticleSlugAlias.objects.update_or_create(slug=old_slug, defaults={"article": article})
     _write_read_model(article, revision, approval, published_at, updated_at=now)
     article = _move(
         article,
@@ -407,7 +419,7 @@ def _go_live(article, revision, approval, *, by, action="publish"):
         publish_at=None,
         scheduled_by=None,
     )
-    rerender_linking_to({revision.snapshot["slug"], old_slug} - {None})
+    rerender_linking_to({new_slug, old_slug} - {None})
     return article
 
 
@@ -435,6 +447,7 @@ def _write_read_model(article, revision, approval, published_at, updated_at):
             "reading_time_minutes": document["reading_time_minutes"],
             "anchors": [section["anchor"] for section in snapshot["sections"]],
             "search_text": search_text(snapshot),
+            "card": card(document),
             "document": document,
             "rendered_at": timezone.now(),
         },

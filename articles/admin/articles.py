@@ -136,6 +136,7 @@ class ArticleAdmin(admin.ModelAdmin):
                     "state",
                     "author",
                     "review_interval_months",
+                    "disclaimer",
                     "reading_time",
                     "link_check",
                     "preview_link",

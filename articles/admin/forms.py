@@ -20,6 +20,7 @@ class ArticleAdminForm(forms.ModelForm):
             "hero_image_alt",
             "hero_image_credit",
             "review_interval_months",
+            "disclaimer",
         ]
         widgets = {
             "title": forms.TextInput(attrs={"size": 80}),
@@ -27,6 +28,7 @@ class ArticleAdminForm(forms.ModelForm):
             "summary": forms.Textarea(attrs={"rows": 3, "cols": 80}),
             "hero_image_alt": forms.TextInput(attrs={"size": 80}),
             "hero_image_credit": forms.TextInput(attrs={"size": 80}),
+            "disclaimer": forms.Textarea(attrs={"rows": 3, "cols": 80}),
         }
 
 

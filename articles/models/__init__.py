@@ -9,7 +9,12 @@ from articles.models.content import (
     frontend_article_url,
     unique_anchor,
 )
-from articles.models.published import PublishedArticle, PublishedArticleTag, PublishedLink
+from articles.models.published import (
+    ArticleSlugAlias,
+    PublishedArticle,
+    PublishedArticleTag,
+    PublishedLink,
+)
 from articles.models.revisions import (
     ArticleRevision,
     ImmutableRowError,
@@ -24,6 +29,7 @@ __all__ = [
     "PARKING_OFFSET",
     "Article",
     "ArticleRevision",
+    "ArticleSlugAlias",
     "ArticleState",
     "ImmutableRowError",
     "PublishedArticle",

@@ -131,6 +131,10 @@ class Article(models.Model):
     state = models.CharField(
         max_length=20, choices=ArticleState.choices, default=ArticleState.DRAFT, editable=False
     )
+    disclaimer = models.TextField(
+        blank=True,
+        help_text="Replaces the site-wide medical disclaimer for this article. Usually blank.",
+    )
     review_interval_months = models.PositiveSmallIntegerField(
         default=12,
         help_text="How long an approval stays current before the article is due for re-review.",
@@ -259,6 +263,7 @@ class Article(models.Model):
             "author_id": self.author_id,
             "hero_image": hero_image,
             "review_interval_months": self.review_interval_months,
+            "disclaimer": self.disclaimer,
             "tags": sorted(tag.slug for tag in self.tags.all()),
             "sections": [
                 {"anchor": section.anchor, "heading": section.heading, "body": section.body}

@@ -47,6 +47,9 @@ class PublishedArticle(models.Model):
     tags = models.ManyToManyField(Tag, through="PublishedArticleTag", related_name="+")
     anchors = models.JSONField(default=list, help_text="Section anchors other articles may use.")
     search_text = models.TextField()
+    card = models.JSONField(
+        default=dict, help_text="The article as a card in lists, as the API serves it."
+    )
     document = models.JSONField(help_text="The full public document, as the API serves it.")
     rendered_at = models.DateTimeField()
 
@@ -99,3 +102,17 @@ class PublishedLink(models.Model):
 
     def __str__(self):
         return f"{self.source_id} → {self.target_slug}"
+
+
+class ArticleSlugAlias(models.Model):
+    """A slug an article was published under before; the public API redirects it."""
+
+    slug = models.SlugField(max_length=200, unique=True)
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="slug_aliases")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name_plural = "article slug aliases"
+
+    def __str__(self):
+        return f"{self.slug} → {self.article_id}"
