@@ -35,6 +35,7 @@ from articles.models import (
     ReviewDecision,
     Transition,
     content_hash,
+    mark_read_model_changed,
 )
 from tags.models import Tag
 
@@ -281,6 +282,7 @@ def unpublish(*, article, by, comment=""):
         raise InvalidTransition("The article is not live, so there is nothing to unpublish.")
     slug = live.slug
     live.delete()
+    mark_read_model_changed()
     to_state = State.ARCHIVED if article.state == State.PUBLISHED else article.state
     article = _move(
         article, to=to_state, action="unpublish", by=by, comment=comment, live_revision=None
@@ -461,4 +463,5 @@ def _write_read_model(article, revision, approval, published_at, updated_at):
     PublishedLink.objects.bulk_create(
         PublishedLink(source=live, target_slug=slug) for slug in sorted(linked_slugs(snapshot))
     )
+    mark_read_model_changed()
     return live

@@ -1,9 +1,22 @@
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
+from articles.api import public
 from articles.api.editorial import EditorialArticleViewSet, EditorialReviewViewSet
+
+app_name = "api"
 
 router = SimpleRouter()
 router.register("editorial/articles", EditorialArticleViewSet, basename="editorial-article")
 router.register("editorial/reviews", EditorialReviewViewSet, basename="editorial-review")
 
-urlpatterns = router.urls
+urlpatterns = [
+    path("articles/", public.ArticleListView.as_view(), name="article-list"),
+    path("articles/<slug:slug>/", public.ArticleDetailView.as_view(), name="article-detail"),
+    path("tags/", public.TagListView.as_view(), name="tag-list"),
+    path("tags/<slug:slug>/", public.TagDetailView.as_view(), name="tag-detail"),
+    path("reviewers/", public.ReviewerListView.as_view(), name="reviewer-list"),
+    path("reviewers/<slug:slug>/", public.ReviewerDetailView.as_view(), name="reviewer-detail"),
+    path("preview/<str:token>/", public.PreviewView.as_view(), name="preview"),
+    *router.urls,
+]

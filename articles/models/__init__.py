@@ -14,6 +14,8 @@ from articles.models.published import (
     PublishedArticle,
     PublishedArticleTag,
     PublishedLink,
+    mark_read_model_changed,
+    read_model_changed_at,
 )
 from articles.models.revisions import (
     ArticleRevision,
@@ -45,5 +47,7 @@ __all__ = [
     "canonical_json",
     "content_hash",
     "frontend_article_url",
+    "mark_read_model_changed",
+    "read_model_changed_at",
     "unique_anchor",
 ]

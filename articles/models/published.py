@@ -5,7 +5,8 @@ revision a reviewer approved, plus the columns the public API filters and sorts 
 no row here, so no public query can reach them.
 """
 
-from django.db import models
+from django.core.cache import cache
+from django.db import models, transaction
 from django.utils import timezone
 
 from articles.models.content import Article, frontend_article_url
@@ -14,8 +15,32 @@ from articles.rendering import LinkResolver
 from reviewers.models import Reviewer
 from tags.models import Tag
 
+READ_MODEL_CHANGED_KEY = "articles:read-model-changed-at"
+
+
+def mark_read_model_changed():
+    """Note, once the transaction commits, that public content changed (for Last-Modified)."""
+    transaction.on_commit(lambda: cache.set(READ_MODEL_CHANGED_KEY, timezone.now(), timeout=None))
+
+
+def read_model_changed_at():
+    """When public content last changed. Unknown (a cold or evicted cache) counts as now, which
+    can only cost a client a full response, never give it a stale 304."""
+    changed_at = cache.get(READ_MODEL_CHANGED_KEY)
+    if changed_at is None:
+        changed_at = timezone.now()
+        cache.add(READ_MODEL_CHANGED_KEY, changed_at, timeout=None)
+    return changed_at
+
 
 class PublishedArticleQuerySet(models.QuerySet):
+    def for_cards(self):
+        """Just what a list needs: the stored card, and the columns lists filter and sort on."""
+        return self.only("pk", "card").order_by("-published_at", "-pk")
+
+    def for_document(self):
+        return self.only("pk", "slug", "document", "next_review_due", "rendered_at")
+
     def review_overdue(self, today=None):
         return self.filter(next_review_due__lt=today or timezone.localdate())
 

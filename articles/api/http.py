@@ -1,0 +1,76 @@
+"""What every public endpoint shares: anonymous read-only JSON, strict query parameters,
+pagination, caching headers and throttling."""
+
+import datetime
+
+from django.conf import settings
+from django.utils.cache import patch_cache_control
+from django.utils.http import http_date
+from rest_framework import exceptions, pagination, permissions, renderers, throttling
+
+from articles.models import read_model_changed_at
+
+
+class PublicRateThrottle(throttling.AnonRateThrottle):
+    """Anonymous clients: API_ANON_RATE requests (default 120/min; empty switches it off)."""
+
+    def get_rate(self):
+        return settings.API_ANON_RATE or None
+
+
+class PublicPagination(pagination.PageNumberPagination):
+    page_size = 20
+    page_size_query_param = "page_size"
+    max_page_size = 100
+
+    def get_page_size(self, request):
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return self.page_size
+        if not raw.isdigit() or not 1 <= int(raw) <= self.max_page_size:
+            raise exceptions.ValidationError(
+                {"page_size": f"A whole number from 1 to {self.max_page_size}."}
+            )
+        return int(raw)
+
+    def paginate_queryset(self, queryset, request, view=None):
+        raw = request.query_params.get(self.page_query_param, "1")
+        if not raw.isdigit() or int(raw) < 1:
+            raise exceptions.ValidationError({"page": "A whole number from 1."})
+        return super().paginate_queryset(queryset, request, view)
+
+
+class PublicEndpoint:
+    """Mixed into every public view: anyone may read, nobody may write, nothing unknown passes."""
+
+    authentication_classes = []
+    permission_classes = [permissions.AllowAny]
+    renderer_classes = [renderers.JSONRenderer]
+    throttle_classes = [PublicRateThrottle]
+    allowed_query_params = frozenset()
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        unknown = sorted(set(request.query_params) - self.allowed_query_params)
+        if unknown:
+            allowed = ", ".join(sorted(self.allowed_query_params)) or "none"
+            raise exceptions.ValidationError(
+                {"detail": f"Unknown query parameter: {', '.join(unknown)}. Allowed: {allowed}."}
+            )
+
+    def last_modified(self):
+        return read_model_changed_at()
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if response.status_code == 200:
+            modified = self.last_modified()
+            if isinstance(modified, datetime.datetime):
+                response.headers["Last-Modified"] = http_date(modified.timestamp())
+            patch_cache_control(
+                response,
+                public=True,
+                max_age=settings.API_CACHE_MAX_AGE,
+                s_maxage=settings.API_CACHE_SHARED_MAX_AGE,
+            )
+        return response

@@ -1,0 +1,168 @@
+"""The public delivery API: anonymous, read-only, and reading nothing but the read model.
+
+Drafts cannot leak from here: the views read `PublishedArticle` rows, which only publishing
+writes, and the `Tag` and `Reviewer` rows they expose are counted through those rows.
+"""
+
+from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import generics, status
+from rest_framework.response import Response
+
+from articles import preview
+from articles.api.http import PublicEndpoint, PublicPagination
+from articles.api.public_filters import PublishedArticleFilter
+from articles.api.public_serializers import (
+    ArticleDocumentSerializer,
+    ArticlePreviewSerializer,
+    PaginatedCardsSerializer,
+    ReviewerDetailSerializer,
+    ReviewerSerializer,
+    TagSerializer,
+)
+from articles.models import ArticleSlugAlias, PublishedArticle
+from reviewers.models import Reviewer
+from tags.models import Tag
+
+NOT_FOUND = OpenApiResponse(description="No live article, tag or reviewer has this slug.")
+
+
+class ArticleListView(PublicEndpoint, generics.GenericAPIView):
+    """Live articles as cards, newest first, with filters, search and ordering."""
+
+    filterset_class = PublishedArticleFilter
+    pagination_class = PublicPagination
+    allowed_query_params = frozenset(
+        {"page", "page_size", "tag", "reviewer", "updated_since", "q", "ordering"}
+    )
+
+    def get_queryset(self):
+        return PublishedArticle.objects.for_cards()
+
+    @extend_schema(responses=PaginatedCardsSerializer, operation_id="articles_list")
+    def get(self, request):
+        rows = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response([row.card for row in page])
+
+
+class ArticleDetailView(PublicEndpoint, generics.GenericAPIView):
+    """The full document of one live article. A retired slug redirects to the current one."""
+
+    @extend_schema(
+        responses={
+            200: ArticleDocumentSerializer,
+            301: OpenApiResponse(description="The slug was retired; Location has the new one."),
+            404: NOT_FOUND,
+        },
+        operation_id="articles_retrieve",
+    )
+    def get(self, request, slug):
+        self.row = PublishedArticle.objects.for_document().filter(slug=slug).first()
+        if self.row is None:
+            return self._redirect_retired(slug)
+        today = timezone.localdate()
+        return Response({**self.row.document, "review_overdue": self.row.next_review_due < today})
+
+    def _redirect_retired(self, slug):
+        alias = ArticleSlugAlias.objects.filter(slug=slug, article__published__isnull=False)
+        current = alias.values_list("article__published__slug", flat=True).first()
+        if current is None:
+            raise Http404("No live article has this slug.")
+        location = reverse("api:article-detail", args=[current])
+        return Response(status=status.HTTP_301_MOVED_PERMANENTLY, headers={"Location": location})
+
+    def last_modified(self):
+        row = getattr(self, "row", None)
+        return row.rendered_at if row else None
+
+
+def live_tags():
+    return (
+        Tag.objects.annotate(article_count=Count("published_articles"))
+        .filter(article_count__gt=0)
+        .order_by("name")
+    )
+
+
+class TagListView(PublicEndpoint, generics.ListAPIView):
+    """Tags that at least one live article carries, with how many do."""
+
+    serializer_class = TagSerializer
+    pagination_class = PublicPagination
+    allowed_query_params = frozenset({"page", "page_size"})
+
+    def get_queryset(self):
+        return live_tags()
+
+
+class TagDetailView(PublicEndpoint, generics.RetrieveAPIView):
+    serializer_class = TagSerializer
+    lookup_field = "slug"
+
+    def get_queryset(self):
+        return live_tags()
+
+    @extend_schema(responses={200: TagSerializer, 404: NOT_FOUND})
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+def live_reviewers():
+    return (
+        Reviewer.objects.annotate(article_count=Count("published"))
+        .filter(article_count__gt=0)
+        .order_by("name")
+    )
+
+
+class ReviewerListView(PublicEndpoint, generics.ListAPIView):
+    """Reviewers who approved at least one live article."""
+
+    serializer_class = ReviewerSerializer
+    pagination_class = PublicPagination
+    allowed_query_params = frozenset({"page", "page_size"})
+
+    def get_queryset(self):
+        return live_reviewers()
+
+
+class ReviewerDetailView(PublicEndpoint, generics.GenericAPIView):
+    @extend_schema(responses={200: ReviewerDetailSerializer, 404: NOT_FOUND})
+    def get(self, request, slug):
+        reviewer = get_object_or_404(live_reviewers(), slug=slug)
+        reviewer.live_cards = list(
+            PublishedArticle.objects.for_cards()
+            .filter(reviewer=reviewer)
+            .values_list("card", flat=True)
+        )
+        return Response(ReviewerDetailSerializer(reviewer).data)
+
+
+class PreviewView(PublicEndpoint, generics.GenericAPIView):
+    """A working copy or a revision in the document's shape, for a frontend's preview mode."""
+
+    @extend_schema(
+        responses={
+            200: ArticlePreviewSerializer,
+            404: OpenApiResponse(description="The token is not valid (or no longer)."),
+        },
+        parameters=[OpenApiParameter("token", str, OpenApiParameter.PATH)],
+    )
+    def get(self, request, token):
+        document = preview.document_for_token(token)
+        if document is None:
+            raise Http404("This preview link is not valid.")
+        return Response(document, headers={"Cache-Control": "private, no-store"})
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        # Previews show unreviewed text: no shared cache may keep them.
+        response = generics.GenericAPIView.finalize_response(
+            self, request, response, *args, **kwargs
+        )
+        response.headers["Cache-Control"] = "private, no-store"
+        return response

@@ -1,0 +1,145 @@
+"""Public representations. Cards and documents are rendered once, at publishing, and stored in
+the read model; the serializers for them describe that stored shape for the OpenAPI schema.
+Tags and reviewers are serialized from their rows."""
+
+from rest_framework import serializers
+
+from reviewers.models import Reviewer
+from tags.models import Tag
+
+
+class TagRefSerializer(serializers.Serializer):
+    slug = serializers.SlugField(help_text="The tag's identifier, used in ?tag=.")
+    name = serializers.CharField(help_text="The tag as printed.")
+    kind = serializers.ChoiceField(choices=Tag.Kind.choices, help_text="What sort of label it is.")
+
+
+class ReviewerRefSerializer(serializers.Serializer):
+    slug = serializers.SlugField(help_text="The reviewer's identifier.")
+    name = serializers.CharField(help_text="Full name without titles.")
+    credentials = serializers.CharField(help_text='Degrees as printed, e.g. "MD, FAAOS".')
+    specialty = serializers.CharField(help_text="Medical specialty.")
+    byline = serializers.CharField(help_text='Name and credentials: "Jane Roe, MD".')
+
+
+class ImageSerializer(serializers.Serializer):
+    url = serializers.CharField(help_text="Where the image file is served.")
+    alt = serializers.CharField(help_text="Text describing the image.")
+    credit = serializers.CharField(help_text="Who made the image.")
+
+
+class ArticleCardSerializer(serializers.Serializer):
+    slug = serializers.SlugField(help_text="The article's identifier in the API and the frontend.")
+    url = serializers.URLField(help_text="The article's page on the frontend.")
+    title = serializers.CharField(help_text="The headline.")
+    summary = serializers.CharField(help_text="One or two sentences; also the meta description.")
+    tags = TagRefSerializer(many=True, help_text="The article's tags, by name.")
+    reviewer = ReviewerRefSerializer(help_text="The physician who approved this version.")
+    published_at = serializers.DateTimeField(help_text="When the article first went live.")
+    updated_at = serializers.DateTimeField(help_text="When its live content last changed.")
+    reading_time_minutes = serializers.IntegerField(help_text="Minutes to read, rounded up.")
+    hero_image = ImageSerializer(allow_null=True, help_text="The lead image, if there is one.")
+
+
+class TocEntrySerializer(serializers.Serializer):
+    anchor = serializers.SlugField(help_text="The section's #fragment.")
+    heading = serializers.CharField(help_text="The section's heading.")
+
+
+class SectionSerializer(serializers.Serializer):
+    anchor = serializers.SlugField(help_text="The section's #fragment, stable across edits.")
+    heading = serializers.CharField(help_text="The section's H2 heading.")
+    html = serializers.CharField(
+        help_text="The body as sanitized HTML; links to other articles point to frontend URLs."
+    )
+
+
+class RelatedTopicSerializer(serializers.Serializer):
+    slug = serializers.SlugField(help_text="The related article's identifier.")
+    title = serializers.CharField(help_text="Its headline.")
+    summary = serializers.CharField(help_text="A line about it for the card.")
+    url = serializers.URLField(help_text="Its page on the frontend.")
+
+
+class ReferenceSerializer(serializers.Serializer):
+    label = serializers.CharField(help_text="The cited source's title.")
+    url = serializers.URLField(help_text="Where the source is.")
+    publisher = serializers.CharField(help_text="Who publishes it.")
+    accessed_on = serializers.DateField(allow_null=True, help_text="When the writer checked it.")
+
+
+class AuthorSerializer(serializers.Serializer):
+    name = serializers.CharField(help_text="The writer's name for the byline.")
+
+
+class ArticleDocumentSerializer(ArticleCardSerializer):
+    intro_html = serializers.CharField(help_text="The opening paragraph, sanitized HTML.")
+    author = AuthorSerializer(allow_null=True, help_text="The writer.")
+    last_reviewed_at = serializers.DateTimeField(help_text="When the reviewer approved it.")
+    next_review_due = serializers.DateField(help_text="When the content is due for re-review.")
+    review_overdue = serializers.BooleanField(help_text="True once next_review_due has passed.")
+    word_count = serializers.IntegerField(help_text="Words in the intro and sections.")
+    toc = TocEntrySerializer(many=True, help_text="The table of contents, in order.")
+    sections = SectionSerializer(many=True, help_text="The sections, in order.")
+    related_topics = RelatedTopicSerializer(
+        many=True, help_text="Recommended articles, in order; only live ones are listed."
+    )
+    references = ReferenceSerializer(many=True, help_text="Cited sources, in order.")
+    disclaimer = serializers.CharField(help_text="The medical disclaimer to print with it.")
+    json_ld = serializers.DictField(help_text="schema.org MedicalWebPage markup, ready to embed.")
+    revision = serializers.IntegerField(help_text="Which reviewed revision this is.")
+
+
+class ArticlePreviewSerializer(ArticleDocumentSerializer):
+    """A preview has the document's shape; parts that only exist once approved may be null."""
+
+    reviewer = ReviewerRefSerializer(allow_null=True, help_text="Null until approved.")
+    published_at = serializers.DateTimeField(allow_null=True, help_text="Null until published.")
+    updated_at = serializers.DateTimeField(allow_null=True, help_text="Null until published.")
+    last_reviewed_at = serializers.DateTimeField(allow_null=True, help_text="Null until approved.")
+    next_review_due = serializers.DateField(allow_null=True, help_text="Null until approved.")
+    review_overdue = serializers.BooleanField(help_text="Always false in a preview.")
+    revision = serializers.IntegerField(
+        allow_null=True, help_text="The revision shown, or null for the working copy."
+    )
+
+
+class TagSerializer(serializers.ModelSerializer):
+    article_count = serializers.IntegerField(help_text="How many live articles carry the tag.")
+
+    class Meta:
+        model = Tag
+        fields = ("slug", "name", "kind", "description", "article_count")
+        extra_kwargs = {
+            "slug": {"help_text": "The tag's identifier, used in ?tag=."},
+            "name": {"help_text": "The tag as printed."},
+        }
+
+
+class ReviewerSerializer(serializers.ModelSerializer):
+    photo = serializers.SerializerMethodField(help_text="URL of the reviewer's photo, or null.")
+    article_count = serializers.IntegerField(help_text="Live articles this reviewer approved.")
+
+    class Meta:
+        model = Reviewer
+        fields = ("slug", "name", "credentials", "specialty", "byline", "bio", "photo",
+                  "article_count")  # fmt: skip
+
+    def get_photo(self, reviewer) -> str | None:
+        return reviewer.photo.url if reviewer.photo else None
+
+
+class ReviewerDetailSerializer(ReviewerSerializer):
+    articles = ArticleCardSerializer(
+        many=True, source="live_cards", help_text="Live articles this reviewer approved."
+    )
+
+    class Meta(ReviewerSerializer.Meta):
+        fields = (*ReviewerSerializer.Meta.fields, "articles")
+
+
+class PaginatedCardsSerializer(serializers.Serializer):
+    count = serializers.IntegerField(help_text="How many articles match, on all pages.")
+    next = serializers.URLField(allow_null=True, help_text="The next page, or null.")
+    previous = serializers.URLField(allow_null=True, help_text="The previous page, or null.")
+    results = ArticleCardSerializer(many=True, help_text="This page's articles.")
