@@ -291,12 +291,26 @@ def unpublish(*, article, by, comment=""):
     return article
 
 
+def rerender(published_articles):
+    """Render live articles again from their own approved revisions; return how many.
+
+    For changes around the text that need no new review: a tag renamed, a reviewer's profile
+    edited, the site-wide disclaimer changed, or a new version of the renderer.
+    """
+    count = 0
+    for live in published_articles.select_related("article", "revision", "approval__reviewer"):
+        with transaction.atomic():
+            _write_read_model(
+                live.article, live.revision, live.approval, live.published_at, live.updated_at
+            )
+        count += 1
+    return count
+
+
 def rerender_linking_to(slugs):
     """Render again the live articles that link to any of `slugs`, from their own revisions."""
-    for live in PublishedArticle.objects.filter(links__target_slug__in=slugs).distinct():
-        _write_read_model(
-            live.article, live.revision, live.approval, live.published_at, live.updated_at
-        )
+    linking = PublishedArticle.objects.filter(links__target_slug__in=slugs).values("pk")
+    rerender(PublishedArticle.objects.filter(pk__in=linking))
 
 
 # Helpers ------------------------------------------------------------------------------------

@@ -3,6 +3,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelectMultiple, RelatedFieldWidgetWrapper
 from django.core.exceptions import PermissionDenied
@@ -15,7 +16,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from articles import workflow
+from articles import preview, workflow
 from articles.admin.forms import (
     ArticleAdminForm,
     PublishForm,
@@ -239,7 +240,15 @@ class ArticleAdmin(admin.ModelAdmin):
         if article.pk is None:
             return "Save the article to preview it."
         url = reverse("admin:articles_article_preview", args=[article.pk])
-        return format_html('<a href="{}">Preview the article as readers will see it</a>', url)
+        api_url = reverse("api:preview", args=[preview.issue_token(article=article)])
+        return format_html(
+            '<a href="{}">Preview the article as readers will see it</a><br>'
+            'Frontend preview (JSON, valid for {} minutes): <a href="{}">{}</a>',
+            url,
+            settings.PREVIEW_TOKEN_MAX_AGE // 60,
+            api_url,
+            api_url[:60] + "…",
+        )
 
     @admin.display(description="workflow history")
     def workflow_history(self, article):

@@ -11,11 +11,12 @@ from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from articles import editing, workflow
+from articles import editing, preview, workflow
 from articles.api.editorial_serializers import (
     ArticleWriteSerializer,
     CommentSerializer,
     EditorialArticleSerializer,
+    PreviewTokenSerializer,
     PublishSerializer,
     ReviewSerializer,
     RevisionSerializer,
@@ -117,6 +118,19 @@ class EditorialArticleViewSet(
         return self._move(
             workflow.unpublish, comment=self._valid(CommentSerializer, request)["comment"]
         )
+
+    @action(detail=True, methods=["post"], url_path="preview-token")
+    def preview_token(self, request, pk=None):
+        """A signed link to the public preview of the working copy, or of `revision` if given."""
+        article = self.get_object()
+        data = self._valid(PreviewTokenSerializer, request)
+        revision = None
+        if data.get("revision") is not None:
+            revision = article.revisions.filter(number=data["revision"]).first()
+            if revision is None:
+                raise workflow.InvalidInput(f"The article has no revision {data['revision']}.")
+        token = preview.issue_token(article=article, revision=revision)
+        return Response(preview.token_details(token, request), status=status.HTTP_201_CREATED)
 
     @action(detail=True, methods=["get"])
     def history(self, request, pk=None):

@@ -174,6 +174,12 @@ class PublishSerializer(serializers.Serializer):
     )
 
 
+class PreviewTokenSerializer(serializers.Serializer):
+    revision = serializers.IntegerField(
+        required=False, allow_null=True, help_text="A revision number; omit for the working copy."
+    )
+
+
 class CommentSerializer(serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, default="")
 

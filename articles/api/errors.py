@@ -14,6 +14,12 @@ WORKFLOW_ERRORS = {
 }
 
 
+class BadQuery(exceptions.APIException):
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_detail = "The query string is not valid."
+    default_code = "invalid_query"
+
+
 class PreconditionFailed(exceptions.APIException):
     status_code = status.HTTP_412_PRECONDITION_FAILED
     default_detail = "The article changed since the version you sent in If-Match."

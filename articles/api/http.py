@@ -6,8 +6,9 @@ import datetime
 from django.conf import settings
 from django.utils.cache import patch_cache_control
 from django.utils.http import http_date
-from rest_framework import exceptions, pagination, permissions, renderers, throttling
+from rest_framework import pagination, permissions, renderers, throttling
 
+from articles.api.errors import BadQuery
 from articles.models import read_model_changed_at
 
 
@@ -28,15 +29,13 @@ class PublicPagination(pagination.PageNumberPagination):
         if raw is None:
             return self.page_size
         if not raw.isdigit() or not 1 <= int(raw) <= self.max_page_size:
-            raise exceptions.ValidationError(
-                {"page_size": f"A whole number from 1 to {self.max_page_size}."}
-            )
+            raise BadQuery(f"page_size must be a whole number from 1 to {self.max_page_size}.")
         return int(raw)
 
     def paginate_queryset(self, queryset, request, view=None):
         raw = request.query_params.get(self.page_query_param, "1")
         if not raw.isdigit() or int(raw) < 1:
-            raise exceptions.ValidationError({"page": "A whole number from 1."})
+            raise BadQuery("page must be a whole number from 1.")
         return super().paginate_queryset(queryset, request, view)
 
 
@@ -54,9 +53,7 @@ class PublicEndpoint:
         unknown = sorted(set(request.query_params) - self.allowed_query_params)
         if unknown:
             allowed = ", ".join(sorted(self.allowed_query_params)) or "none"
-            raise exceptions.ValidationError(
-                {"detail": f"Unknown query parameter: {', '.join(unknown)}. Allowed: {allowed}."}
-            )
+            raise BadQuery(f"Unknown query parameter: {', '.join(unknown)}. Allowed: {allowed}.")
 
     def last_modified(self):
         return read_model_changed_at()
