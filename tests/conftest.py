@@ -72,3 +72,29 @@ def tiny_png():
     buffer = io.BytesIO()
     Image.new("RGB", (2, 2), "red").save(buffer, format="PNG")
     return SimpleUploadedFile("tiny.png", buffer.getvalue(), content_type="image/png")
+
+
+@pytest.fixture
+def publish(writer, reviewer, editor):
+    """Take an article through submit, approve and publish; return the live row."""
+    from articles import workflow
+    from articles.models import PublishedArticle, Review
+
+    def publish_article(article, at=None):
+        article = workflow.submit(
+            article=article, by=article.author, reviewers=[reviewer.reviewer_profile]
+        )
+        review = Review.objects.get(revision=article.current_revision)
+        workflow.approve(review=review, by=reviewer, comment="Accurate.")
+        workflow.publish(article=article, by=editor, at=at)
+        return PublishedArticle.objects.filter(article=article).first()
+
+    return publish_article
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Throttle counters and Last-Modified stamps live in the cache; start each test clean."""
+    from django.core.cache import cache
+
+    cache.clear()
