@@ -1,0 +1,60 @@
+"""Public endpoints cost a fixed number of queries, however rich the articles are."""
+
+import pytest
+from rest_framework.test import APIClient
+
+from tests.factories import ArticleFactory, RelatedTopicFactory, SectionFactory, TagFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def rich_article(writer, slug, targets=()):
+    article = ArticleFactory(author=writer, slug=slug)
+    SectionFactory.create_batch(6, article=article)
+    article.tags.add(TagFactory(slug="shared", name="Shared"), *TagFactory.create_batch(3))
+    for target in targets:
+        RelatedTopicFactory(from_article=article, to_article=target)
+    return article
+
+
+@pytest.fixture
+def plain_site(writer, publish):
+    article = ArticleFactory(author=writer, slug="plain")
+    article.tags.add(TagFactory(slug="shared", name="Shared"))
+    publish(article)
+
+
+@pytest.fixture
+def rich_site(writer, publish):
+    targets = [rich_article(writer, f"target-{n}") for n in range(6)]
+    for target in targets:
+        publish(target)
+    for n in range(12):
+        publish(rich_article(writer, f"rich-{n}", targets))
+
+
+@pytest.mark.parametrize("site", ["plain_site", "rich_site"])
+@pytest.mark.parametrize(
+    ("path", "queries"),
+    [
+        ("/api/v1/articles/", 2),  # count, page of cards
+        ("/api/v1/articles/?tag=shared&ordering=title", 2),
+        ("/api/v1/articles/?q=article", 2),
+        ("/api/v1/tags/", 2),  # count, page
+        ("/api/v1/reviewers/jane-roe/", 2),  # reviewer, cards
+    ],
+)
+def test_list_queries_are_constant(site, path, queries, request, django_assert_num_queries):
+    request.getfixturevalue(site)
+    client = APIClient()
+    with django_assert_num_queries(queries):
+        assert client.get(path).status_code == 200
+
+
+@pytest.mark.parametrize(("site", "slug"), [("plain_site", "plain"), ("rich_site", "rich-3")])
+def test_detail_is_one_query(site, slug, request, django_assert_num_queries):
+    request.getfixturevalue(site)
+    client = APIClient()
+    with django_assert_num_queries(1):
+        response = client.get(f"/api/v1/articles/{slug}/")
+    assert response.status_code == 200
