@@ -65,6 +65,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # ETags are computed from the final response body, so this sits near the top.
     "django.middleware.http.ConditionalGetMiddleware",
+    # Static files (the admin's and the API docs' assets) served by the app itself, from any
+    # server and with debug off: nothing is loaded from a CDN.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -130,6 +133,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
+# Serve from the apps' static folders when collectstatic has not been run (tests, a fresh clone).
+WHITENOISE_USE_FINDERS = True
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
@@ -144,7 +149,7 @@ REST_FRAMEWORK = {
     # Public endpoints opt in to anonymous access; everything else needs a login.
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "articles.api.http.DescribedPagination",
     "PAGE_SIZE": 20,
     "EXCEPTION_HANDLER": "articles.api.errors.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -177,6 +182,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {"ArticleStateEnum": "articles.models.ArticleState"},
 }
 
 TAGGIT_CASE_INSENSITIVE = True

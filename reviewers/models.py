@@ -46,6 +46,6 @@ class Reviewer(models.Model):
         return self.byline
 
     @property
-    def byline(self):
+    def byline(self) -> str:
         """The name as printed under "Reviewed by", e.g. "Jane Roe, MD"."""
         return f"{self.name}, {self.credentials}" if self.credentials else self.name

@@ -1,5 +1,6 @@
 """Representations of the editorial API: working copies, reviews and history, for staff."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from articles import workflow
@@ -9,14 +10,30 @@ from reviewers.models import Reviewer
 from tags.models import Tag
 
 
-class SectionSerializer(serializers.Serializer):
+class EditorialSectionSerializer(serializers.Serializer):
     anchor = serializers.SlugField(
         max_length=100, required=False, allow_blank=True, help_text="Derived when left out."
     )
-    heading = serializers.CharField(max_length=200)
+    heading = serializers.CharField(max_length=200, help_text="The section's H2 heading.")
     body = serializers.CharField(help_text="Markdown; link articles with article:SLUG#anchor.")
 
 
+RELATED_TOPIC_SCHEMA = {
+    "oneOf": [
+        {"type": "string", "description": "The related article's slug."},
+        {
+            "type": "object",
+            "properties": {
+                "slug": {"type": "string", "description": "The related article's slug."},
+                "blurb": {"type": "string", "description": "Text for the card (optional)."},
+            },
+            "required": ["slug"],
+        },
+    ]
+}
+
+
+@extend_schema_field(RELATED_TOPIC_SCHEMA)
 class RelatedTopicField(serializers.Field):
     """A related topic given as a slug, or as {"slug": …, "blurb": …}."""
 
@@ -34,7 +51,7 @@ class RelatedTopicField(serializers.Field):
         return {"slug": topic.to_article.slug, "blurb": topic.blurb}
 
 
-class ReferenceSerializer(serializers.ModelSerializer):
+class EditorialReferenceSerializer(serializers.ModelSerializer):
     class Meta:
         model = Reference
         fields = ("label", "url", "publisher", "accessed_on")
@@ -51,9 +68,17 @@ class ArticleWriteSerializer(serializers.ModelSerializer):
     tags = serializers.ListField(
         child=serializers.SlugField(), required=False, help_text="Slugs of existing tags."
     )
-    sections = SectionSerializer(many=True, required=False)
-    related_topics = serializers.ListField(child=RelatedTopicField(), required=False)
-    references = ReferenceSerializer(many=True, required=False)
+    sections = EditorialSectionSerializer(
+        many=True, required=False, help_text="All the sections, in order; replaces the old ones."
+    )
+    related_topics = serializers.ListField(
+        child=RelatedTopicField(),
+        required=False,
+        help_text="Related articles in order, as slugs or {slug, blurb}; replaces the old ones.",
+    )
+    references = EditorialReferenceSerializer(
+        many=True, required=False, help_text="Cited sources in order; replaces the old ones."
+    )
     version = serializers.IntegerField(
         required=False,
         write_only=True,
@@ -112,13 +137,23 @@ class ArticleWriteSerializer(serializers.ModelSerializer):
 class EditorialArticleSerializer(serializers.ModelSerializer):
     """A working copy as staff see it, with where it stands in the workflow."""
 
-    author = serializers.CharField(source="author.get_username")
-    tags = serializers.SerializerMethodField()
-    sections = SectionSerializer(many=True)
-    related_topics = serializers.SerializerMethodField()
-    references = ReferenceSerializer(many=True)
-    current_revision = serializers.IntegerField(source="current_revision.number", default=None)
-    live_revision = serializers.IntegerField(source="live_revision.number", default=None)
+    author = serializers.CharField(source="author.get_username", help_text="The writer's username.")
+    tags = serializers.SerializerMethodField(help_text="Slugs of the article's tags.")
+    sections = EditorialSectionSerializer(many=True, help_text="The sections, in order.")
+    related_topics = serializers.SerializerMethodField(
+        help_text="Related articles, in order, by slug with an optional blurb."
+    )
+    references = EditorialReferenceSerializer(many=True, help_text="Cited sources, in order.")
+    current_revision = serializers.IntegerField(
+        source="current_revision.number",
+        default=None,
+        help_text="The number of the revision last submitted, or null.",
+    )
+    live_revision = serializers.IntegerField(
+        source="live_revision.number",
+        default=None,
+        help_text="The number of the revision readers see, or null when not live.",
+    )
     moves = serializers.SerializerMethodField(help_text="Moves the requesting user may make now.")
 
     class Meta:
@@ -140,17 +175,27 @@ class EditorialArticleSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
         )
+        extra_kwargs = {
+            "id": {"help_text": "The article's id in the editorial API."},
+            "state": {"help_text": "Where the working copy is in the review workflow."},
+            "publish_at": {"help_text": "When a scheduled article goes live, else null."},
+            "created_at": {"help_text": "When the article was created."},
+            "updated_at": {"help_text": "When the working copy was last saved."},
+        }
 
-    def get_tags(self, article):
+    def get_tags(self, article) -> list[str]:
         return sorted(tag.slug for tag in article.tags.all())
 
+    @extend_schema_field(
+        {"type": "array", "items": RELATED_TOPIC_SCHEMA["oneOf"][1], "description": "Related."}
+    )
     def get_related_topics(self, article):
         return [
             {"slug": topic.to_article.slug, "blurb": topic.blurb}
             for topic in article.related_topics.all()
         ]
 
-    def get_moves(self, article):
+    def get_moves(self, article) -> list[str]:
         return sorted(workflow.allowed_moves(self.context["request"].user, article))
 
 
@@ -158,7 +203,9 @@ class SubmitSerializer(serializers.Serializer):
     reviewers = serializers.ListField(
         child=serializers.SlugField(), allow_empty=False, help_text="Slugs of reviewers."
     )
-    comment = serializers.CharField(required=False, allow_blank=True, default="")
+    comment = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="A note for the reviewers."
+    )
 
     def validate_reviewers(self, slugs):
         reviewers = Reviewer.objects.in_bulk(slugs, field_name="slug")
@@ -181,15 +228,29 @@ class PreviewTokenSerializer(serializers.Serializer):
 
 
 class CommentSerializer(serializers.Serializer):
-    comment = serializers.CharField(required=False, allow_blank=True, default="")
+    comment = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="Recorded with the move."
+    )
 
 
 class ReviewSerializer(serializers.ModelSerializer):
-    article = serializers.IntegerField(source="revision.article_id")
-    article_title = serializers.CharField(source="revision.article.title")
-    revision = serializers.IntegerField(source="revision.number")
-    content_hash = serializers.CharField(source="revision.content_hash")
-    reviewer = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    article = serializers.IntegerField(
+        source="revision.article_id", read_only=True, help_text="The article's id."
+    )
+    article_title = serializers.CharField(
+        source="revision.article.title", read_only=True, help_text="The article's current title."
+    )
+    revision = serializers.IntegerField(
+        source="revision.number", read_only=True, help_text="The revision under review."
+    )
+    content_hash = serializers.CharField(
+        source="revision.content_hash",
+        read_only=True,
+        help_text="SHA-256 of the revision's snapshot: what an approval covers.",
+    )
+    reviewer = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True, help_text="The assigned reviewer's slug."
+    )
 
     class Meta:
         model = Review
@@ -205,20 +266,56 @@ class ReviewSerializer(serializers.ModelSerializer):
             "assigned_at",
             "decided_at",
         )
+        read_only_fields = fields
+        extra_kwargs = {
+            "id": {"help_text": "The review's id."},
+            "decision": {"help_text": "pending until the reviewer decides."},
+            "comment": {"help_text": "The reviewer's comment."},
+            "assigned_at": {"help_text": "When the review was requested."},
+            "decided_at": {"help_text": "When the reviewer decided, else null."},
+        }
 
 
 class RevisionSerializer(serializers.ModelSerializer):
-    created_by = serializers.CharField(source="created_by.get_username")
+    created_by = serializers.CharField(
+        source="created_by.get_username", help_text="Who submitted it."
+    )
 
     class Meta:
         model = ArticleRevision
         fields = ("number", "content_hash", "created_by", "created_at", "snapshot")
+        extra_kwargs = {
+            "number": {"help_text": "1 for the first submission, then 2, 3…"},
+            "content_hash": {"help_text": "SHA-256 of the canonical JSON snapshot."},
+            "created_at": {"help_text": "When it was submitted."},
+            "snapshot": {"help_text": "The frozen working copy, exactly as reviewed."},
+        }
 
 
 class TransitionSerializer(serializers.ModelSerializer):
-    by = serializers.CharField(source="by.get_username")
-    revision = serializers.IntegerField(source="revision.number", default=None)
+    by = serializers.CharField(source="by.get_username", help_text="Who made the move.")
+    revision = serializers.IntegerField(
+        source="revision.number", default=None, help_text="The revision it concerned."
+    )
 
     class Meta:
         model = Transition
         fields = ("at", "by", "action", "from_state", "to_state", "revision", "comment")
+        extra_kwargs = {
+            "at": {"help_text": "When."},
+            "action": {"help_text": "submit, approve, publish, edit, unpublish…"},
+            "from_state": {"help_text": "The state before."},
+            "to_state": {"help_text": "The state after."},
+            "comment": {"help_text": "What the person wrote with the move."},
+        }
+
+
+class HistorySerializer(serializers.Serializer):
+    transitions = TransitionSerializer(many=True, help_text="Every move, newest first.")
+    revisions = RevisionSerializer(many=True, help_text="Every revision, newest first.")
+
+
+class PreviewLinkSerializer(serializers.Serializer):
+    token = serializers.CharField(help_text="The signed token.")
+    api_url = serializers.CharField(help_text="The public preview endpoint for the token.")
+    expires_at = serializers.DateTimeField(help_text="When the link stops working.")

@@ -19,8 +19,25 @@ class PublicRateThrottle(throttling.AnonRateThrottle):
         return settings.API_ANON_RATE or None
 
 
-class PublicPagination(pagination.PageNumberPagination):
+class DescribedPagination(pagination.PageNumberPagination):
+    """Page-numbered lists whose wrapper fields are described in the schema."""
+
     page_size = 20
+
+    def get_paginated_response_schema(self, schema):
+        wrapper = super().get_paginated_response_schema(schema)
+        descriptions = {
+            "count": "How many items match, on all pages.",
+            "next": "The next page, or null on the last.",
+            "previous": "The previous page, or null on the first.",
+            "results": "This page's items.",
+        }
+        for name, description in descriptions.items():
+            wrapper["properties"][name]["description"] = description
+        return wrapper
+
+
+class PublicPagination(DescribedPagination):
     page_size_query_param = "page_size"
     max_page_size = 100
 
