@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from articles import webhooks
 from articles.documents import (
     build_document,
     card,
@@ -34,6 +35,7 @@ from articles.models import (
     Review,
     ReviewDecision,
     Transition,
+    WebhookEvent,
     content_hash,
     mark_read_model_changed,
 )
@@ -280,9 +282,10 @@ def unpublish(*, article, by, comment=""):
     live = PublishedArticle.objects.filter(article=article).first()
     if live is None:
         raise InvalidTransition("The article is not live, so there is nothing to unpublish.")
-    slug = live.slug
+    slug, url = live.slug, live.get_absolute_url()
     live.delete()
     mark_read_model_changed()
+    webhooks.announce(WebhookEvent.UNPUBLISHED, slug=slug, url=url)
     to_state = State.ARCHIVED if article.state == State.PUBLISHED else article.state
     article = _move(
         article, to=to_state, action="unpublish", by=by, comment=comment, live_revision=None
@@ -424,7 +427,14 @@ def _go_live(article, revision, approval, *, by, action="publish"):
     ArticleSlugAlias.objects.filter(slug=new_slug).delete()
     if old_slug and old_slug != new_slug:
         ArticleSlugAlias.objects.update_or_create(slug=old_slug, defaults={"article": article})
-    _write_read_model(article, revision, approval, published_at, updated_at=now)
+    live = _write_read_model(article, revision, approval, published_at, updated_at=now)
+    webhooks.announce(
+        WebhookEvent.UPDATED if previous else WebhookEvent.PUBLISHED,
+        slug=live.slug,
+        url=live.get_absolute_url(),
+        title=live.title,
+        revision=revision.number,
+    )
     article = _move(
         article,
         to=State.PUBLISHED,

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
+    "django_tasks",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "taggit",
@@ -201,3 +202,15 @@ SITE_DISCLAIMER = os.environ.get(
     "professional about a medical condition, and call your local emergency number in an "
     "emergency.",
 )
+
+# Background tasks (webhook deliveries). The default runs them on threads of the web process;
+# set TASKS_BACKEND to a queue-backed django-tasks backend to run them on workers instead.
+TASKS = {
+    "default": {"BACKEND": os.environ.get("TASKS_BACKEND", "articles.task_backend.ThreadBackend")}
+}
+
+# Webhooks: seconds to wait for a receiver, attempts before giving up, and the first retry's
+# wait in seconds (each later one waits twice as long).
+WEBHOOK_TIMEOUT = float(os.environ.get("WEBHOOK_TIMEOUT", "5"))
+WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("WEBHOOK_MAX_ATTEMPTS", "6"))
+WEBHOOK_RETRY_BASE_SECONDS = int(os.environ.get("WEBHOOK_RETRY_BASE_SECONDS", "60"))

@@ -26,6 +26,13 @@ from articles.models.revisions import (
     canonical_json,
     content_hash,
 )
+from articles.models.webhooks import (
+    DeliveryStatus,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookEvent,
+)
 
 __all__ = [
     "PARKING_OFFSET",
@@ -33,6 +40,7 @@ __all__ = [
     "ArticleRevision",
     "ArticleSlugAlias",
     "ArticleState",
+    "DeliveryStatus",
     "ImmutableRowError",
     "PublishedArticle",
     "PublishedArticleTag",
@@ -44,6 +52,10 @@ __all__ = [
     "Section",
     "TaggedArticle",
     "Transition",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookEndpoint",
+    "WebhookEvent",
     "canonical_json",
     "content_hash",
     "frontend_article_url",
