@@ -29,5 +29,8 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
 ]
 
+handler404 = "config.views.not_found"
+handler500 = "config.views.server_error"
+
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -3,6 +3,8 @@ from django.db import DatabaseError, connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
+from django.views.defaults import page_not_found
+from django.views.defaults import server_error as default_server_error
 
 
 @never_cache
@@ -32,3 +34,17 @@ def _cache_ok():
         return cache.get("healthz") == "ok"
     except Exception:  # any backend error means the cache is not usable
         return False
+
+
+def not_found(request, exception=None):
+    """JSON for API clients, Django's page for people."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Not found.", "code": "not_found"}, status=404)
+    return page_not_found(request, exception)
+
+
+def server_error(request):
+    if request.path.startswith("/api/"):
+        body = {"detail": "Something went wrong on our side.", "code": "server_error"}
+        return JsonResponse(body, status=500)
+    return default_server_error(request)

@@ -347,3 +347,9 @@ def test_throttling_can_be_switched_off(settings, anon):
 def test_public_endpoints_refuse_writes(anon):
     assert anon.post(f"{API}/articles/", {}).status_code == 405
     assert anon.delete(f"{API}/tags/leg-pain/").status_code == 405
+
+
+def test_unknown_api_paths_answer_json_404(anon):
+    response = anon.get(f"{API}/no-such-endpoint/")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not found.", "code": "not_found"}
