@@ -195,12 +195,11 @@ FRONTEND_URL = os.environ.get("FRONTEND_URL", "http://localhost:3000").rstrip("/
 FRONTEND_ARTICLE_PATH = os.environ.get("FRONTEND_ARTICLE_PATH", "/articles/{slug}/")
 
 # Printed under every article unless the article has its own.
-SITE_DISCLAIMER = os.environ.get(
-    "SITE_DISCLAIMER",
+SITE_DISCLAIMER = os.environ.get("SITE_DISCLAIMER") or (
     "This article is for general information and is not a substitute for professional medical "
     "advice, diagnosis or treatment. Always ask your doctor or another qualified health "
     "professional about a medical condition, and call your local emergency number in an "
-    "emergency.",
+    "emergency."
 )
 
 # Background tasks (webhook deliveries). The default runs them on threads of the web process;
