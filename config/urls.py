@@ -3,9 +3,12 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import last_modified
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from articles.feeds import ArticleSitemap, LatestArticlesFeed
+from articles.models import read_model_changed_at
 from config.views import healthz
 
 admin.site.site_header = "Health CMS"
@@ -14,6 +17,12 @@ admin.site.index_title = "Content"
 # The CMS has no public pages of its own: "View site" goes to the frontend.
 admin.site.site_url = settings.FRONTEND_URL
 
+# Sitemap and feed: cached like the public API, dated by the last change to live content.
+public_cache = cache_control(
+    public=True, max_age=settings.API_CACHE_MAX_AGE, s_maxage=settings.API_CACHE_SHARED_MAX_AGE
+)
+dated = last_modified(lambda request: read_model_changed_at())
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("articles.api.urls")),
@@ -21,11 +30,11 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path(
         "sitemap.xml",
-        sitemap,
+        public_cache(sitemap),
         {"sitemaps": {"articles": ArticleSitemap}},
         name="django.contrib.sitemaps.views.sitemap",
     ),
-    path("feeds/articles/", LatestArticlesFeed(), name="article-feed"),
+    path("feeds/articles/", public_cache(dated(LatestArticlesFeed())), name="article-feed"),
     path("healthz", healthz, name="healthz"),
 ]
 

@@ -301,10 +301,19 @@ def test_admin_change_page_offers_a_preview_link(writer, client):
 def test_conditional_get_with_etag_and_last_modified(writer, publish):
     publish(make_article(writer, "calf-cramps"))
     client = Client()
-    for path in [f"{API}/articles/", f"{API}/articles/calf-cramps/", f"{API}/tags/"]:
+    paths = [
+        f"{API}/articles/",
+        f"{API}/articles/calf-cramps/",
+        f"{API}/tags/",
+        f"{API}/reviewers/jane-roe/",
+        "/sitemap.xml",
+        "/feeds/articles/",
+    ]
+    for path in paths:
         first = client.get(path)
         assert first.status_code == 200
         assert first["ETag"].startswith('"') and not first["ETag"].startswith("W/")
+        assert first["Last-Modified"]
         assert "public" in first["Cache-Control"] and "s-maxage" in first["Cache-Control"]
         again = client.get(path, HTTP_IF_NONE_MATCH=first["ETag"])
         assert again.status_code == 304
