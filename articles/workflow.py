@@ -12,6 +12,8 @@ The guarantee the rest of the product leans on: readers only ever see the snapsh
 that an assigned, active reviewer approved, and the approval covers exactly that snapshot's hash.
 """
 
+import logging
+
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -42,6 +44,7 @@ from articles.models import (
 from tags.models import Tag
 
 State = ArticleState
+logger = logging.getLogger(__name__)
 
 
 class WorkflowError(Exception):
@@ -64,8 +67,7 @@ class StaleVersion(WorkflowError):
     pass
 
 
-# States from which an edit of the working copy sends the article back to draft, and the
-# revision whose content the edit is compared with.
+# States from which an article may be submitted for review.
 SUBMITTABLE = {State.DRAFT, State.CHANGES_REQUESTED, State.ARCHIVED}
 
 
@@ -263,14 +265,22 @@ def publish_due(*, now=None):
     now = now or timezone.now()
     published = 0
     for pk in Article.objects.due_for_publication(now).values_list("pk", flat=True):
-        with transaction.atomic():
-            article = Article.objects.select_for_update().get(pk=pk)
-            if article.state != State.SCHEDULED or article.publish_at > now:
-                continue
-            revision, approval = _approved_revision(article)
-            _go_live(article, revision, approval, by=article.scheduled_by, action="publish_due")
-            published += 1
+        try:
+            published += _publish_scheduled(pk, now)
+        except WorkflowError as error:
+            # One article that can no longer go live must not hold up the others.
+            logger.error("Scheduled article %s was not published: %s", pk, error)
     return published
+
+
+@transaction.atomic
+def _publish_scheduled(pk, now):
+    article = Article.objects.select_for_update().get(pk=pk)
+    if article.state != State.SCHEDULED or article.publish_at > now:
+        return 0  # another run got there first, or the schedule changed
+    revision, approval = _approved_revision(article)
+    _go_live(article, revision, approval, by=article.scheduled_by, action="publish_due")
+    return 1
 
 
 @transaction.atomic

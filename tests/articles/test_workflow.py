@@ -526,3 +526,22 @@ def test_revisions_reviews_and_transitions_cannot_be_changed(draft, writer, revi
     transition = Transition.objects.filter(article=draft).first()
     with pytest.raises(ImmutableRowError):
         transition.save()
+
+
+def test_one_scheduled_article_that_cannot_go_live_does_not_stop_the_others(
+    writer, reviewer, editor, profile, caplog
+):
+    at = timezone.now() + datetime.timedelta(hours=1)
+    articles = []
+    for slug in ["first", "second"]:
+        article = ArticleFactory(author=writer, slug=slug)
+        SectionFactory(article=article)
+        approved(article, writer, reviewer, profile)
+        workflow.publish(article=article, by=editor, at=at)
+        articles.append(article)
+    # The first one's content changed behind the workflow's back: its approval no longer holds.
+    Article.objects.filter(pk=articles[0].pk).update(intro="Unreviewed.")
+    assert workflow.publish_due(now=at + datetime.timedelta(minutes=1)) == 1
+    assert refreshed(articles[1]).state == State.PUBLISHED
+    assert refreshed(articles[0]).state == State.SCHEDULED
+    assert "was not published" in caplog.text
