@@ -233,3 +233,29 @@ def test_overdue_filter_lists_articles_past_their_review_date(
     response = client.get(url + "?review_due=overdue")
     assert list(response.context["cl"].result_list) == [Article.objects.get(pk=article.pk)]
     assert "Overdue since" in response.content.decode()
+
+
+@pytest.mark.parametrize("role", ["writer", "reviewer", "editor"])
+def test_every_admin_list_a_role_can_open_answers_200(client, role, request, article, publish):
+    from django.contrib import admin
+
+    publish(article)
+    user = request.getfixturevalue(role)
+    client.force_login(user)
+    opened = 0
+    for model, model_admin in admin.site._registry.items():
+        if not model_admin.has_view_permission(_request_for(user)):
+            continue
+        opts = model._meta
+        response = client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"))
+        assert response.status_code == 200, opts.label
+        opened += 1
+    assert opened >= 4
+
+
+def _request_for(user):
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/admin/")
+    request.user = user
+    return request
