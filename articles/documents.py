@@ -10,7 +10,6 @@ import datetime
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.files.storage import default_storage
 
 from articles.models import PublishedArticle, frontend_article_url
 from articles.rendering import (
@@ -21,6 +20,7 @@ from articles.rendering import (
     reading_time_minutes,
     render_article_text,
 )
+from images.models import Image
 from tags.models import Tag
 
 
@@ -173,7 +173,15 @@ def json_ld(document):
             **({"jobTitle": reviewer["specialty"]} if reviewer["specialty"] else {}),
         }
     if document["hero_image"]:
-        data["image"] = document["hero_image"]["url"]
+        image = document["hero_image"]
+        data["image"] = {
+            "@type": "ImageObject",
+            "url": image["src"],
+            "width": image["width"],
+            "height": image["height"],
+            "caption": image["alt"],
+            **({"creditText": image["credit"]} if image["credit"] else {}),
+        }
     return data
 
 
@@ -206,11 +214,11 @@ def _author(author_id):
     return {"name": user.get_full_name() or user.get_username()}
 
 
-def _hero_image(image):
-    if not image:
+def _hero_image(reviewed):
+    """The image the revision was reviewed with, with the alt text and credit reviewed."""
+    if not reviewed:
         return None
-    return {
-        "url": default_storage.url(image["name"]),
-        "alt": image["alt"],
-        "credit": image["credit"],
-    }
+    image = Image.objects.prefetch_related("renditions").filter(pk=reviewed["id"]).first()
+    if image is None:
+        return None
+    return image.as_public(alt=reviewed["alt"], credit=reviewed["credit"])

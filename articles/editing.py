@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from articles import workflow
+from articles import image_cleanup, workflow
 from articles.models import Article, Reference, RelatedTopic, Section, unique_anchor
 from tags.models import Tag
 
@@ -19,8 +19,7 @@ ARTICLE_FIELDS = (
     "slug",
     "summary",
     "intro",
-    "hero_image_alt",
-    "hero_image_credit",
+    "hero_image",
     "review_interval_months",
     "disclaimer",
 )
@@ -52,10 +51,13 @@ def create_article(*, by, content):
 def update_article(*, article, by, content, version=None):
     """Apply `content` to the working copy, if `version` is still the stored one."""
     workflow.begin_edit(article=article, by=by, version=version)
+    previous_image = article.hero_image_id
     for name, value in content.fields.items():
         setattr(article, name, value)
     article.save()
     _write_parts(article, content)
+    if article.hero_image_id != previous_image:
+        image_cleanup.delete_if_unused([previous_image])
     return workflow.record_edit(article=article, by=by)
 
 

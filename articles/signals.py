@@ -1,12 +1,13 @@
-"""Keeping the read model's derived parts current: reviewer bylines and tag names are printed in
-live documents, so a change to either renders the affected documents again. Nothing here changes
-an article's state or content."""
+"""Keeping the read model's derived parts current: reviewer bylines, tag names and image
+renditions are printed in live documents, so a change to any renders the affected documents
+again. Nothing here changes an article's state or content."""
 
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from articles import workflow
 from articles.models import PublishedArticle
+from images.tasks import renditions_ready
 from reviewers.models import Reviewer
 from tags.models import Tag
 
@@ -21,3 +22,9 @@ def rerender_reviewed_by(sender, instance, raw=False, **kwargs):
 def rerender_tagged(sender, instance, raw=False, **kwargs):
     if not raw:
         workflow.rerender(PublishedArticle.objects.filter(tags=instance))
+
+
+@receiver(renditions_ready, dispatch_uid="rerender-on-renditions")
+def rerender_showing(sender, image, **kwargs):
+    """New renditions change the srcset of the live articles that show the image."""
+    workflow.rerender(PublishedArticle.objects.filter(revision__hero_image=image))

@@ -9,5 +9,5 @@ class ReviewerAdmin(admin.ModelAdmin):
     list_filter = ["is_active", "specialty"]
     search_fields = ["name", "slug", "specialty"]
     prepopulated_fields = {"slug": ["name"]}
-    autocomplete_fields = ["user"]
+    autocomplete_fields = ["user", "photo"]
     fields = ["name", "slug", "credentials", "specialty", "bio", "photo", "user", "is_active"]

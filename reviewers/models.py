@@ -1,5 +1,4 @@
 from django.conf import settings
-from django.core.validators import FileExtensionValidator
 from django.db import models
 
 
@@ -16,11 +15,13 @@ class Reviewer(models.Model):
     )
     specialty = models.CharField(max_length=200, blank=True, help_text='e.g. "Orthopedics".')
     bio = models.TextField(blank=True, help_text="A short paragraph shown on the reviewer's page.")
-    photo = models.ImageField(
-        upload_to="reviewers/",
+    photo = models.ForeignKey(
+        "images.Image",
+        on_delete=models.SET_NULL,
+        null=True,
         blank=True,
-        validators=[FileExtensionValidator(["jpg", "jpeg", "png", "webp"])],
-        help_text="A head-and-shoulders photo (JPEG, PNG or WebP).",
+        related_name="+",
+        help_text="A head-and-shoulders photo, uploaded under Images.",
     )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,

@@ -64,14 +64,9 @@ def editor_client(client, editor):
 @pytest.fixture
 def tiny_png():
     """A real 2x2 PNG upload."""
-    import io
+    from tests.factories import image_upload
 
-    from django.core.files.uploadedfile import SimpleUploadedFile
-    from PIL import Image
-
-    buffer = io.BytesIO()
-    Image.new("RGB", (2, 2), "red").save(buffer, format="PNG")
-    return SimpleUploadedFile("tiny.png", buffer.getvalue(), content_type="image/png")
+    return image_upload("tiny.png", size=(2, 2))
 
 
 @pytest.fixture

@@ -1,8 +1,13 @@
+import io
+
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image as PillowImage
 
 from articles.models import Article, Reference, RelatedTopic, Section
+from images.models import Image
 from reviewers.models import Reviewer
 from tags.models import Tag
 
@@ -85,3 +90,25 @@ class ReferenceFactory(factory.django.DjangoModelFactory):
     label = "Restless Legs"
     url = "https://medlineplus.gov/restlesslegs.html"
     publisher = "MedlinePlus"
+
+
+def image_bytes(size=(800, 600), image_format="PNG", color="teal", **save_options):
+    buffer = io.BytesIO()
+    PillowImage.new("RGB", size, color).save(buffer, format=image_format, **save_options)
+    return buffer.getvalue()
+
+
+def image_upload(name="photo.png", size=(800, 600), image_format=None, **save_options):
+    """A real image file as a browser would upload it."""
+    image_format = image_format or {"jpg": "JPEG", "jpeg": "JPEG", "webp": "WEBP"}.get(
+        name.rsplit(".", 1)[-1], "PNG"
+    )
+    content = image_bytes(size, image_format, **save_options)
+    return SimpleUploadedFile(name, content, content_type=f"image/{image_format.lower()}")
+
+
+def stored_image(alt="A runner stretching her calf", size=(800, 600), **fields):
+    """An Image that went through the real upload checks, saved, without renditions."""
+    image = Image.from_upload(image_upload(size=size), alt=alt, **fields)
+    image.save()
+    return image

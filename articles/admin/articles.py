@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from articles import preview, workflow
+from articles import image_cleanup, preview, workflow
 from articles.admin.forms import (
     ArticleAdminForm,
     PublishForm,
@@ -119,7 +119,9 @@ class ArticleAdmin(admin.ModelAdmin):
     search_fields = ["title", "summary", "intro", "sections__heading", "sections__body"]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [SectionInline, RelatedTopicInline, ReferenceInline]
+    autocomplete_fields = ["hero_image"]
     readonly_fields = [
+        "hero_preview",
         "state",
         "author",
         "reading_time",
@@ -129,7 +131,7 @@ class ArticleAdmin(admin.ModelAdmin):
     ]
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "intro", "tags"]}),
-        ("Hero image", {"fields": ["hero_image", "hero_image_alt", "hero_image_credit"]}),
+        ("Hero image", {"fields": ["hero_image", "hero_preview"]}),
         (
             "Status",
             {
@@ -192,6 +194,8 @@ class ArticleAdmin(admin.ModelAdmin):
         else:
             obj.author = request.user
         super().save_model(request, obj, form, change)
+        if "hero_image" in form.changed_data:
+            image_cleanup.delete_if_unused([form.initial.get("hero_image")])
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -207,6 +211,19 @@ class ArticleAdmin(admin.ModelAdmin):
                 )
         for problem in form.instance.link_problems():
             self.message_user(request, f"Broken link: {problem}", messages.WARNING)
+
+    @admin.display(description="current image")
+    def hero_preview(self, article):
+        image = article.hero_image
+        if image is None:
+            return "None. Upload one under Images, then pick it above by its alt text."
+        return format_html(
+            '<img src="{}" alt="{}" style="max-width:240px;max-height:160px"><br>{}<br>{}',
+            image.file.url,
+            image.alt,
+            image.alt,
+            image.credit,
+        )
 
     @admin.display(description="reading time")
     def reading_time(self, article):

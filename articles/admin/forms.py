@@ -17,8 +17,6 @@ class ArticleAdminForm(forms.ModelForm):
             "intro",
             "tags",
             "hero_image",
-            "hero_image_alt",
-            "hero_image_credit",
             "review_interval_months",
             "disclaimer",
         ]
@@ -26,8 +24,6 @@ class ArticleAdminForm(forms.ModelForm):
             "title": forms.TextInput(attrs={"size": 80}),
             "slug": forms.TextInput(attrs={"size": 80}),
             "summary": forms.Textarea(attrs={"rows": 3, "cols": 80}),
-            "hero_image_alt": forms.TextInput(attrs={"size": 80}),
-            "hero_image_credit": forms.TextInput(attrs={"size": 80}),
             "disclaimer": forms.Textarea(attrs={"rows": 3, "cols": 80}),
         }
 

@@ -10,6 +10,7 @@ from django.db.models import Q
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from articles import editing, preview, workflow
@@ -18,6 +19,7 @@ from articles.api.editorial_serializers import (
     CommentSerializer,
     EditorialArticleSerializer,
     HistorySerializer,
+    ImageUploadSerializer,
     PreviewLinkSerializer,
     PreviewTokenSerializer,
     PublishSerializer,
@@ -27,7 +29,10 @@ from articles.api.editorial_serializers import (
     TransitionSerializer,
 )
 from articles.api.errors import PreconditionFailed, PreconditionRequired
+from articles.api.public_serializers import ImageSerializer
 from articles.models import Article, Review, Transition
+from images.models import Image
+from images.tasks import generate_renditions
 
 
 class IsStaff(permissions.BasePermission):
@@ -237,6 +242,48 @@ class ReviewFilter(django_filters.FilterSet):
 
     def filter_assigned_to(self, queryset, name, value):
         return queryset.filter(reviewer__user=self.request.user)
+
+
+class EditorialImageViewSet(
+    mixins.CreateModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Upload images for articles (hero images) and reviewer photos."""
+
+    permission_classes = [IsStaff]
+    parser_classes = [MultiPartParser, FormParser]
+    serializer_class = ImageUploadSerializer
+
+    def get_queryset(self):
+        return Image.objects.prefetch_related("renditions")
+
+    @extend_schema(
+        description=(
+            "Upload an image (multipart: file, alt, credit, focal_x, focal_y). It is checked, "
+            "stripped of metadata and stored; renditions follow in the background."
+        ),
+        responses={201: ImageSerializer},
+    )
+    def create(self, request, *args, **kwargs):
+        if not request.user.has_perm("images.add_image"):
+            raise workflow.NotAllowed("You may not upload images.")
+        serializer = ImageUploadSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        image = Image(
+            alt=data["alt"],
+            credit=data["credit"],
+            focal_x=data["focal_x"],
+            focal_y=data["focal_y"],
+            uploaded_by=request.user,
+        )
+        image.store_picture(serializer.clean_picture)
+        image.save()
+        transaction.on_commit(lambda: generate_renditions.enqueue(image.pk))
+        return Response(image.as_public(), status=status.HTTP_201_CREATED)
+
+    @extend_schema(description="One uploaded image with its renditions.", responses=ImageSerializer)
+    def retrieve(self, request, *args, **kwargs):
+        return Response(self.get_object().as_public())
 
 
 @extend_schema_view(

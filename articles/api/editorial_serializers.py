@@ -1,11 +1,14 @@
 """Representations of the editorial API: working copies, reviews and history, for staff."""
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from articles import workflow
+from articles.api.public_serializers import ImageSerializer
 from articles.editing import ARTICLE_FIELDS, WorkingCopy
 from articles.models import Article, ArticleRevision, Reference, Review, Transition
+from images import processing
 from reviewers.models import Reviewer
 from tags.models import Tag
 
@@ -134,6 +137,34 @@ class ArticleWriteSerializer(serializers.ModelSerializer):
         )
 
 
+class ImageUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="A JPEG, PNG or WebP image.")
+    alt = serializers.CharField(max_length=300, help_text="What the image shows. Required.")
+    credit = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, default="", help_text="Who made it."
+    )
+    focal_x = serializers.FloatField(
+        min_value=0, max_value=1, required=False, allow_null=True, default=None,
+        help_text="Horizontal point to keep in view when cropping, 0 to 1.",
+    )  # fmt: skip
+    focal_y = serializers.FloatField(
+        min_value=0, max_value=1, required=False, allow_null=True, default=None,
+        help_text="Vertical point to keep in view when cropping, 0 to 1.",
+    )  # fmt: skip
+
+    def validate_file(self, upload):
+        try:
+            self.clean_picture = processing.clean_upload(upload)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.messages) from error
+        return upload
+
+    def validate(self, data):
+        if (data["focal_x"] is None) != (data["focal_y"] is None):
+            raise serializers.ValidationError("A focal point needs both focal_x and focal_y.")
+        return data
+
+
 class EditorialArticleSerializer(serializers.ModelSerializer):
     """A working copy as staff see it, with where it stands in the workflow."""
 
@@ -155,6 +186,7 @@ class EditorialArticleSerializer(serializers.ModelSerializer):
         help_text="The number of the revision readers see, or null when not live.",
     )
     moves = serializers.SerializerMethodField(help_text="Moves the requesting user may make now.")
+    hero_image = serializers.SerializerMethodField(help_text="The hero image, or null.")
 
     class Meta:
         model = Article
@@ -194,6 +226,10 @@ class EditorialArticleSerializer(serializers.ModelSerializer):
             {"slug": topic.to_article.slug, "blurb": topic.blurb}
             for topic in article.related_topics.all()
         ]
+
+    @extend_schema_field(ImageSerializer(allow_null=True))
+    def get_hero_image(self, article):
+        return article.hero_image.as_public() if article.hero_image_id else None
 
     def get_moves(self, article) -> list[str]:
         return sorted(workflow.allowed_moves(self.context["request"].user, article))

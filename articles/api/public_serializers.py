@@ -2,6 +2,7 @@
 the read model; the serializers for them describe that stored shape for the OpenAPI schema.
 Tags and reviewers are serialized from their rows."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from reviewers.models import Reviewer
@@ -22,10 +23,30 @@ class ReviewerRefSerializer(serializers.Serializer):
     byline = serializers.CharField(help_text='Name and credentials: "Jane Roe, MD".')
 
 
+class FocalPointSerializer(serializers.Serializer):
+    x = serializers.FloatField(help_text="0 (left) to 1 (right).")
+    y = serializers.FloatField(help_text="0 (top) to 1 (bottom).")
+
+
 class ImageSerializer(serializers.Serializer):
-    url = serializers.CharField(help_text="Where the image file is served.")
+    id = serializers.IntegerField(help_text="The image's id.")
+    src = serializers.CharField(help_text="The cleaned original, without metadata.")
+    width = serializers.IntegerField(help_text="The original's width in pixels.")
+    height = serializers.IntegerField(help_text="The original's height in pixels.")
+    format = serializers.CharField(help_text="jpeg, png or webp.")
     alt = serializers.CharField(help_text="Text describing the image.")
     credit = serializers.CharField(help_text="Who made the image.")
+    placeholder = serializers.CharField(help_text="A tiny blurred data URI to show first.")
+    focal_point = FocalPointSerializer(
+        allow_null=True, help_text="Where to keep in view when cropping, if set."
+    )
+    srcset = serializers.CharField(help_text="WebP renditions as an HTML srcset (may be empty).")
+    srcset_original_format = serializers.CharField(
+        help_text="The same widths in the original format, as a srcset."
+    )
+    square_srcset = serializers.CharField(
+        help_text="Square WebP crops around the focal point, as a srcset."
+    )
 
 
 class ArticleCardSerializer(serializers.Serializer):
@@ -117,7 +138,7 @@ class TagSerializer(serializers.ModelSerializer):
 
 
 class ReviewerSerializer(serializers.ModelSerializer):
-    photo = serializers.SerializerMethodField(help_text="URL of the reviewer's photo, or null.")
+    photo = serializers.SerializerMethodField(help_text="The reviewer's photo, or null.")
     article_count = serializers.IntegerField(help_text="Live articles this reviewer approved.")
 
     class Meta:
@@ -125,8 +146,9 @@ class ReviewerSerializer(serializers.ModelSerializer):
         fields = ("slug", "name", "credentials", "specialty", "byline", "bio", "photo",
                   "article_count")  # fmt: skip
 
-    def get_photo(self, reviewer) -> str | None:
-        return reviewer.photo.url if reviewer.photo else None
+    @extend_schema_field(ImageSerializer(allow_null=True))
+    def get_photo(self, reviewer):
+        return reviewer.photo.as_public() if reviewer.photo else None
 
 
 class ReviewerDetailSerializer(ReviewerSerializer):

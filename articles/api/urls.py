@@ -2,13 +2,18 @@ from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from articles.api import public
-from articles.api.editorial import EditorialArticleViewSet, EditorialReviewViewSet
+from articles.api.editorial import (
+    EditorialArticleViewSet,
+    EditorialImageViewSet,
+    EditorialReviewViewSet,
+)
 
 app_name = "api"
 
 router = SimpleRouter()
 router.register("editorial/articles", EditorialArticleViewSet, basename="editorial-article")
 router.register("editorial/reviews", EditorialReviewViewSet, basename="editorial-review")
+router.register("editorial/images", EditorialImageViewSet, basename="editorial-image")
 
 urlpatterns = [
     path("articles/", public.ArticleListView.as_view(), name="article-list"),

@@ -1,5 +1,4 @@
 from django.conf import settings
-from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.db.models import F, Sum
 from django.db.models.functions import Coalesce, Length
@@ -18,7 +17,6 @@ from articles.rendering import (
 from tags.models import Tag
 
 SUMMARY_MAX_LENGTH = 300
-IMAGE_EXTENSIONS = ["jpg", "jpeg", "png", "webp"]
 
 # Columns only the workflow module writes.
 WORKFLOW_FIELDS = {"state", "version", "current_revision", "live_revision", "publish_at",
@@ -50,8 +48,10 @@ class ArticleQuerySet(models.QuerySet):
         ).distinct()
 
     def for_editorial_api(self):
-        return self.select_related("author", "current_revision", "live_revision").prefetch_related(
-            "tags", "sections", "references", "related_topics__to_article"
+        return self.select_related(
+            "author", "current_revision", "live_revision", "hero_image"
+        ).prefetch_related(
+            "tags", "sections", "references", "related_topics__to_article", "hero_image__renditions"
         )
 
     def due_for_publication(self, now):
@@ -102,20 +102,13 @@ class Article(models.Model):
         blank=True,
         help_text="The opening paragraph above the table of contents. Markdown.",
     )
-    hero_image = models.ImageField(
-        upload_to="articles/hero/",
+    hero_image = models.ForeignKey(
+        "images.Image",
+        on_delete=models.PROTECT,
+        null=True,
         blank=True,
-        validators=[FileExtensionValidator(IMAGE_EXTENSIONS)],
-        help_text="The large image at the top of the article (JPEG, PNG or WebP).",
-    )
-    hero_image_alt = models.CharField(
-        "hero image alt text",
-        max_length=300,
-        blank=True,
-        help_text="Describe the image for readers who cannot see it. Required with an image.",
-    )
-    hero_image_credit = models.CharField(
-        max_length=200, blank=True, help_text='Who made the image, e.g. "Photo: Jane Roe".'
+        related_name="+",
+        help_text="The large image at the top. Its alt text and credit are part of the review.",
     )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -192,11 +185,6 @@ class Article(models.Model):
                 "characters.",
             ),
             models.CheckConstraint(
-                condition=models.Q(hero_image="") | ~models.Q(hero_image_alt=""),
-                name="article_hero_image_has_alt",
-                violation_error_message="Alt text is required when a hero image is set.",
-            ),
-            models.CheckConstraint(
                 condition=models.Q(state=ArticleState.SCHEDULED, publish_at__isnull=False)
                 | (~models.Q(state=ArticleState.SCHEDULED) & models.Q(publish_at__isnull=True)),
                 name="article_publish_at_only_when_scheduled",
@@ -249,12 +237,9 @@ class Article(models.Model):
         is not an edit of this article's medical content.
         """
         hero_image = None
-        if self.hero_image:
-            hero_image = {
-                "name": self.hero_image.name,
-                "alt": self.hero_image_alt,
-                "credit": self.hero_image_credit,
-            }
+        if self.hero_image_id:
+            image = self.hero_image
+            hero_image = {"id": image.pk, "alt": image.alt, "credit": image.credit}
         return {
             "title": self.title,
             "slug": self.slug,

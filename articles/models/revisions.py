@@ -34,6 +34,14 @@ class ArticleRevision(models.Model):
     number = models.PositiveIntegerField()
     snapshot = models.JSONField()
     content_hash = models.CharField(max_length=64, db_index=True)
+    hero_image = models.ForeignKey(
+        "images.Image",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The image reviewed with this revision; kept as long as the revision is.",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -52,6 +60,7 @@ class ArticleRevision(models.Model):
         if self.pk is not None:
             raise ImmutableRowError("A revision is never changed once it is recorded.")
         self.content_hash = content_hash(self.snapshot)
+        self.hero_image_id = (self.snapshot.get("hero_image") or {}).get("id")
         super().save(*args, **kwargs)
 
     def approval(self):

@@ -11,6 +11,7 @@ from tests.factories import (
     RelatedTopicFactory,
     SectionFactory,
     TagFactory,
+    stored_image,
 )
 
 pytestmark = pytest.mark.django_db
@@ -44,19 +45,25 @@ def test_unknown_state_is_refused():
         Article.objects.filter(pk=article.pk).update(state="live")
 
 
-def test_hero_image_without_alt_text_is_refused():
-    article = ArticleFactory()
+def test_an_image_without_alt_text_is_refused():
+    image = stored_image()
     with refused(), transaction.atomic():
-        Article.objects.filter(pk=article.pk).update(hero_image="articles/hero/leg.jpg")
-    Article.objects.filter(pk=article.pk).update(
-        hero_image="articles/hero/leg.jpg", hero_image_alt="A runner holding her thigh"
-    )
+        type(image).objects.filter(pk=image.pk).update(alt="")
 
 
-def test_hero_image_without_alt_text_fails_model_validation_with_a_sentence():
-    article = ArticleFactory.build(hero_image="articles/hero/leg.jpg", hero_image_alt="")
+def test_an_image_without_alt_text_fails_model_validation_with_a_sentence():
+    image = stored_image()
+    image.alt = ""
     with pytest.raises(ValidationError, match="Alt text is required"):
-        article.validate_constraints()
+        image.validate_constraints()
+
+
+def test_a_focal_point_must_be_inside_the_image():
+    image = stored_image()
+    with refused(), transaction.atomic():
+        type(image).objects.filter(pk=image.pk).update(focal_x=1.5, focal_y=0.5)
+    with refused(), transaction.atomic():
+        type(image).objects.filter(pk=image.pk).update(focal_x=0.5)
 
 
 def test_section_positions_are_unique_within_an_article():

@@ -1,0 +1,212 @@
+"""Uploaded images and their renditions.
+
+An image's file never changes once stored: replacing a picture means uploading a new Image, so a
+revision that was reviewed with an image keeps pointing at exactly that picture.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import models
+
+from images import processing
+
+
+def image_path(image, filename):
+    return f"images/{image.key}/original.{filename.rsplit('.', 1)[-1]}"
+
+
+class RenditionKind(models.TextChoices):
+    WIDTH = "width", "Scaled to a width"
+    SQUARE = "square", "Square crop around the focal point"
+
+
+class Image(models.Model):
+    key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    file = models.ImageField(upload_to=image_path, width_field="width", height_field="height")
+    width = models.PositiveIntegerField(editable=False)
+    height = models.PositiveIntegerField(editable=False)
+    format = models.CharField(max_length=10, editable=False)
+    alt = models.CharField(
+        "alt text",
+        max_length=300,
+        help_text="What the image shows, for readers who cannot see it. Required.",
+    )
+    credit = models.CharField(
+        max_length=200, blank=True, help_text='Who made it, e.g. "Photo: Jane Roe".'
+    )
+    focal_x = models.FloatField(
+        null=True,
+        blank=True,
+        help_text="Horizontal position to keep in view when cropping, 0 (left) to 1 (right).",
+    )
+    focal_y = models.FloatField(
+        null=True,
+        blank=True,
+        help_text="Vertical position to keep in view when cropping, 0 (top) to 1 (bottom).",
+    )
+    placeholder = models.TextField(editable=False, help_text="A tiny blurred data URI.")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(alt=""),
+                name="image_alt_required",
+                violation_error_message="Alt text is required.",
+            ),
+            models.CheckConstraint(
+                condition=(models.Q(focal_x__isnull=True) & models.Q(focal_y__isnull=True))
+                | models.Q(
+                    focal_x__isnull=False,
+                    focal_y__isnull=False,
+                    focal_x__range=(0, 1),
+                    focal_y__range=(0, 1),
+                ),
+                name="image_focal_point_inside",
+                violation_error_message="A focal point needs both x and y, each from 0 to 1.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.alt
+
+    @classmethod
+    def from_upload(cls, upload, **fields):
+        """A new, unsaved Image from an uploaded file; raises ValidationError if unsafe."""
+        image = cls(**fields)
+        image.store_picture(processing.clean_upload(upload))
+        return image
+
+    def store_picture(self, clean):
+        """Write a checked picture (processing.CleanImage) to storage as this image's file."""
+        self.format = clean.format
+        self.placeholder = processing.placeholder(clean.content)
+        self.file.save(f"upload.{clean.extension}", ContentFile(clean.content), save=False)
+        self.width, self.height = clean.width, clean.height
+
+    @property
+    def focal_point(self):
+        if self.focal_x is None:
+            return None
+        return {"x": self.focal_x, "y": self.focal_y}
+
+    def as_public(self, *, alt=None, credit=None):
+        """The image as APIs serve it; reads `renditions` from a prefetch if there is one.
+
+        `alt` and `credit` replace the image's own when a reviewed revision recorded them.
+        """
+        renditions = list(self.renditions.all())
+
+        def srcset(kind, image_format):
+            return ", ".join(
+                f"{default_storage.url(r.file.name)} {r.width}w"
+                for r in renditions
+                if r.kind == kind and r.format == image_format
+            )
+
+        return {
+            "id": self.pk,
+            "src": default_storage.url(self.file.name),
+            "width": self.width,
+            "height": self.height,
+            "format": self.format.lower(),
+            "alt": self.alt if alt is None else alt,
+            "credit": self.credit if credit is None else credit,
+            "placeholder": self.placeholder,
+            "focal_point": self.focal_point,
+            "srcset": srcset(RenditionKind.WIDTH, "WEBP"),
+            "srcset_original_format": srcset(RenditionKind.WIDTH, self.format),
+            "square_srcset": srcset(RenditionKind.SQUARE, "WEBP"),
+        }
+
+    def generate_renditions(self):
+        """Write every rendition this image should have, replacing any there were."""
+        content = _read(self.file)
+        self.delete_renditions()
+        focal = {"focal_x": self.focal_x or 0.5, "focal_y": self.focal_y or 0.5}
+        square = processing.crop_box(self.width, self.height, aspect=1, **focal)
+        plans = [
+            (RenditionKind.WIDTH, width, image_format, None)
+            for width in processing.rendition_widths(self.width)
+            for image_format in dict.fromkeys(["WEBP", self.format])
+        ] + [
+            (RenditionKind.SQUARE, width, "WEBP", square)
+            for width in processing.rendition_widths(square[2] - square[0])[:2]
+        ]
+        renditions = []
+        for kind, width, image_format, crop in plans:
+            data, (actual_width, actual_height) = processing.render(
+                content, image_format, width=width, crop=crop
+            )
+            extension = processing.FORMATS[image_format][1]
+            name = default_storage.save(
+                f"images/{self.key}/{kind}-{actual_width}.{extension}", ContentFile(data)
+            )
+            renditions.append(
+                Rendition(
+                    image=self,
+                    kind=kind,
+                    format=image_format,
+                    width=actual_width,
+                    height=actual_height,
+                    file=name,
+                )
+            )
+        Rendition.objects.bulk_create(renditions)
+        return renditions
+
+    def delete_renditions(self):
+        for rendition in self.renditions.all():
+            default_storage.delete(rendition.file.name)
+        self.renditions.all().delete()
+
+    def delete(self, *args, **kwargs):
+        """Delete the row, its renditions and every file they had in storage."""
+        self.delete_renditions()
+        name = self.file.name
+        result = super().delete(*args, **kwargs)
+        if name:
+            default_storage.delete(name)
+        return result
+
+
+def _read(field_file):
+    field_file.open("rb")
+    try:
+        return field_file.read()
+    finally:
+        field_file.close()
+
+
+class Rendition(models.Model):
+    Kind = RenditionKind
+
+    image = models.ForeignKey(Image, on_delete=models.CASCADE, related_name="renditions")
+    kind = models.CharField(max_length=10, choices=RenditionKind.choices)
+    format = models.CharField(max_length=10)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    file = models.FileField(max_length=300)
+
+    class Meta:
+        ordering = ["image", "kind", "format", "width"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["image", "kind", "format", "width"], name="rendition_unique_size"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.image_id} {self.kind} {self.width}w {self.format}"
