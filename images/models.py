@@ -4,6 +4,7 @@ An image's file never changes once stored: replacing a picture means uploading a
 revision that was reviewed with an image keeps pointing at exactly that picture.
 """
 
+import hashlib
 import uuid
 
 from django.conf import settings
@@ -151,8 +152,10 @@ class Image(models.Model):
                 content, image_format, width=width, crop=crop
             )
             extension = processing.FORMATS[image_format][1]
+            # The name changes with the content, so caches never serve an old crop under it.
+            digest = hashlib.sha256(data).hexdigest()[:10]
             name = default_storage.save(
-                f"images/{self.key}/{kind}-{actual_width}.{extension}", ContentFile(data)
+                f"images/{self.key}/{kind}-{actual_width}-{digest}.{extension}", ContentFile(data)
             )
             renditions.append(
                 Rendition(

@@ -92,9 +92,17 @@ class ReferenceFactory(factory.django.DjangoModelFactory):
     publisher = "MedlinePlus"
 
 
-def image_bytes(size=(800, 600), image_format="PNG", color="teal", **save_options):
+BANDS = ["teal", "orange", "navy", "gold", "crimson"]
+
+
+def image_bytes(size=(800, 600), image_format="PNG", **save_options):
+    """An image of vertical coloured bands, so that different crops differ."""
+    picture = PillowImage.new("RGB", size, BANDS[0])
+    band = max(1, size[0] // len(BANDS))
+    for index, color in enumerate(BANDS):
+        picture.paste(PillowImage.new("RGB", (band, size[1]), color), (index * band, 0))
     buffer = io.BytesIO()
-    PillowImage.new("RGB", size, color).save(buffer, format=image_format, **save_options)
+    picture.save(buffer, format=image_format, **save_options)
     return buffer.getvalue()
 
 
