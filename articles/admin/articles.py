@@ -114,7 +114,10 @@ class ReviewDueFilter(admin.SimpleListFilter):
 class ArticleAdmin(admin.ModelAdmin):
     form = ArticleAdminForm
     change_form_template = "admin/articles/article/change_form.html"
-    list_display = ["title", "state", "author", "reading_time", "next_review", "updated_at"]
+    list_display = [
+        "hero_thumbnail", "title", "state", "author", "reading_time", "next_review", "updated_at"
+    ]  # fmt: skip
+    list_display_links = ["hero_thumbnail", "title"]
     list_filter = ["state", ReviewDueFilter, TagFilter, "author"]
     search_fields = ["title", "summary", "intro", "sections__heading", "sections__body"]
     prepopulated_fields = {"slug": ["title"]}
@@ -211,6 +214,16 @@ class ArticleAdmin(admin.ModelAdmin):
                 )
         for problem in form.instance.link_problems():
             self.message_user(request, f"Broken link: {problem}", messages.WARNING)
+
+    @admin.display(description="")
+    def hero_thumbnail(self, article):
+        if article.hero_image is None:
+            return ""
+        return format_html(
+            '<img src="{}" alt="{}" style="width:64px;height:48px;object-fit:cover">',
+            article.hero_image.file.url,
+            article.hero_image.alt,
+        )
 
     @admin.display(description="current image")
     def hero_preview(self, article):

@@ -34,7 +34,7 @@ def frontend_article_url(slug):
 
 class ArticleQuerySet(models.QuerySet):
     def for_admin_list(self):
-        return self.select_related("author").annotate(
+        return self.select_related("author", "hero_image").annotate(
             sections_word_count=Coalesce(Sum("sections__word_count"), 0),
             next_review_due=F("published__next_review_due"),
         )
