@@ -138,7 +138,8 @@ STATIC_URL = "static/"
 # Serve from the apps' static folders when collectstatic has not been run (tests, a fresh clone).
 WHITENOISE_USE_FINDERS = True
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
-MEDIA_URL = os.environ.get("MEDIA_URL", "/media/")
+# Absolute, because frontends on other hosts use these URLs as they come.
+MEDIA_URL = os.environ.get("MEDIA_URL", "http://127.0.0.1:8000/media/")
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 
 # Uploaded images: largest file in megabytes, and most pixels (a decompression bomb guard).

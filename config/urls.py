@@ -1,10 +1,12 @@
+from urllib.parse import urlsplit
+
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import last_modified
+from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from articles.feeds import ArticleSitemap, LatestArticlesFeed
@@ -42,4 +44,8 @@ handler404 = "config.views.not_found"
 handler500 = "config.views.server_error"
 
 if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    # Development serves uploads itself; MEDIA_URL may name this host in full.
+    media_prefix = urlsplit(settings.MEDIA_URL).path.strip("/")
+    urlpatterns += [
+        re_path(rf"^{media_prefix}/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})
+    ]
