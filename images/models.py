@@ -132,13 +132,11 @@ class Image(models.Model):
             "square_srcset": srcset(RenditionKind.SQUARE, "WEBP"),
         }
 
-    def generate_renditions(self):
-        """Write every rendition this image should have, replacing any there were."""
-        content = _read(self.file)
-        self.delete_renditions()
+    def rendition_plan(self):
+        """(kind, width, format, crop box or None) of every rendition this image should have."""
         focal = {"focal_x": self.focal_x or 0.5, "focal_y": self.focal_y or 0.5}
         square = processing.crop_box(self.width, self.height, aspect=1, **focal)
-        plans = [
+        return [
             (RenditionKind.WIDTH, width, image_format, None)
             for width in processing.rendition_widths(self.width)
             for image_format in dict.fromkeys(["WEBP", self.format])
@@ -146,8 +144,34 @@ class Image(models.Model):
             (RenditionKind.SQUARE, width, "WEBP", square)
             for width in processing.rendition_widths(square[2] - square[0])[:2]
         ]
+
+    def rendition_list(self):
+        """The renditions as the editorial API lists them: made ones with their URL, and
+        planned ones (being made in the background) with `src` null."""
+        made = {(r.kind, r.format, r.width): r for r in self.renditions.all()}
+        listed = []
+        for kind, width, image_format, crop in self.rendition_plan():
+            source_width = (crop[2] - crop[0]) if crop else self.width
+            source_height = (crop[3] - crop[1]) if crop else self.height
+            height = round(source_height * width / source_width)
+            rendition = made.get((kind, image_format, width))
+            listed.append(
+                {
+                    "kind": kind,
+                    "format": image_format.lower(),
+                    "width": width,
+                    "height": rendition.height if rendition else height,
+                    "src": default_storage.url(rendition.file.name) if rendition else None,
+                }
+            )
+        return listed
+
+    def generate_renditions(self):
+        """Write every rendition this image should have, replacing any there were."""
+        content = _read(self.file)
+        self.delete_renditions()
         renditions = []
-        for kind, width, image_format, crop in plans:
+        for kind, width, image_format, crop in self.rendition_plan():
             data, (actual_width, actual_height) = processing.render(
                 content, image_format, width=width, crop=crop
             )

@@ -18,6 +18,7 @@ from articles.api.editorial_serializers import (
     ArticleWriteSerializer,
     CommentSerializer,
     EditorialArticleSerializer,
+    EditorialImageSerializer,
     HistorySerializer,
     ImageUploadSerializer,
     PreviewLinkSerializer,
@@ -29,7 +30,6 @@ from articles.api.editorial_serializers import (
     TransitionSerializer,
 )
 from articles.api.errors import PreconditionFailed, PreconditionRequired
-from articles.api.public_serializers import ImageSerializer
 from articles.models import Article, Review, Transition
 from images.models import Image
 from images.tasks import generate_renditions
@@ -261,7 +261,7 @@ class EditorialImageViewSet(
             "Upload an image (multipart: file, alt, credit, focal_x, focal_y). It is checked, "
             "stripped of metadata and stored; renditions follow in the background."
         ),
-        responses={201: ImageSerializer},
+        responses={201: EditorialImageSerializer},
     )
     def create(self, request, *args, **kwargs):
         if not request.user.has_perm("images.add_image"):
@@ -279,11 +279,17 @@ class EditorialImageViewSet(
         image.store_picture(serializer.clean_picture)
         image.save()
         transaction.on_commit(lambda: generate_renditions.enqueue(image.pk))
-        return Response(image.as_public(), status=status.HTTP_201_CREATED)
+        return Response(_with_renditions(image), status=status.HTTP_201_CREATED)
 
-    @extend_schema(description="One uploaded image with its renditions.", responses=ImageSerializer)
+    @extend_schema(
+        description="One uploaded image with its renditions.", responses=EditorialImageSerializer
+    )
     def retrieve(self, request, *args, **kwargs):
-        return Response(self.get_object().as_public())
+        return Response(_with_renditions(self.get_object()))
+
+
+def _with_renditions(image):
+    return {**image.as_public(), "renditions": image.rendition_list()}
 
 
 @extend_schema_view(

@@ -165,6 +165,20 @@ class ImageUploadSerializer(serializers.Serializer):
         return data
 
 
+class RenditionSerializer(serializers.Serializer):
+    kind = serializers.CharField(help_text="width (scaled) or square (cropped at the focal point).")
+    format = serializers.CharField(help_text="webp or the original's format.")
+    width = serializers.IntegerField(help_text="Width in pixels.")
+    height = serializers.IntegerField(help_text="Height in pixels.")
+    src = serializers.CharField(
+        allow_null=True, help_text="Its URL, or null while it is being made in the background."
+    )
+
+
+class EditorialImageSerializer(ImageSerializer):
+    renditions = RenditionSerializer(many=True, help_text="Every rendition, made or planned.")
+
+
 class EditorialArticleSerializer(serializers.ModelSerializer):
     """A working copy as staff see it, with where it stands in the workflow."""
 

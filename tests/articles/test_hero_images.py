@@ -51,7 +51,14 @@ def test_upload_answers_201_with_the_image_and_then_its_renditions(
     assert (body["width"], body["height"], body["format"]) == (1400, 700, "jpeg")
     assert body["placeholder"].startswith("data:image/webp;base64,")
     assert body["focal_point"] == {"x": 0.3, "y": 0.4}
+    planned = {(r["kind"], r["format"], r["width"], r["height"]) for r in body["renditions"]}
+    assert ("width", "webp", 640, 320) in planned and ("width", "jpeg", 1280, 640) in planned
+    assert ("square", "webp", 640, 640) in planned
     detail = client.get(f"{IMAGES}{body['id']}/").json()
+    assert all(r["src"] for r in detail["renditions"])
+    assert {(r["kind"], r["format"], r["width"], r["height"]) for r in detail["renditions"]} == (
+        planned
+    )
     assert detail["srcset"].count("w,") == 3  # 320, 640, 960 and 1280: four entries
     assert "1280w" in detail["srcset"] and ".jpg 640w" in detail["srcset_original_format"]
 
