@@ -428,6 +428,17 @@ def _approved_revision(article):
 
 
 def _go_live(article, revision, approval, *, by, action="publish"):
+    holder = (
+        PublishedArticle.objects.filter(slug=revision.snapshot["slug"])
+        .exclude(article=article)
+        .values_list("title", flat=True)
+        .first()
+    )
+    if holder is not None:
+        raise InvalidTransition(
+            f"Another live article, “{holder}”, is published under the slug "
+            f"“{revision.snapshot['slug']}”. Change this article's slug and submit it again."
+        )
     now = timezone.now()
     previous = PublishedArticle.objects.filter(article=article).first()
     published_at = previous.published_at if previous else now

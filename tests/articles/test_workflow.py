@@ -545,3 +545,20 @@ def test_one_scheduled_article_that_cannot_go_live_does_not_stop_the_others(
     assert refreshed(articles[1]).state == State.PUBLISHED
     assert refreshed(articles[0]).state == State.SCHEDULED
     assert "was not published" in caplog.text
+
+
+def test_publishing_under_a_slug_another_live_article_still_uses_is_refused(
+    writer, reviewer, editor, profile
+):
+    first = ArticleFactory(author=writer, slug="knee-pain", title="Knee pain, first")
+    SectionFactory(article=first)
+    approved(first, writer, reviewer, profile)
+    workflow.publish(article=first, by=editor)
+    # The first article's working copy moves to a new slug; the old one is still live.
+    edit(first, writer, slug="knee-pain-old")
+    second = ArticleFactory(author=writer, slug="knee-pain", title="Knee pain, second")
+    SectionFactory(article=second)
+    approved(second, writer, reviewer, profile)
+    with pytest.raises(workflow.InvalidTransition, match="Another live article"):
+        workflow.publish(article=second, by=editor)
+    assert PublishedArticle.objects.get(slug="knee-pain").article_id == first.pk

@@ -120,3 +120,17 @@ def test_s3_storage_round_trip(s3_bucket):
     assert image.as_public()["src"].startswith("http://127.0.0.1:")
     image.delete()
     assert s3_bucket.list_objects_v2(Bucket="health-media").get("KeyCount") == 0
+
+
+def test_make_renditions_fills_in_images_that_have_none():
+    import io
+
+    from django.core.management import call_command
+
+    done = stored_image()
+    done.generate_renditions()
+    missing = stored_image()
+    out = io.StringIO()
+    call_command("make_renditions", stdout=out)
+    assert "Made renditions for 1 image(s)." in out.getvalue()
+    assert missing.renditions.exists()
