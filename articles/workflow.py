@@ -231,8 +231,11 @@ def request_changes(*, review, by, comment):
 
 
 @transaction.atomic
-def publish(*, article, by, at=None):
-    """Make the approved revision live now, or at `at` if that is in the future."""
+def publish(*, article, by, at=None, dates=None):
+    """Make the approved revision live now, or at `at` if that is in the future.
+
+    `dates` (published_at, updated_at) keeps an imported article's own history instead of now.
+    """
     if not is_editor(by):
         raise NotAllowed("Only editors can publish articles.")
     article = _lock(article)
@@ -253,7 +256,7 @@ def publish(*, article, by, at=None):
             publish_at=at,
             scheduled_by=by,
         )
-    return _go_live(article, revision, approval, by=by)
+    return _go_live(article, revision, approval, by=by, dates=dates)
 
 
 def publish_due(*, now=None):
@@ -427,7 +430,7 @@ def _approved_revision(article):
     return revision, approval
 
 
-def _go_live(article, revision, approval, *, by, action="publish"):
+def _go_live(article, revision, approval, *, by, action="publish", dates=None):
     holder = (
         PublishedArticle.objects.filter(slug=revision.snapshot["slug"])
         .exclude(article=article)
@@ -439,16 +442,19 @@ def _go_live(article, revision, approval, *, by, action="publish"):
             f"Another live article, “{holder}”, is published under the slug "
             f"“{revision.snapshot['slug']}”. Change this article's slug and submit it again."
         )
+    first_published_at, updated_at = dates or (None, None)
     now = timezone.now()
     previous = PublishedArticle.objects.filter(article=article).first()
-    published_at = previous.published_at if previous else now
+    published_at = previous.published_at if previous else (first_published_at or now)
     old_slug = previous.slug if previous else None
     new_slug = revision.snapshot["slug"]
     # A slug now live belongs to this article; one it leaves behind keeps redirecting here.
     ArticleSlugAlias.objects.filter(slug=new_slug).delete()
     if old_slug and old_slug != new_slug:
         ArticleSlugAlias.objects.update_or_create(slug=old_slug, defaults={"article": article})
-    live = _write_read_model(article, revision, approval, published_at, updated_at=now)
+    live = _write_read_model(
+        article, revision, approval, published_at, updated_at=updated_at or now
+    )
     webhooks.announce(
         WebhookEvent.UPDATED if previous else WebhookEvent.PUBLISHED,
         slug=live.slug,

@@ -1,0 +1,152 @@
+"""Bulk import from JSON Lines and the generated data set."""
+
+import io
+import json
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+from django.utils.dateparse import parse_datetime
+from PIL import Image as PillowImage
+
+from articles.generating import generate, write_jsonl
+from articles.importing import import_file
+from articles.models import Article, PublishedArticle
+from tests.factories import image_bytes
+
+pytestmark = pytest.mark.django_db
+
+
+def write(path, rows):
+    path.write_text("\n".join(row if isinstance(row, str) else json.dumps(row) for row in rows))
+    return path
+
+
+@pytest.fixture
+def dataset(tmp_path):
+    path = tmp_path / "articles.jsonl"
+    write_jsonl(path, 12, seed=7)
+    return path
+
+
+def test_generated_articles_have_the_promised_shape():
+    articles = list(generate(30, seed=3))
+    slugs = {article["slug"] for article in articles}
+    assert len(slugs) == 30
+    for article in articles:
+        assert len(article["sections"]) == 5 and len(article["related"]) == 6
+        assert set(article["related"]) <= slugs - {article["slug"]}
+        bodies = "\n".join(section["body"] for section in article["sections"])
+        assert 1 <= bodies.count("](article:") <= 2
+        assert "**" in bodies and "\n- " in bodies
+    assert list(generate(30, seed=3)) == articles
+    assert list(generate(30, seed=4)) != articles
+
+
+def test_import_with_publish_takes_every_article_through_the_workflow(dataset):
+    report = import_file(dataset, publish=True)
+    assert (report.created, report.published, report.errors) == (12, 12, [])
+    lines = [json.loads(line) for line in dataset.read_text().splitlines()]
+    for line in lines:
+        live = PublishedArticle.objects.get(slug=line["slug"])
+        assert live.published_at == parse_datetime(line["published_at"])
+        assert live.updated_at == parse_datetime(line["updated_at"])
+        assert live.reviewer.slug == line["reviewer"]["slug"]
+        assert [card["slug"] for card in live.document["related_topics"]] == line["related"]
+        html = "".join(section["html"] for section in live.document["sections"])
+        assert "article:" not in html and "#when-to-see-a-doctor" in html
+        moves = live.article.transitions.order_by("at", "pk").values_list("action", flat=True)
+        assert list(moves) == ["submit", "approve", "publish"]
+
+
+def test_importing_the_same_file_again_changes_nothing(dataset):
+    import_file(dataset, publish=True)
+    labels = ["articles.Article", "articles.Section", "articles.RelatedTopic",
+              "articles.PublishedArticle", "articles.Transition", "reviewers.Reviewer",
+              "tags.Tag", "auth.User"]  # fmt: skip
+
+    def snapshot():
+        return {
+            label: sorted(map(repr, apps.get_model(label).objects.values())) for label in labels
+        }
+
+    before = snapshot()
+    report = import_file(dataset, publish=True)
+    assert (report.created, report.unchanged) == (0, 12)
+    assert snapshot() == before
+
+
+def good_line(slug, **changes):
+    line = next(generate(1, seed=1))
+    line.update({"slug": slug, "related": [], **changes})
+    return line
+
+
+@pytest.mark.parametrize(
+    ("bad", "reason"),
+    [
+        ("{not json", "not valid JSON"),
+        ('["a", "list"]', "JSON object"),
+        (good_line("no-summary", summary=""), "missing summary"),
+        (good_line("long", summary="x" * 301), "longer than 300"),
+        (good_line("bad slug!"), "slug 'bad slug!'"),
+        (good_line("lonely", related=["nowhere"]), "related articles not found: nowhere"),
+        (good_line("ftp", references=[{"label": "x", "url": "ftp://x.example"}]), "reference URL"),
+        (good_line("no-file", hero_image={"file": "missing.jpg", "alt": "x"}), "not found"),
+        (good_line("no-alt", hero_image={"file": "hero.jpg", "alt": ""}), "needs alt text"),
+        (good_line("dated", published_at="yesterday"), "published_at"),
+    ],
+)
+def test_a_bad_line_is_reported_with_its_number_and_nothing_of_it_is_written(tmp_path, bad, reason):
+    (tmp_path / "hero.jpg").write_bytes(image_bytes(image_format="JPEG"))
+    path = write(tmp_path / "a.jsonl", [good_line("first"), bad, good_line("third")])
+    report = import_file(path, publish=True)
+    [error] = report.errors
+    assert error.startswith("line 2: ") and reason in error
+    assert sorted(Article.objects.values_list("slug", flat=True)) == ["first", "third"]
+
+
+def test_dry_run_checks_everything_and_writes_nothing(tmp_path):
+    path = write(tmp_path / "a.jsonl", [good_line("first"), good_line("bad", summary="")])
+    out, err = io.StringIO(), io.StringIO()
+    call_command("import_articles", str(path), "--dry-run", stdout=out, stderr=err)
+    assert "Would create 1" in out.getvalue() and "refused 1" in out.getvalue()
+    assert "line 2: missing summary" in err.getvalue()
+    assert not Article.objects.exists()
+
+
+def test_related_topics_and_links_may_point_further_down_the_file(tmp_path):
+    first = good_line("first", related=["second"])
+    first["sections"][0]["body"] = "See [the second](article:second#when-to-see-a-doctor)."
+    path = write(tmp_path / "a.jsonl", [first, good_line("second")])
+    import_file(path, publish=True)
+    document = PublishedArticle.objects.get(slug="first").document
+    assert [card["slug"] for card in document["related_topics"]] == ["second"]
+    assert "/articles/second/#when-to-see-a-doctor" in document["sections"][0]["html"]
+
+
+def test_a_hero_image_next_to_the_file_is_imported_without_its_metadata(tmp_path):
+    picture = PillowImage.new("RGB", (640, 480), "teal")
+    exif = PillowImage.Exif()
+    exif[0x010F] = "CameraMaker"
+    picture.save(tmp_path / "hero.jpg", format="JPEG", exif=exif)
+    line = good_line("pictured", hero_image={"file": "hero.jpg", "alt": "A calf stretch"})
+    import_file(write(tmp_path / "a.jsonl", [line]), publish=True)
+    image = Article.objects.get(slug="pictured").hero_image
+    assert image.alt == "A calf stretch" and (image.width, image.height) == (640, 480)
+    assert b"CameraMaker" not in image.file.read()
+    assert PublishedArticle.objects.get().document["hero_image"]["alt"] == "A calf stretch"
+
+
+def test_import_command_prints_a_summary(dataset):
+    out = io.StringIO()
+    call_command("import_articles", str(dataset), "--publish", stdout=out, stderr=io.StringIO())
+    assert "Created 12, unchanged 0, published 12, refused 0." in out.getvalue()
+
+
+def test_generate_command_writes_the_file(tmp_path):
+    out = io.StringIO()
+    path = tmp_path / "g.jsonl"
+    call_command("generate_articles", "5", "--seed", "2", "--out", str(path), stdout=out)
+    assert len(path.read_text().splitlines()) == 5
+    assert "Wrote 5 articles" in out.getvalue()
