@@ -7,6 +7,7 @@ changes, the document is rendered again from the same snapshot.
 """
 
 import datetime
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -14,9 +15,10 @@ from django.contrib.auth import get_user_model
 from articles.models import PublishedArticle, frontend_article_url
 from articles.rendering import (
     LinkResolver,
+    ParsedMarkdown,
     article_links,
-    count_words,
-    plain_text,
+    count_words_in,
+    html_text,
     reading_time_minutes,
     render_article_text,
 )
@@ -44,6 +46,15 @@ def linked_slugs(snapshot):
     return inline | {topic["slug"] for topic in snapshot["related_topics"]}
 
 
+@dataclass(frozen=True)
+class Rendering:
+    """A rendered document and what the read model keeps beside it."""
+
+    document: dict
+    search_text: str
+    linked_slugs: set
+
+
 def build_document(*, revision, approval, published_at, updated_at):
     """The public document for `revision`, approved by `approval`, as the API serves it."""
     return render_document(
@@ -60,10 +71,17 @@ def render_document(
     snapshot, *, article_id, revision_number=None, approval=None, published_at=None,
     updated_at=None,
 ):  # fmt: skip
-    """The detail document of a snapshot. Without an approval it is a preview: no reviewer yet."""
+    """The detail document of a snapshot, as a Rendering. Without an approval it is a preview:
+    no reviewer yet. Each Markdown text is parsed once."""
+    parsed = [
+        ParsedMarkdown(snapshot["intro"]),
+        *(ParsedMarkdown(section["body"]) for section in snapshot["sections"]),
+    ]
+    links = {link.slug for text in parsed for link in text.links}
+    links |= {topic["slug"] for topic in snapshot["related_topics"]}
     live = {
         row["slug"]: row
-        for row in PublishedArticle.objects.filter(slug__in=linked_slugs(snapshot))
+        for row in PublishedArticle.objects.filter(slug__in=links)
         .exclude(article_id=article_id)
         .values("slug", "title", "summary", "anchors")
     }
@@ -73,10 +91,9 @@ def render_document(
         | {snapshot["slug"]: own_anchors},
         url_for=frontend_article_url,
     )
-    text = render_article_text(snapshot["intro"], snapshot["sections"], resolver)
-    word_count = count_words(snapshot["intro"]) + sum(
-        count_words(section["body"]) for section in snapshot["sections"]
-    )
+    text = render_article_text(snapshot["intro"], snapshot["sections"], resolver, parsed)
+    words = [html_text(text.intro_html), *(html_text(s.html) for s in text.sections)]
+    word_count = sum(count_words_in(words_of) for words_of in words)
     reviewed_at = approval.decided_at if approval else None
     document = {
         "slug": snapshot["slug"],
@@ -118,7 +135,9 @@ def render_document(
         "revision": revision_number,
     }
     document["json_ld"] = json_ld(document)
-    return document
+    headings = [section["heading"] for section in snapshot["sections"]]
+    search = "\n".join([snapshot["title"], snapshot["summary"], *headings, *words])
+    return Rendering(document=document, search_text=search, linked_slugs=links)
 
 
 def card(document):
@@ -183,14 +202,6 @@ def json_ld(document):
             **({"creditText": image["credit"]} if image["credit"] else {}),
         }
     return data
-
-
-def search_text(snapshot):
-    """The words of the article, for full-text search: title, summary, intro and sections."""
-    parts = [snapshot["title"], snapshot["summary"], plain_text(snapshot["intro"])]
-    for section in snapshot["sections"]:
-        parts += [section["heading"], plain_text(section["body"])]
-    return "\n".join(parts)
 
 
 def _iso(value):

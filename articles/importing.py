@@ -105,12 +105,17 @@ def import_file(path, *, publish=False, dry_run=False, progress=None):
             attach_related(data)
     if publish:
         bar = progress("Publishing")
+        published_slugs = []
         for number, data in read_lines(path):
             if number in wanted:
                 publish_imported(data)
+                published_slugs.append(data["slug"])
                 report.published += 1
                 bar.update()
         bar.close()
+        # Articles published early in the file could not yet link to later ones: render every
+        # live article that links to an imported one again, once.
+        workflow.rerender_linking_to(published_slugs)
     return report
 
 
@@ -222,7 +227,12 @@ def publish_imported(data):
     workflow.approve(review=review, by=reviewer.user, comment="Approved on import.")
     published_at = _datetime(data.get("published_at"))
     updated_at = _datetime(data.get("updated_at")) or published_at
-    workflow.publish(article=article, by=_importer(), dates=(published_at, updated_at))
+    workflow.publish(
+        article=article,
+        by=_importer(),
+        dates=(published_at, updated_at),
+        rerender_dependents=False,
+    )
 
 
 def _datetime(value):

@@ -53,5 +53,5 @@ def document_for_token(token):
         snapshot, approval = revision.snapshot, revision.approval()
     document = render_document(
         snapshot, article_id=article.pk, revision_number=number, approval=approval
-    )
+    ).document
     return {**document, "review_overdue": False}

@@ -110,17 +110,45 @@ class RenderedArticle:
     problems: list[str]
 
 
-def render_article_text(intro, sections, resolver):
-    """Render an intro and its sections (dicts with anchor, heading and body) for readers."""
+class ParsedMarkdown:
+    """A Markdown text parsed once: its tokens, and the `article:` links among them.
+
+    Rendering consumes the tokens (links are resolved in place), so render a parse once.
+    """
+
+    def __init__(self, markdown_text):
+        self.tokens = _markdown.parse(markdown_text or "")
+        self.links = [
+            link
+            for token in self.tokens
+            for child in token.children or ()
+            if child.type == "link_open"
+            for link in [ArticleLink.parse(str(child.attrGet("href") or ""))]
+            if link
+        ]
+
+    def render(self, resolver=None):
+        """Sanitized HTML, with `article:` links resolved by `resolver` (or dropped)."""
+        resolver = resolver or _UnresolvedLinks()
+        for token in self.tokens:
+            if token.children:
+                token.children = _resolve_article_links(token.children, resolver)
+        return sanitize_html(_markdown.renderer.render(self.tokens, _markdown.options, {}))
+
+
+def render_article_text(intro, sections, resolver, parsed=None):
+    """Render an intro and its sections (dicts with anchor, heading and body) for readers.
+
+    `parsed`, if given, holds the intro's and sections' ParsedMarkdown, in that order.
+    """
+    parsed = parsed or [ParsedMarkdown(intro), *(ParsedMarkdown(s["body"]) for s in sections)]
     rendered_sections = [
         RenderedSection(
-            anchor=section["anchor"],
-            heading=section["heading"],
-            html=render_markdown(section["body"], resolver),
+            anchor=section["anchor"], heading=section["heading"], html=text.render(resolver)
         )
-        for section in sections
+        for section, text in zip(sections, parsed[1:], strict=True)
     ]
-    intro_html = render_markdown(intro, resolver)
+    intro_html = parsed[0].render(resolver)
     return RenderedArticle(
         intro_html=intro_html, sections=rendered_sections, problems=list(resolver.problems)
     )
@@ -128,24 +156,17 @@ def render_article_text(intro, sections, resolver):
 
 def article_links(markdown_text):
     """Return the `article:` links in a Markdown text, in order of appearance."""
-    links = []
-    for token in _markdown.parse(markdown_text or ""):
-        for child in token.children or ():
-            if child.type == "link_open":
-                link = ArticleLink.parse(str(child.attrGet("href") or ""))
-                if link:
-                    links.append(link)
-    return links
+    return ParsedMarkdown(markdown_text).links
 
 
 def render_markdown(markdown_text, resolver=None):
     """Render Markdown to sanitized HTML, resolving `article:` links with `resolver`."""
-    resolver = resolver or _UnresolvedLinks()
-    tokens = _markdown.parse(markdown_text or "")
-    for token in tokens:
-        if token.children:
-            token.children = _resolve_article_links(token.children, resolver)
-    return sanitize_html(_markdown.renderer.render(tokens, _markdown.options, {}))
+    return ParsedMarkdown(markdown_text).render(resolver)
+
+
+def html_text(sanitized_html):
+    """The words of rendered HTML, without tags or entities."""
+    return html.unescape(nh3.clean(sanitized_html, tags=set()))
 
 
 def sanitize_html(unsafe_html):
@@ -186,7 +207,11 @@ def plain_text(markdown_text):
 
 
 def count_words(markdown_text):
-    return len(_word.findall(plain_text(markdown_text)))
+    return count_words_in(plain_text(markdown_text))
+
+
+def count_words_in(text):
+    return len(_word.findall(text))
 
 
 def reading_time_minutes(word_count):

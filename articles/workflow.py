@@ -19,13 +19,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from articles import webhooks
-from articles.documents import (
-    build_document,
-    card,
-    linked_slugs,
-    next_review_due,
-    search_text,
-)
+from articles.documents import build_document, card, next_review_due
 from articles.models import (
     Article,
     ArticleRevision,
@@ -231,10 +225,12 @@ def request_changes(*, review, by, comment):
 
 
 @transaction.atomic
-def publish(*, article, by, at=None, dates=None):
+def publish(*, article, by, at=None, dates=None, rerender_dependents=True):
     """Make the approved revision live now, or at `at` if that is in the future.
 
     `dates` (published_at, updated_at) keeps an imported article's own history instead of now.
+    A bulk import passes `rerender_dependents=False` and calls `rerender_linking_to` once at the
+    end, rather than once per article.
     """
     if not is_editor(by):
         raise NotAllowed("Only editors can publish articles.")
@@ -256,7 +252,9 @@ def publish(*, article, by, at=None, dates=None):
             publish_at=at,
             scheduled_by=by,
         )
-    return _go_live(article, revision, approval, by=by, dates=dates)
+    return _go_live(
+        article, revision, approval, by=by, dates=dates, rerender_dependents=rerender_dependents
+    )
 
 
 def publish_due(*, now=None):
@@ -314,7 +312,8 @@ def rerender(published_articles):
     edited, the site-wide disclaimer changed, or a new version of the renderer.
     """
     count = 0
-    for live in published_articles.select_related("article", "revision", "approval__reviewer"):
+    rows = published_articles.select_related("article", "revision", "approval__reviewer")
+    for live in rows.iterator(chunk_size=200):  # never all live articles in memory at once
         with transaction.atomic():
             _write_read_model(
                 live.article, live.revision, live.approval, live.published_at, live.updated_at
@@ -430,7 +429,9 @@ def _approved_revision(article):
     return revision, approval
 
 
-def _go_live(article, revision, approval, *, by, action="publish", dates=None):
+def _go_live(
+    article, revision, approval, *, by, action="publish", dates=None, rerender_dependents=True
+):
     holder = (
         PublishedArticle.objects.filter(slug=revision.snapshot["slug"])
         .exclude(article=article)
@@ -472,16 +473,18 @@ def _go_live(article, revision, approval, *, by, action="publish", dates=None):
         publish_at=None,
         scheduled_by=None,
     )
-    rerender_linking_to({new_slug, old_slug} - {None})
+    if rerender_dependents:
+        rerender_linking_to({new_slug, old_slug} - {None})
     return article
 
 
 def _write_read_model(article, revision, approval, published_at, updated_at):
     """Write the live row of `article` from `revision`: the one writer of the read model."""
     snapshot = revision.snapshot
-    document = build_document(
+    rendering = build_document(
         revision=revision, approval=approval, published_at=published_at, updated_at=updated_at
     )
+    document = rendering.document
     live, _ = PublishedArticle.objects.update_or_create(
         article=article,
         defaults={
@@ -499,7 +502,7 @@ def _write_read_model(article, revision, approval, published_at, updated_at):
             ),
             "reading_time_minutes": document["reading_time_minutes"],
             "anchors": [section["anchor"] for section in snapshot["sections"]],
-            "search_text": search_text(snapshot),
+            "search_text": rendering.search_text,
             "card": card(document),
             "document": document,
             "rendered_at": timezone.now(),
@@ -512,7 +515,7 @@ def _write_read_model(article, revision, approval, published_at, updated_at):
     )
     PublishedLink.objects.filter(source=live).delete()
     PublishedLink.objects.bulk_create(
-        PublishedLink(source=live, target_slug=slug) for slug in sorted(linked_slugs(snapshot))
+        PublishedLink(source=live, target_slug=slug) for slug in sorted(rendering.linked_slugs)
     )
     mark_read_model_changed()
     return live
