@@ -133,7 +133,7 @@ class ArticleAdmin(admin.ModelAdmin):
         "workflow_history",
     ]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "summary", "intro", "tags"]}),
+        (None, {"fields": ["title", "slug", "summary", "intro", "tags", "based_on_version"]}),
         ("Hero image", {"fields": ["hero_image", "hero_preview"]}),
         (
             "Status",
@@ -193,7 +193,9 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            workflow.begin_edit(article=obj, by=request.user)
+            # Checked again here, atomically, for a save that raced past the form's check.
+            version = form.cleaned_data["based_on_version"]
+            workflow.begin_edit(article=obj, by=request.user, version=version)
         else:
             obj.author = request.user
         super().save_model(request, obj, form, change)

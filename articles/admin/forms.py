@@ -8,6 +8,27 @@ from reviewers.models import Reviewer
 
 
 class ArticleAdminForm(forms.ModelForm):
+    # The version the writer's page was loaded at: saving over a newer one is refused, so two
+    # people editing the same article never silently overwrite each other.
+    based_on_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["based_on_version"].required = True
+            self.fields["based_on_version"].initial = self.instance.version
+
+    def clean_based_on_version(self):
+        version = self.cleaned_data.get("based_on_version")
+        if self.instance.pk and version != Article.objects.values_list("version", flat=True).get(
+            pk=self.instance.pk
+        ):
+            raise forms.ValidationError(
+                "Someone saved this article after you opened it. Copy your changes, reload "
+                "the page and apply them again."
+            )
+        return version
+
     class Meta:
         model = Article
         fields = [

@@ -147,8 +147,13 @@ def test_writer_creates_an_article_with_sections_tags_related_topics_and_referen
 
 
 def change_data(article, **fields):
+    version = type(article).objects.values_list("version", flat=True).get(pk=article.pk)
     data = form_data(
-        title=article.title, slug=article.slug, summary=article.summary, intro=article.intro
+        title=article.title,
+        slug=article.slug,
+        summary=article.summary,
+        intro=article.intro,
+        based_on_version=str(version),
     )
     sections = [
         {
@@ -283,3 +288,17 @@ def test_writer_picks_an_uploaded_image_as_the_hero_image(writer_client, article
     assert article.hero_image == image
     html = writer_client.get(reverse("admin:articles_article_change", args=[article.pk]))
     assert image.file.url in html.content.decode()
+
+
+def test_saving_over_a_newer_version_is_refused_with_a_form_error(writer_client, article, writer):
+    from articles import workflow
+
+    stale = change_data(article, intro="My edit, made on an old page.")
+    workflow.begin_edit(article=article, by=writer)  # someone else saved in between
+    response = writer_client.post(
+        reverse("admin:articles_article_change", args=[article.pk]), stale
+    )
+    assert response.status_code == 200
+    assert "Someone saved this article after you opened it" in response.content.decode()
+    article.refresh_from_db()
+    assert article.intro != "My edit, made on an old page."

@@ -163,6 +163,7 @@ def test_editor_unpublishes_with_a_reason(client, article, writer, reviewer, edi
 def admin_form_data(article):
     section = article.sections.get()
     return {
+        "based_on_version": str(Article.objects.get(pk=article.pk).version),
         "title": article.title,
         "slug": article.slug,
         "summary": article.summary,
