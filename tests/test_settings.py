@@ -71,3 +71,64 @@ def test_values_come_from_the_environment(env, key, expected):
     result = load_settings(DJANGO_SECRET_KEY="a-real-key-from-the-environment", **env)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)[key] == expected
+
+
+def production_example():
+    lines = (PROJECT / ".env.production.example").read_text().splitlines()
+    return dict(line.split("=", 1) for line in lines if line.strip() and not line.startswith("#"))
+
+
+def test_deploy_check_is_clean_with_the_production_example(tmp_path):
+    env = {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith(("DJANGO_", "DATABASE_", "REDIS_", "MEDIA_"))
+    }
+    env |= production_example()
+    env |= {
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
+        "REDIS_URL": "",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=PROJECT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_https_settings_follow_one_variable():
+    on = json.loads(
+        subprocess.run(
+            [sys.executable, "-c", PRINT_HTTPS],
+            cwd=PROJECT,
+            env={**os.environ, "DJANGO_DEBUG": "1", "DJANGO_HTTPS": "1"},
+            capture_output=True,
+            text=True,
+            timeout=60,
+        ).stdout
+    )
+    assert on == {"redirect": True, "hsts": 31536000, "cookies": True}
+    off = json.loads(
+        subprocess.run(
+            [sys.executable, "-c", PRINT_HTTPS],
+            cwd=PROJECT,
+            env={**os.environ, "DJANGO_DEBUG": "1", "DJANGO_HTTPS": "0"},
+            capture_output=True,
+            text=True,
+            timeout=60,
+        ).stdout
+    )
+    assert off == {"redirect": False, "hsts": 0, "cookies": False}
+
+
+PRINT_HTTPS = (
+    "import json, django; from django.conf import settings; django.setup(); "
+    "print(json.dumps({'redirect': settings.SECURE_SSL_REDIRECT, "
+    "'hsts': settings.SECURE_HSTS_SECONDS, 'cookies': settings.SESSION_COOKIE_SECURE}))"
+)

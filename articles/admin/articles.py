@@ -159,6 +159,12 @@ class ArticleAdmin(admin.ModelAdmin):
         allowed = super().has_change_permission(request, obj)
         return allowed and (obj is None or workflow.can_edit(request.user, obj))
 
+    def has_delete_permission(self, request, obj=None):
+        # A live article must be unpublished (with a reason, recorded) before it can go.
+        if obj is not None and obj.live_revision_id is not None:
+            return False
+        return super().has_delete_permission(request, obj)
+
     def view_on_site(self, article):
         # The frontend only has pages for live articles.
         if article.live_revision_id is not None:

@@ -260,3 +260,23 @@ def _request_for(user):
     request = RequestFactory().get("/admin/")
     request.user = user
     return request
+
+
+def test_articles_with_a_review_history_cannot_be_deleted_and_drafts_can(
+    client, article, writer, reviewer, editor
+):
+    approve(article, writer, reviewer)
+    workflow.publish(article=article, by=editor)
+    client.force_login(editor)
+    delete_url = reverse("admin:articles_article_delete", args=[article.pk])
+    assert client.post(delete_url, {"post": "yes"}).status_code == 403  # live
+    workflow.unpublish(article=article, by=editor, comment="Retired.")
+    # Unpublished, it keeps its revisions and reviews: the record of what was approved stays.
+    assert client.post(delete_url, {"post": "yes"}).status_code == 403
+    assert Article.objects.filter(pk=article.pk).exists()
+    draft = ArticleFactory(author=writer, slug="never-submitted")
+    response = client.post(
+        reverse("admin:articles_article_delete", args=[draft.pk]), {"post": "yes"}
+    )
+    assert response.status_code == 302
+    assert not Article.objects.filter(pk=draft.pk).exists()
