@@ -132,3 +132,20 @@ PRINT_HTTPS = (
     "print(json.dumps({'redirect': settings.SECURE_SSL_REDIRECT, "
     "'hsts': settings.SECURE_HSTS_SECONDS, 'cookies': settings.SESSION_COOKIE_SECURE}))"
 )
+
+
+@pytest.mark.django_db
+def test_admin_logins_are_locked_after_repeated_failures(settings, client):
+    from tests.factories import UserFactory
+
+    settings.AXES_ENABLED = True
+    settings.AXES_FAILURE_LIMIT = 3
+    UserFactory(username="nora")
+    for _ in range(3):
+        response = client.post("/admin/login/", {"username": "nora", "password": "wrong"})
+        assert response.status_code in (200, 429)
+    locked = client.post(
+        "/admin/login/", {"username": "nora", "password": "correct horse battery staple"}
+    )
+    assert locked.status_code == 429
+    assert "_auth_user_id" not in client.session
