@@ -8,6 +8,9 @@ import sys
 def main():
     """Run administrative tasks."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    # Tells the settings which command runs: one that serves no requests may run without a
+    # configured secret key (see config/settings.py).
+    os.environ["HEALTHCMS_MANAGEMENT_COMMAND"] = sys.argv[1] if len(sys.argv) > 1 else "help"
     try:
         from django.core.management import execute_from_command_line
     except ImportError as exc:

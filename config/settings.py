@@ -7,6 +7,7 @@ The README lists every variable; .env.example shows them together.
 
 import datetime
 import os
+import secrets
 from pathlib import Path
 
 import dj_database_url
@@ -28,16 +29,25 @@ def env_list(name, default=""):
 
 DEBUG = env_bool("DJANGO_DEBUG")
 
+# Management commands that serve requests; the web server itself (WSGI/ASGI) counts too.
+SERVING_COMMANDS = {"", "runserver", "testserver"}
+
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
-    if not DEBUG:
+    if DEBUG:
+        SECRET_KEY = "insecure-development-key-do-not-use-in-production"
+    elif os.environ.get("HEALTHCMS_MANAGEMENT_COMMAND", "") not in SERVING_COMMANDS:
+        # A command that serves nothing (makemigrations, check, publish_due…) signs nothing a
+        # reader or another process must verify: a random key for this process is enough, and
+        # nobody can know it.
+        SECRET_KEY = secrets.token_urlsafe(50)
+    else:
         # A key everybody can read in the source would let anyone forge sessions and signed
-        # preview tokens, so production must bring its own.
+        # preview tokens, so a server must bring its own.
         raise ImproperlyConfigured(
             "DJANGO_SECRET_KEY is not set. Set it to a long random value, or set DJANGO_DEBUG=1 "
             "for local development."
         )
-    SECRET_KEY = "insecure-development-key-do-not-use-in-production"
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")

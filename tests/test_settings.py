@@ -149,3 +149,38 @@ def test_admin_logins_are_locked_after_repeated_failures(settings, client):
     )
     assert locked.status_code == 429
     assert "_auth_user_id" not in client.session
+
+
+def run_manage(*args, **env):
+    clean_env = {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith(("DJANGO_", "DATABASE_", "REDIS_", "MEDIA_", "HEALTHCMS_"))
+    }
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=PROJECT,
+        env=clean_env | env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_commands_that_serve_nothing_run_without_a_secret_key():
+    result = run_manage("makemigrations", "--check", "--dry-run")
+    assert result.returncode == 0, result.stderr
+    assert "No changes detected" in result.stdout
+
+
+def test_the_development_server_refuses_to_start_without_a_secret_key():
+    result = run_manage("runserver", "--noreload", "127.0.0.1:0")
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY is not set" in result.stderr
+
+
+def test_a_command_without_a_configured_key_gets_a_key_nobody_knows():
+    code = "from django.conf import settings; print(settings.SECRET_KEY)"
+    keys = {run_manage("shell", "-v", "0", "-c", code).stdout.strip() for _ in range(2)}
+    assert len(keys) == 2
+    assert all(len(key) >= 50 for key in keys)
