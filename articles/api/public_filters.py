@@ -3,12 +3,9 @@
 import django_filters
 from django import forms
 from django.core.validators import validate_slug
-from django.db import connection
-from django.db.models import Case, IntegerField, Q, Value, When
 
 from articles.models import PublishedArticle
-
-MAX_SEARCH_TERMS = 10
+from articles.search import search_live
 
 
 class SlugListField(forms.Field):
@@ -61,40 +58,4 @@ class PublishedArticleFilter(django_filters.FilterSet):
         text = text.strip()
         if not text:
             return queryset
-        if connection.vendor == "postgresql":
-            return _ranked_search(queryset, text, ordered="ordering" not in self.data)
-        return _word_search(queryset, text, ordered="ordering" not in self.data)
-
-
-def _ranked_search(queryset, text, *, ordered):
-    from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-
-    vector = (
-        SearchVector("title", weight="A", config="english")
-        + SearchVector("summary", weight="B", config="english")
-        + SearchVector("search_text", weight="C", config="english")
-    )
-    query = SearchQuery(text, search_type="websearch", config="english")
-    queryset = queryset.annotate(search=vector).filter(search=query)
-    if ordered:
-        queryset = queryset.annotate(rank=SearchRank(vector, query)).order_by(
-            "-rank", "-published_at"
-        )
-    return queryset
-
-
-def _word_search(queryset, text, *, ordered):
-    """Without PostgreSQL: every word must appear; title matches come first."""
-    words = text.split()[:MAX_SEARCH_TERMS]
-    for word in words:
-        queryset = queryset.filter(
-            Q(title__icontains=word) | Q(summary__icontains=word) | Q(search_text__icontains=word)
-        )
-    if ordered:
-        title_hits = Case(
-            *(When(title__icontains=word, then=Value(1)) for word in words),
-            default=Value(0),
-            output_field=IntegerField(),
-        )
-        queryset = queryset.annotate(title_hit=title_hits).order_by("-title_hit", "-published_at")
-    return queryset
+        return search_live(queryset, text, ranked="ordering" not in self.data)
