@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test lint
+.PHONY: run test lint bench
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed, found " + sys.version.split()[0] + "; run make with PYTHON=python3.12, say.")'
@@ -35,3 +35,7 @@ test: $(VENV)/.installed-test
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# The load benchmark (bench/run.py): BENCH_N articles on DATABASE_URL, gunicorn and wrk.
+bench: $(VENV)/.installed
+	$(BIN)/python bench/run.py

@@ -18,7 +18,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from articles import webhooks
+from articles import public_cache, webhooks
 from articles.documents import build_document, card, next_review_due
 from articles.models import (
     Article,
@@ -296,6 +296,7 @@ def unpublish(*, article, by, comment=""):
     slug, url = live.slug, live.get_absolute_url()
     live.delete()
     mark_read_model_changed()
+    public_cache.forget_document_on_commit(slug)
     webhooks.announce(WebhookEvent.UNPUBLISHED, slug=slug, url=url)
     to_state = State.ARCHIVED if article.state == State.PUBLISHED else article.state
     article = _move(
@@ -453,6 +454,7 @@ def _go_live(
     ArticleSlugAlias.objects.filter(slug=new_slug).delete()
     if old_slug and old_slug != new_slug:
         ArticleSlugAlias.objects.update_or_create(slug=old_slug, defaults={"article": article})
+        public_cache.forget_document_on_commit(old_slug)
     live = _write_read_model(
         article, revision, approval, published_at, updated_at=updated_at or now
     )
@@ -518,4 +520,5 @@ def _write_read_model(article, revision, approval, published_at, updated_at):
         PublishedLink(source=live, target_slug=slug) for slug in sorted(rendering.linked_slugs)
     )
     mark_read_model_changed()
+    public_cache.write_document_on_commit(public_cache.document_entry(live))
     return live

@@ -161,6 +161,10 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Public documents and list pages kept in the cache (articles/public_cache.py). Only correct
+# when every process shares the cache, so on by default with Redis alone.
+API_RESPONSE_CACHE = env_bool("API_RESPONSE_CACHE", default=bool(REDIS_URL))
+API_RESPONSE_CACHE_SECONDS = int(os.environ.get("API_RESPONSE_CACHE_SECONDS", "3600"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -229,6 +233,9 @@ REST_FRAMEWORK = {
 API_ANON_RATE = os.environ.get("API_ANON_RATE", "120/min")
 # How long browsers (max-age) and shared caches such as a CDN (s-maxage) may keep public
 # responses, in seconds.
+# Set only by `make bench`: routes its floor view (config/bench_floor.py).
+BENCH_FLOOR_FILE = os.environ.get("BENCH_FLOOR_FILE", "")
+
 API_CACHE_MAX_AGE = int(os.environ.get("API_CACHE_MAX_AGE", "60"))
 API_CACHE_SHARED_MAX_AGE = int(os.environ.get("API_CACHE_SHARED_MAX_AGE", "300"))
 # Seconds a preview link stays valid.

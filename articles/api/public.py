@@ -5,7 +5,7 @@ writes, and the `Tag` and `Reviewer` rows they expose are counted through those 
 """
 
 from django.db.models import Count
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -13,7 +13,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import generics, status
 from rest_framework.response import Response
 
-from articles import preview
+from articles import preview, public_cache
 from articles.api.http import PublicEndpoint, PublicPagination
 from articles.api.public_filters import PublishedArticleFilter
 from articles.api.public_serializers import (
@@ -24,10 +24,11 @@ from articles.api.public_serializers import (
     ReviewerSerializer,
     TagSerializer,
 )
-from articles.models import ArticleSlugAlias, PublishedArticle
+from articles.models import ArticleSlugAlias, PublishedArticle, read_model_changed_at
 from reviewers.models import Reviewer
 from tags.models import Tag
 
+OVERDUE = {True: b"true", False: b"false"}
 NOT_FOUND = OpenApiResponse(description="No live article, tag or reviewer has this slug.")
 
 
@@ -45,9 +46,17 @@ class ArticleListView(PublicEndpoint, generics.GenericAPIView):
 
     @extend_schema(responses=PaginatedCardsSerializer, operation_id="articles_list")
     def get(self, request):
-        rows = self.filter_queryset(self.get_queryset())
-        page = self.paginate_queryset(rows)
-        return self.get_paginated_response([row.card for row in page])
+        # The key is read before the rows: a change committed in between moves the stamp, so
+        # nothing read here can be served under the new one.
+        key = public_cache.page_key(read_model_changed_at(), request.build_absolute_uri())
+        body = public_cache.cached_page(key)
+        if body is None:
+            rows = self.filter_queryset(self.get_queryset())
+            page = self.paginate_queryset(rows)
+            response = self.get_paginated_response([row.card for row in page])
+            body = public_cache.json_bytes(response.data)
+            public_cache.remember_page(key, body)
+        return HttpResponse(body, content_type="application/json")
 
 
 class ArticleDetailView(PublicEndpoint, generics.GenericAPIView):
@@ -62,11 +71,19 @@ class ArticleDetailView(PublicEndpoint, generics.GenericAPIView):
         operation_id="articles_retrieve",
     )
     def get(self, request, slug):
-        self.row = PublishedArticle.objects.for_document().filter(slug=slug).first()
-        if self.row is None:
+        self.entry = public_cache.cached_document(slug)
+        if self.entry is None:
+            row = PublishedArticle.objects.for_document().filter(slug=slug).first()
+            if row is not None:
+                self.entry = public_cache.document_entry(row)
+                public_cache.remember_document(self.entry)
+        if self.entry in (None, public_cache.GONE):
             return self._redirect_retired(slug)
-        today = timezone.localdate()
-        return Response({**self.row.document, "review_overdue": self.row.next_review_due < today})
+        # Whether the review is overdue changes with the date, not with the document: it is
+        # added to the stored bytes on the way out, as the document's last member.
+        overdue = self.entry["next_review_due"] < timezone.localdate()
+        body = self.entry["body"][:-1] + b',"review_overdue":' + OVERDUE[overdue] + b"}"
+        return HttpResponse(body, content_type="application/json")
 
     def _redirect_retired(self, slug):
         alias = ArticleSlugAlias.objects.filter(slug=slug, article__published__isnull=False)
@@ -77,8 +94,8 @@ class ArticleDetailView(PublicEndpoint, generics.GenericAPIView):
         return Response(status=status.HTTP_301_MOVED_PERMANENTLY, headers={"Location": location})
 
     def last_modified(self):
-        row = getattr(self, "row", None)
-        return row.rendered_at if row else None
+        entry = getattr(self, "entry", None)
+        return entry["rendered_at"] if isinstance(entry, dict) else None
 
 
 def live_tags():

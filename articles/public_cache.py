@@ -1,0 +1,89 @@
+"""Public responses kept in the cache, so that most reads touch no database at all.
+
+On only when the cache is shared by every process that publishes and serves (Redis:
+API_RESPONSE_CACHE defaults to on with REDIS_URL). A per-process cache would keep serving what
+another process has just replaced.
+
+Two ways of staying correct, one for each kind of response:
+
+- An article's document is written through: once a publish, re-render or unpublish commits,
+  its writer puts the new document (or a "gone" mark) under the slug. Readers that miss only
+  ever `add`, never `set`, so a reader holding a row it read before the commit cannot replace
+  the writer's newer entry. Exactly the slugs that changed are touched.
+- Lists (cards, tags, reviewers) depend on many rows, so their keys carry the read model's
+  change stamp, read before the database is. Any change moves the stamp, and the next reader
+  looks under a new key; old entries simply expire.
+"""
+
+import json
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+
+GONE = "gone"
+
+
+def enabled():
+    return settings.API_RESPONSE_CACHE
+
+
+def document_key(slug):
+    return f"public:document:{slug}"
+
+
+def document_entry(row):
+    """What the cache holds for a live article (a PublishedArticle): its document as JSON
+    bytes, when it was rendered, and when its review falls due."""
+    return {
+        "slug": row.slug,
+        "body": json_bytes(row.document),
+        "rendered_at": row.rendered_at,
+        "next_review_due": row.next_review_due,
+    }
+
+
+def json_bytes(data):
+    """JSON as the API's renderer writes it: compact, UTF-8, with U+2028/9 escaped for JS."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029").encode()
+
+
+def cached_document(slug):
+    """The entry for `slug`, GONE if it was taken down, or None if the cache does not know."""
+    return cache.get(document_key(slug)) if enabled() else None
+
+
+def remember_document(entry):
+    """A reader's miss, filled in. `add`: it must never replace what a writer has put."""
+    if enabled():
+        cache.add(document_key(entry["slug"]), entry, settings.API_RESPONSE_CACHE_SECONDS)
+
+
+def write_document_on_commit(entry):
+    """After the transaction commits, serve `entry` for its slug (called by the writer)."""
+    if enabled():
+        key = document_key(entry["slug"])
+        seconds = settings.API_RESPONSE_CACHE_SECONDS
+        transaction.on_commit(lambda: cache.set(key, entry, seconds))
+
+
+def forget_document_on_commit(slug):
+    """After the transaction commits, mark `slug` as no longer live."""
+    if enabled():
+        seconds = settings.API_RESPONSE_CACHE_SECONDS
+        transaction.on_commit(lambda: cache.set(document_key(slug), GONE, seconds))
+
+
+def page_key(stamp, path):
+    """A list response's key: the read model's change stamp, then the full path and query."""
+    return f"public:page:{stamp.timestamp()}:{path}"
+
+
+def cached_page(key):
+    return cache.get(key) if enabled() else None
+
+
+def remember_page(key, body):
+    if enabled():
+        cache.add(key, body, settings.API_RESPONSE_CACHE_SECONDS)

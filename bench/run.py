@@ -1,0 +1,281 @@
+"""`make bench`: load BENCH_N generated articles, serve them with gunicorn, load them with wrk.
+
+Environment:
+    BENCH_N         articles to load (default 2000)
+    DATABASE_URL    the database to load and serve (default: a SQLite file in bench/data/);
+                    a PostgreSQL database that does not exist yet is created
+    REDIS_URL       passed on to the server, to measure with the Redis cache
+    BENCH_SECONDS   length of each measured run (default 15); BENCH_WARMUP the warm-up (5)
+    BENCH_FRESH=1   import again even if the database already holds BENCH_N live articles
+
+Every endpoint is measured in the same run as the floor (a bare view returning the same
+detail bytes through the project's middleware), and reported as a ratio to it: the machine is
+shared, so only ratios compare across runs. The table is printed and written to bench/results/.
+"""
+
+import datetime
+import json
+import os
+import random
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "bench" / "data"
+RESULTS = ROOT / "bench" / "results"
+PYTHON = sys.executable
+PORT = int(os.environ.get("BENCH_PORT", "8765"))
+BASE = f"http://127.0.0.1:{PORT}"
+N = int(os.environ.get("BENCH_N", "2000"))
+SECONDS = int(os.environ.get("BENCH_SECONDS", "15"))
+WARMUP = int(os.environ.get("BENCH_WARMUP", "5"))
+RUNS = 3
+SEED = 7
+SEARCH_TERMS = [
+    "knee pain", "hip", "ankle swelling", "cramps", "tendinitis", "bursitis", "stretch",
+    "shoes", "night", "running", "shoulder stiffness", "numbness", "osteoarthritis", "sprain",
+    "circulation", "lower back", "heel", "morning stiffness", "wrist", "cold pack",
+]  # fmt: skip
+
+
+def main():
+    DATA.mkdir(parents=True, exist_ok=True)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    require_wrk()
+    env = server_environment()
+    os.environ.update(env)
+    import_figures = load_articles(env)
+
+    import django
+
+    django.setup()
+    server = start_server(env)
+    try:
+        endpoints = endpoint_paths()
+        rows = [measure(name, paths, headers) for name, paths, headers in endpoints]
+        rss = worker_rss_mb(server)
+    finally:
+        stop_server(server)
+    queries = queries_per_request(endpoints)
+    report(rows, queries, rss, import_figures)
+
+
+def require_wrk():
+    if shutil.which("wrk"):
+        return
+    if os.geteuid() == 0 and shutil.which("apt-get"):
+        print("wrk is missing: installing it from Debian's packages.")
+        subprocess.run(["apt-get", "install", "-y", "-q", "wrk"], check=False)
+    if not shutil.which("wrk"):
+        sys.exit("make bench needs wrk, the HTTP load generator: apt-get install wrk")
+
+
+def server_environment():
+    url = os.environ.get("DATABASE_URL") or f"sqlite:///{DATA / f'bench-{N}.sqlite3'}"
+    return {
+        "DATABASE_URL": url,
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY") or os.urandom(32).hex(),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "API_ANON_RATE": "",  # throttling off for the run
+        "BENCH_FLOOR_FILE": str(DATA / "floor.json"),
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+    }
+
+
+def manage(*args, env):
+    subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env={**os.environ, **env}, check=True)
+
+
+def load_articles(env):
+    """Generate, migrate and import unless the database already holds N live articles."""
+    create_postgresql_database(env["DATABASE_URL"])
+    manage("migrate", "-v0", env=env)
+    live = live_count(env)
+    if live == N and os.environ.get("BENCH_FRESH") != "1":
+        print(f"The database already holds {N} live articles: not importing again.")
+        return None
+    if live:
+        sys.exit(f"The database holds {live} live articles, not {N}: point DATABASE_URL at an "
+                 "empty database, or remove bench/data/ for the SQLite default.")  # fmt: skip
+    source = DATA / f"articles-{N}.jsonl"
+    if not source.exists():
+        manage("generate_articles", str(N), "--seed", str(SEED), "--out", str(source), env=env)
+    started = time.perf_counter()
+    manage("import_articles", str(source), "--publish", env=env)
+    seconds = time.perf_counter() - started
+    return {"articles": N, "seconds": seconds, "per_second": N / seconds}
+
+
+def live_count(env):
+    code = "from articles.models import PublishedArticle; print(PublishedArticle.objects.count())"
+    result = subprocess.run(
+        [PYTHON, "manage.py", "shell", "-c", code],
+        cwd=ROOT, env={**os.environ, **env}, check=True, capture_output=True, text=True,
+    )  # fmt: skip
+    return int(result.stdout.strip().splitlines()[-1])
+
+
+def create_postgresql_database(url):
+    if not url.startswith(("postgres://", "postgresql://")):
+        return
+    import psycopg
+
+    name = url.rsplit("/", 1)[1].split("?")[0]
+    admin_url = url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin_url, autocommit=True) as connection:
+        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if exists.fetchone() is None:
+            connection.execute(f'CREATE DATABASE "{name}"')
+
+
+def start_server(env):
+    command = [
+        PYTHON, "-m", "gunicorn", "config.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{PORT}",
+        "--access-logfile", "/dev/null", "--error-logfile", str(DATA / "gunicorn.log"),
+    ]  # fmt: skip
+    server = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **env})
+    for _ in range(100):
+        try:
+            with urllib.request.urlopen(f"{BASE}/healthz", timeout=1) as response:
+                if response.status == 200:
+                    return server
+        except OSError:
+            time.sleep(0.2)
+    server.kill()
+    sys.exit(f"gunicorn did not answer; see {DATA / 'gunicorn.log'}")
+
+
+def stop_server(server):
+    server.send_signal(signal.SIGTERM)
+    server.wait(timeout=30)
+
+
+def endpoint_paths():
+    """(name, paths, extra wrk arguments) for each endpoint, floor first."""
+    from articles.models import PublishedArticle
+
+    slugs = list(PublishedArticle.objects.order_by("pk").values_list("slug", flat=True))
+    random.Random(SEED).shuffle(slugs)
+    first = f"/api/v1/articles/{slugs[0]}/"
+    with urllib.request.urlopen(BASE + first) as response:
+        body, etag = response.read(), response.headers["ETag"]
+    Path(os.environ["BENCH_FLOOR_FILE"]).write_bytes(body)
+    last_page = max(1, -(-len(slugs) // 20))
+    return [
+        ("floor (same detail bytes)", ["/bench/floor/"], []),
+        ("detail, every article", [f"/api/v1/articles/{slug}/" for slug in slugs], []),
+        ("detail, 304 on If-None-Match", [first], ["-H", f"If-None-Match: {etag}"]),
+        ("list, pages 1-5", [f"/api/v1/articles/?page={p}" for p in range(1, 6)], []),
+        (
+            f"list, pages {max(1, last_page - 4)}-{last_page}",
+            [f"/api/v1/articles/?page={p}" for p in range(max(1, last_page - 4), last_page + 1)],
+            [],
+        ),
+        ("search, 20 terms", [f"/api/v1/articles/?q={quote(t)}" for t in SEARCH_TERMS], []),
+    ]
+
+
+def quote(text):
+    return urllib.request.quote(text)
+
+
+def measure(name, paths, wrk_arguments):
+    paths_file = DATA / "paths.txt"
+    paths_file.write_text("\n".join(paths) + "\n")
+    run_wrk(paths_file, WARMUP, wrk_arguments)
+    runs = [run_wrk(paths_file, SECONDS, wrk_arguments) for _ in range(RUNS)]
+    median = sorted(runs, key=lambda run: run["rps"])[RUNS // 2]
+    figures = ", ".join(f"{run['rps']:.0f}" for run in runs)
+    print(f"{name}: {figures} req/s")
+    return {"name": name, "sample": paths[0], **median}
+
+
+def run_wrk(paths_file, seconds, wrk_arguments):
+    command = ["wrk", "-t1", "-c8", f"-d{seconds}s", "-s", str(ROOT / "bench" / "paths.lua")]
+    output = subprocess.run(
+        [*command, *wrk_arguments, BASE],
+        env={**os.environ, "BENCH_PATHS": str(paths_file)},
+        check=True, capture_output=True, text=True,
+    ).stdout  # fmt: skip
+    figures = json.loads(re.search(r"^BENCH (.*)$", output, re.MULTILINE).group(1))
+    figures["rps"] = figures["requests"] / (figures["duration_us"] / 1e6)
+    return figures
+
+
+def worker_rss_mb(server):
+    """The largest resident memory of gunicorn's workers, in MB, read after the runs."""
+    children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+    sizes = []
+    for pid in children:
+        status = Path(f"/proc/{pid}/status").read_text()
+        sizes.append(int(re.search(r"VmRSS:\s+(\d+) kB", status).group(1)) / 1024)
+    return max(sizes)
+
+
+def queries_per_request(endpoints):
+    """SQL queries one request of each endpoint makes (its first path), counted in process."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    counts = {}
+    for name, paths, wrk_arguments in endpoints:
+        headers = {}
+        if wrk_arguments:
+            header, value = wrk_arguments[1].split(": ", 1)
+            headers[header] = value
+        client.get(paths[0], headers=headers)  # first request: sessions, caches, stamps
+        with CaptureQueriesContext(connection) as queries:
+            client.get(paths[0], headers=headers)
+        counts[name] = len(queries)
+    return counts
+
+
+def report(rows, queries, rss, import_figures):
+    from django.db import connection
+
+    floor = rows[0]["rps"]
+    vendor = connection.vendor
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+    ).stdout.strip()
+    cache = "Redis" if os.environ.get("REDIS_URL") else "local memory"
+    lines = [
+        f"# Benchmark: {N} articles on {vendor}, {cache} cache",
+        "",
+        f"{datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC, commit {commit}, "
+        f"{os.cpu_count()} CPUs; gunicorn 2 sync workers; wrk -t1 -c8, {WARMUP} s warm-up, "
+        f"median of {RUNS} runs of {SECONDS} s.",
+        "",
+        "| endpoint | req/s | p50 ms | p99 ms | bytes/response | errors | of floor | SQL/request |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for row in rows:
+        lines.append(
+            f"| {row['name']} | {row['rps']:.0f} | {row['p50_us'] / 1000:.1f} "
+            f"| {row['p99_us'] / 1000:.1f} | {row['bytes'] / max(row['requests'], 1):.0f} "
+            f"| {row['errors'] + row['non_2xx_3xx']} | {row['rps'] / floor:.2f} "
+            f"| {queries[row['name']]} |"
+        )
+    lines += ["", f"Largest gunicorn worker RSS after the runs: {rss:.0f} MB."]
+    if import_figures:
+        lines.append(
+            f"Import with --publish: {import_figures['articles']} articles in "
+            f"{import_figures['seconds']:.1f} s ({import_figures['per_second']:.1f} articles/s)."
+        )
+    text = "\n".join(lines) + "\n"
+    print("\n" + text)
+    stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%d-%H%M")
+    (RESULTS / f"{stamp}-{vendor}-{N}.md").write_text(text)
+
+
+if __name__ == "__main__":
+    main()
