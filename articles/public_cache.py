@@ -7,9 +7,9 @@ another process has just replaced.
 Two ways of staying correct, one for each kind of response:
 
 - An article's document is written through: once a publish, re-render or unpublish commits,
-  its writer puts the new document (or a "gone" mark) under the slug. Readers that miss only
-  ever `add`, never `set`, so a reader holding a row it read before the commit cannot replace
-  the writer's newer entry. Exactly the slugs that changed are touched.
+  its writer reads the committed row and puts it (or a "gone" mark) under the slug. Readers
+  that miss only ever `add`, never `set`, so a reader holding a row it read before the commit
+  cannot replace the writer's newer entry. Exactly the slugs that changed are touched.
 - Lists (cards, tags, reviewers) depend on many rows, so their keys carry the read model's
   change stamp, read before the database is. Any change moves the stamp, and the next reader
   looks under a new key; old entries simply expire.
@@ -19,7 +19,7 @@ import json
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, transaction
 
 GONE = "gone"
 
@@ -32,14 +32,20 @@ def document_key(slug):
     return f"public:document:{slug}"
 
 
-def document_entry(row):
-    """What the cache holds for a live article (a PublishedArticle): its document as JSON
-    bytes, when it was rendered, and when its review falls due."""
+def read_document(slug, using=None):
+    """The entry for a live article, read from the database (None if it is not live): its
+    document as stored JSON bytes, when it was rendered, and when its review falls due."""
+    from articles.models import PublishedArticle
+
+    row = PublishedArticle.objects.db_manager(using).document_json(slug)
+    if row is None:
+        return None
+    text, rendered_at, next_review_due = row
     return {
-        "slug": row.slug,
-        "body": json_bytes(row.document),
-        "rendered_at": row.rendered_at,
-        "next_review_due": row.next_review_due,
+        "slug": slug,
+        "body": text.encode(),
+        "rendered_at": rendered_at,
+        "next_review_due": next_review_due,
     }
 
 
@@ -60,12 +66,16 @@ def remember_document(entry):
         cache.add(document_key(entry["slug"]), entry, settings.API_RESPONSE_CACHE_SECONDS)
 
 
-def write_document_on_commit(entry):
-    """After the transaction commits, serve `entry` for its slug (called by the writer)."""
+def write_document_on_commit(slug):
+    """Once the writer's transaction commits, put what the primary database now holds for
+    `slug` in the cache."""
     if enabled():
-        key = document_key(entry["slug"])
-        seconds = settings.API_RESPONSE_CACHE_SECONDS
-        transaction.on_commit(lambda: cache.set(key, entry, seconds))
+        transaction.on_commit(lambda: _write_document(slug))
+
+
+def _write_document(slug):
+    entry = read_document(slug, using=DEFAULT_DB_ALIAS) or GONE
+    cache.set(document_key(slug), entry, settings.API_RESPONSE_CACHE_SECONDS)
 
 
 def forget_document_on_commit(slug):

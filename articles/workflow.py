@@ -520,5 +520,5 @@ def _write_read_model(article, revision, approval, published_at, updated_at):
         PublishedLink(source=live, target_slug=slug) for slug in sorted(rendering.linked_slugs)
     )
     mark_read_model_changed()
-    public_cache.write_document_on_commit(public_cache.document_entry(live))
+    public_cache.write_document_on_commit(live.slug)
     return live

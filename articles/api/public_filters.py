@@ -30,6 +30,18 @@ class AllTagsFilter(django_filters.Filter):
         return queryset
 
 
+class StableOrderingFilter(django_filters.OrderingFilter):
+    """The chosen order, then the id in the same direction: rows that tie keep one order, so no
+    card appears on two pages, and each order matches an index of the read model."""
+
+    def filter(self, queryset, value):
+        if not value:
+            return queryset
+        ordering = [self.get_ordering_value(param) for param in value]
+        tiebreak = "-pk" if ordering[-1].startswith("-") else "pk"
+        return queryset.order_by(*ordering, tiebreak)
+
+
 class PublishedArticleFilter(django_filters.FilterSet):
     tag = AllTagsFilter(help_text="A tag slug; repeat it to require several tags.")
     reviewer = django_filters.CharFilter(
@@ -45,7 +57,7 @@ class PublishedArticleFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         method="search", max_length=200, help_text="Words to look for in the articles."
     )
-    ordering = django_filters.OrderingFilter(
+    ordering = StableOrderingFilter(
         fields=(("published_at", "published"), ("updated_at", "updated"), ("title", "title")),
         help_text="published, updated or title; prefix with - for descending.",
     )
