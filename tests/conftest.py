@@ -5,17 +5,25 @@ import pytest
 
 from tests.factories import ReviewerFactory, UserFactory
 
+TEST_REPLICA = "replica"
+
 
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
     """Give SQLite a test database file: an in-memory one refuses concurrent writers at once
     instead of letting them wait, which the concurrency tests need."""
     from django.conf import settings
+    from django.db import connections
 
     database = settings.DATABASES["default"]
     if database["ENGINE"].endswith("sqlite3"):
         folder = Path(tempfile.mkdtemp(prefix="healthcms-tests-"))
         database.setdefault("TEST", {})["NAME"] = str(folder / "test.sqlite3")
+    # A second connection to the same test database, standing in for a read replica. Unused
+    # unless a test lists it in DATABASE_REPLICAS (tests/test_replicas.py).
+    if TEST_REPLICA not in settings.DATABASES:
+        settings.DATABASES[TEST_REPLICA] = {**database, "TEST": {"MIRROR": "default"}}
+        connections.settings = connections.configure_settings(settings.DATABASES)
 
 
 @pytest.fixture(autouse=True)

@@ -15,7 +15,10 @@ PRINT_SETTINGS = (
     "print(json.dumps({'engine': settings.DATABASES['default']['ENGINE'], "
     "'name': str(settings.DATABASES['default']['NAME']), "
     "'cache': settings.CACHES['default']['BACKEND'], 'debug': settings.DEBUG, "
-    "'hosts': settings.ALLOWED_HOSTS, 'media': str(settings.MEDIA_ROOT)}))"
+    "'hosts': settings.ALLOWED_HOSTS, 'media': str(settings.MEDIA_ROOT), "
+    "'replicas': {a: settings.DATABASES[a]['HOST'] for a in settings.DATABASE_REPLICAS}, "
+    "'response_cache': settings.API_RESPONSE_CACHE, "
+    "'tasks': settings.TASKS['default']['BACKEND']}))"
 )
 
 
@@ -60,11 +63,16 @@ def test_defaults_are_sqlite_in_the_project_and_the_local_memory_cache():
          "django.db.backends.postgresql"),
         ({"DATABASE_URL": "postgres://cms@db.internal:5432/health"}, "name", "health"),
         ({"REDIS_URL": "redis://127.0.0.1:6379/1"}, "cache",
-         "django.core.cache.backends.redis.RedisCache"),
+         "config.redis_cache.ReusedClientRedisCache"),
         ({"DJANGO_ALLOWED_HOSTS": "cms.example.org, api.example.org"}, "hosts",
          ["cms.example.org", "api.example.org"]),
         ({"MEDIA_ROOT": "/srv/media"}, "media", "/srv/media"),
         ({"DJANGO_DEBUG": "0"}, "debug", False),
+        ({"DATABASE_REPLICA_URLS": "postgres://r@db-r1/health,postgres://r@db-r2/health"},
+         "replicas", {"replica1": "db-r1", "replica2": "db-r2"}),
+        ({}, "replicas", {}),
+        ({"REDIS_URL": "redis://127.0.0.1:6379/1"}, "response_cache", True),
+        ({}, "response_cache", False),
     ],
 )  # fmt: skip
 def test_values_come_from_the_environment(env, key, expected):

@@ -11,6 +11,7 @@ from rest_framework import negotiation, pagination, permissions, renderers, thro
 from articles import public_cache
 from articles.api.errors import BadQuery
 from articles.models import read_model_changed_at
+from config.db_router import public_reads
 
 
 class PublicRateThrottle(throttling.AnonRateThrottle):
@@ -87,6 +88,13 @@ class PublicEndpoint:
     content_negotiation_class = JSONOnly
     throttle_classes = [PublicRateThrottle]
     allowed_query_params = frozenset()
+    reads_from_replica = True  # published content may lag the primary by a moment
+
+    def dispatch(self, request, *args, **kwargs):
+        if not self.reads_from_replica:
+            return super().dispatch(request, *args, **kwargs)
+        with public_reads():
+            return super().dispatch(request, *args, **kwargs)
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)

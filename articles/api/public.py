@@ -169,6 +169,8 @@ class ReviewerDetailView(PublicEndpoint, generics.GenericAPIView):
 class PreviewView(PublicEndpoint, generics.GenericAPIView):
     """A working copy or a revision in the document's shape, for a frontend's preview mode."""
 
+    reads_from_replica = False  # a writer previews what they saved a moment ago
+
     @extend_schema(
         responses={
             200: ArticlePreviewSerializer,
