@@ -1,11 +1,12 @@
 """Keeping the read model's derived parts current: reviewer bylines, tag names and image
 renditions are printed in live documents, so a change to any renders the affected documents
-again. Nothing here changes an article's state or content."""
+again, in the background once the change commits. Nothing here changes an article's state or
+content."""
 
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
-from articles import workflow
+from articles import tasks, workflow
 from articles.models import PublishedArticle
 from images.tasks import renditions_ready
 from reviewers.models import Reviewer
@@ -15,13 +16,13 @@ from tags.models import Tag
 @receiver(post_save, sender=Reviewer, dispatch_uid="rerender-on-reviewer-change")
 def rerender_reviewed_by(sender, instance, raw=False, **kwargs):
     if not raw:
-        workflow.rerender(PublishedArticle.objects.filter(reviewer=instance))
+        tasks.enqueue_on_commit(tasks.rerender_reviewed_by, instance.pk)
 
 
 @receiver(post_save, sender=Tag, dispatch_uid="rerender-on-tag-change")
 def rerender_tagged(sender, instance, raw=False, **kwargs):
     if not raw:
-        workflow.rerender(PublishedArticle.objects.filter(tags=instance))
+        tasks.enqueue_on_commit(tasks.rerender_tagged, instance.pk)
 
 
 @receiver(renditions_ready, dispatch_uid="rerender-on-renditions")

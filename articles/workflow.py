@@ -18,7 +18,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from articles import public_cache, webhooks
+from articles import public_cache, tasks, webhooks
 from articles.documents import build_document, card, next_review_due
 from articles.models import (
     Article,
@@ -302,7 +302,7 @@ def unpublish(*, article, by, comment=""):
     article = _move(
         article, to=to_state, action="unpublish", by=by, comment=comment, live_revision=None
     )
-    rerender_linking_to([slug])
+    tasks.enqueue_on_commit(tasks.rerender_linking_to, [slug])
     return article
 
 
@@ -476,7 +476,7 @@ def _go_live(
         scheduled_by=None,
     )
     if rerender_dependents:
-        rerender_linking_to({new_slug, old_slug} - {None})
+        tasks.enqueue_on_commit(tasks.rerender_linking_to, sorted({new_slug, old_slug} - {None}))
     return article
 
 

@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "django_tasks",
+    "django_tasks_db",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
@@ -288,11 +289,16 @@ SITE_DISCLAIMER = os.environ.get("SITE_DISCLAIMER") or (
     "emergency."
 )
 
-# Background tasks (webhook deliveries). The default runs them on threads of the web process;
-# set TASKS_BACKEND to a queue-backed django-tasks backend to run them on workers instead.
-TASKS = {
-    "default": {"BACKEND": os.environ.get("TASKS_BACKEND", "articles.task_backend.ThreadBackend")}
+# Background tasks: webhook deliveries, renditions, re-rendering live documents. "thread" (the
+# default) runs them on threads of the web process; "database" queues them in the database for
+# `manage.py db_worker` processes (django-tasks-db); a dotted path names any other backend.
+TASKS_BACKENDS = {
+    "thread": "articles.task_backend.ThreadBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
 }
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND") or "thread"
+TASKS = {"default": {"BACKEND": TASKS_BACKENDS.get(TASKS_BACKEND, TASKS_BACKEND)}}
 
 # Webhooks: seconds to wait for a receiver, attempts before giving up, and the first retry's
 # wait in seconds (each later one waits twice as long).

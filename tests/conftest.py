@@ -33,6 +33,8 @@ def fast_and_isolated(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.FRONTEND_URL = "https://health.example"
     settings.FRONTEND_ARTICLE_PATH = "/articles/{slug}/"
+    # Tasks run in the caller's thread once enqueued (after the commit), so tests see results.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     # django-axes needs the request at every login; the test client's login() has none.
     settings.AXES_ENABLED = False
 

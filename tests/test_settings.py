@@ -73,6 +73,8 @@ def test_defaults_are_sqlite_in_the_project_and_the_local_memory_cache():
         ({}, "replicas", {}),
         ({"REDIS_URL": "redis://127.0.0.1:6379/1"}, "response_cache", True),
         ({}, "response_cache", False),
+        ({}, "tasks", "articles.task_backend.ThreadBackend"),
+        ({"TASKS_BACKEND": "database"}, "tasks", "django_tasks_db.DatabaseBackend"),
     ],
 )  # fmt: skip
 def test_values_come_from_the_environment(env, key, expected):

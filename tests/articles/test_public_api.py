@@ -228,20 +228,31 @@ def test_reviewers_list_and_detail_with_the_articles_they_approved(anon, writer,
     assert anon.get(f"{API}/reviewers/never-approved/").status_code == 404
 
 
-def test_editing_a_reviewer_profile_updates_live_bylines(anon, writer, reviewer, publish):
+def test_editing_a_reviewer_profile_updates_live_bylines_in_the_background(
+    anon, writer, reviewer, publish, django_capture_on_commit_callbacks
+):
     publish(make_article(writer, "calf-cramps"))
     profile = reviewer.reviewer_profile
     profile.credentials = "MD, PhD"
-    profile.save()
+    with django_capture_on_commit_callbacks() as queued:
+        profile.save()
+    # Saving only queued the re-render: the request that saved answers at once.
+    assert len(queued) == 1
+    document = anon.get(f"{API}/articles/calf-cramps/").json()
+    assert document["reviewer"]["byline"] == "Jane Roe, MD"
+    queued[0]()  # the task, once the save has committed
     document = anon.get(f"{API}/articles/calf-cramps/").json()
     assert document["reviewer"]["byline"] == "Jane Roe, MD, PhD"
 
 
-def test_renaming_a_tag_updates_live_documents(anon, writer, publish):
+def test_renaming_a_tag_updates_live_documents(
+    anon, writer, publish, django_capture_on_commit_callbacks
+):
     tag = TagFactory(name="Leg pain", slug="leg-pain")
     publish(make_article(writer, "calf-cramps", tags=[tag]))
     tag.name = "Leg Pain"
-    tag.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        tag.save()
     assert anon.get(f"{API}/articles/calf-cramps/").json()["tags"][0]["name"] == "Leg Pain"
 
 

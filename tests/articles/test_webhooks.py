@@ -167,7 +167,8 @@ def test_deliveries_give_up_after_the_last_attempt(
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_the_thread_backend_delivers_without_holding_up_the_caller():
+def test_the_thread_backend_delivers_without_holding_up_the_caller(settings):
+    settings.TASKS = {"default": {"BACKEND": "articles.task_backend.ThreadBackend"}}
     receiver = Receiver()
     receiver.delay = 1.0
     try:

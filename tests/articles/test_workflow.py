@@ -440,9 +440,12 @@ def test_live_documents_resolve_links_and_cards_to_live_articles(linked_pair):
     ]
 
 
-def test_unpublishing_removes_the_article_and_rerenders_what_links_to_it(linked_pair, editor):
+def test_unpublishing_removes_the_article_and_rerenders_what_links_to_it(
+    linked_pair, editor, django_capture_on_commit_callbacks
+):
     cramps, guide = linked_pair
-    article = workflow.unpublish(article=cramps, by=editor, comment="Outdated advice.")
+    with django_capture_on_commit_callbacks(execute=True):
+        article = workflow.unpublish(article=cramps, by=editor, comment="Outdated advice.")
     assert article.state == State.ARCHIVED
     assert article.live_revision is None
     assert not PublishedArticle.objects.filter(article=cramps).exists()
