@@ -63,7 +63,8 @@ def main():
     finally:
         stop_server(server)
     queries = queries_per_request(endpoints)
-    report(rows, queries, rss, import_figures)
+    publish_ms = publish_milliseconds()
+    report(rows, queries, rss, import_figures, publish_ms)
 
 
 def require_wrk():
@@ -239,7 +240,48 @@ def queries_per_request(endpoints):
     return counts
 
 
-def report(rows, queries, rss, import_figures):
+class RolledBack(Exception):
+    pass
+
+
+def publish_milliseconds(times=5):
+    """Median time of `workflow.publish` for a new article with 5 sections and 6 related
+    topics, in process; each try is rolled back, so the data set stays as it was."""
+    from django.contrib.auth import get_user_model
+    from django.db import transaction
+
+    from articles import editing, workflow
+    from articles.models import Article, Review
+    from reviewers.models import Reviewer
+
+    User = get_user_model()
+    writer = User.objects.filter(groups__name="Writers").first()
+    editor = User.objects.get(username="importer")
+    reviewer = Reviewer.objects.exclude(user=writer).first()
+    targets = list(Article.objects.order_by("pk")[:6])
+    durations = []
+    for attempt in range(times):
+        try:
+            with transaction.atomic():
+                content = editing.WorkingCopy(
+                    fields={"title": "Timing", "slug": f"timing-{attempt}", "summary": "Timing."},
+                    sections=[{"heading": f"Part {n}", "body": "**Rest.**"} for n in range(5)],
+                    related_topics=[{"article": target, "blurb": ""} for target in targets],
+                )
+                article = editing.create_article(by=writer, content=content)
+                article = workflow.submit(article=article, by=writer, reviewers=[reviewer])
+                review = Review.objects.get(revision=article.current_revision)
+                workflow.approve(review=review, by=reviewer.user)
+                started = time.perf_counter()
+                workflow.publish(article=article, by=editor)
+                durations.append((time.perf_counter() - started) * 1000)
+                raise RolledBack
+        except RolledBack:
+            pass
+    return sorted(durations)[times // 2]
+
+
+def report(rows, queries, rss, import_figures, publish_ms):
     from django.db import connection
 
     floor = rows[0]["rps"]
@@ -265,7 +307,12 @@ def report(rows, queries, rss, import_figures):
             f"| {row['errors'] + row['non_2xx_3xx']} | {row['rps'] / floor:.2f} "
             f"| {queries[row['name']]} |"
         )
-    lines += ["", f"Largest gunicorn worker RSS after the runs: {rss:.0f} MB."]
+    lines += [
+        "",
+        f"Largest gunicorn worker RSS after the runs: {rss:.0f} MB.",
+        f"Publishing one article with 6 related topics, in process: {publish_ms:.0f} ms (median "
+        "of 5, rolled back).",
+    ]
     if import_figures:
         lines.append(
             f"Import with --publish: {import_figures['articles']} articles in "
