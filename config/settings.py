@@ -147,9 +147,15 @@ DATABASES = {
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # BEGIN IMMEDIATE takes the write lock when a transaction starts, so concurrent writers
-    # wait their turn (up to the timeout) instead of failing halfway through.
+    # wait their turn (up to the timeout) instead of failing halfway through. Write-ahead
+    # logging lets readers go on while one writes, and with synchronous=NORMAL a commit needs no
+    # disk flush of its own (a power cut may lose the last commits, never corrupt the file).
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"transaction_mode": "IMMEDIATE", "timeout": 20}
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
     )
 
 # Read replicas of a PostgreSQL primary (comma-separated URLs). The public API reads from them;
