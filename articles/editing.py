@@ -12,6 +12,7 @@ from django.db import transaction
 
 from articles import image_cleanup, workflow
 from articles.models import Article, Reference, RelatedTopic, Section, unique_anchor
+from articles.rendering import count_words
 from tags.models import Tag
 
 ARTICLE_FIELDS = (
@@ -89,13 +90,18 @@ def _replace_sections(article, sections):
     """Replace the sections, keeping anchors the writer sent and deriving the others."""
     article.sections.all().delete()
     taken = {section["anchor"] for section in sections if section.get("anchor")}
+    rows = []
     for position, section in enumerate(sections, start=1):
         anchor = section.get("anchor") or unique_anchor(section["heading"], taken)
         taken.add(anchor)
-        Section.objects.create(
-            article=article,
-            position=position,
-            heading=section["heading"],
-            anchor=anchor,
-            body=section["body"],
+        rows.append(
+            Section(
+                article=article,
+                position=position,
+                heading=section["heading"],
+                anchor=anchor,
+                body=section["body"],
+                word_count=count_words(section["body"]),  # what save() would set
+            )
         )
+    Section.objects.bulk_create(rows)

@@ -249,25 +249,27 @@ class Article(models.Model):
             "hero_image": hero_image,
             "review_interval_months": self.review_interval_months,
             "disclaimer": self.disclaimer,
-            "tags": sorted(tag.slug for tag in self.tags.all()),
+            # values_list(): plain tuples, no model instances; the workflow takes a snapshot
+            # three times on the way to publishing.
+            "tags": sorted(self.tags.values_list("slug", flat=True)),
             "sections": [
-                {"anchor": section.anchor, "heading": section.heading, "body": section.body}
-                for section in self.sections.all()
+                {"anchor": anchor, "heading": heading, "body": body}
+                for anchor, heading, body in self.sections.values_list("anchor", "heading", "body")
             ],
             "related_topics": [
-                {"slug": topic.to_article.slug, "blurb": topic.blurb}
-                for topic in self.related_topics.select_related("to_article")
+                {"slug": slug, "blurb": blurb}
+                for slug, blurb in self.related_topics.values_list("to_article__slug", "blurb")
             ],
             "references": [
                 {
-                    "label": reference.label,
-                    "url": reference.url,
-                    "publisher": reference.publisher,
-                    "accessed_on": reference.accessed_on.isoformat()
-                    if reference.accessed_on
-                    else None,
+                    "label": label,
+                    "url": url,
+                    "publisher": publisher,
+                    "accessed_on": accessed_on.isoformat() if accessed_on else None,
                 }
-                for reference in self.references.all()
+                for label, url, publisher, accessed_on in self.references.values_list(
+                    "label", "url", "publisher", "accessed_on"
+                )
             ],
         }
 
