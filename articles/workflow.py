@@ -295,7 +295,7 @@ def unpublish(*, article, by, comment=""):
         raise InvalidTransition("The article is not live, so there is nothing to unpublish.")
     slug, url = live.slug, live.get_absolute_url()
     live.delete()
-    mark_read_model_changed()
+    mark_read_model_changed(live_delta=-1)
     public_cache.forget_document_on_commit(slug)
     webhooks.announce(WebhookEvent.UNPUBLISHED, slug=slug, url=url)
     to_state = State.ARCHIVED if article.state == State.PUBLISHED else article.state
@@ -487,7 +487,7 @@ def _write_read_model(article, revision, approval, published_at, updated_at):
         revision=revision, approval=approval, published_at=published_at, updated_at=updated_at
     )
     document = rendering.document
-    live, _ = PublishedArticle.objects.update_or_create(
+    live, created = PublishedArticle.objects.update_or_create(
         article=article,
         defaults={
             "revision": revision,
@@ -519,6 +519,6 @@ def _write_read_model(article, revision, approval, published_at, updated_at):
     PublishedLink.objects.bulk_create(
         PublishedLink(source=live, target_slug=slug) for slug in sorted(rendering.linked_slugs)
     )
-    mark_read_model_changed()
+    mark_read_model_changed(live_delta=1 if created else 0)
     public_cache.write_document_on_commit(live.slug)
     return live

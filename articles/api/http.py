@@ -39,7 +39,10 @@ class DescribedPagination(pagination.PageNumberPagination):
         return wrapper
 
 
-class PublicPagination(DescribedPagination):
+class StrictPageSize:
+    """page_size from 1 to 100, or a 400 saying so."""
+
+    page_size = 20
     page_size_query_param = "page_size"
     max_page_size = 100
 
@@ -51,21 +54,48 @@ class PublicPagination(DescribedPagination):
             raise BadQuery(f"page_size must be a whole number from 1 to {self.max_page_size}.")
         return int(raw)
 
-    def page_json(self, items):
-        """This page as JSON bytes, from its items already written as JSON."""
-        wrapper = {
-            "count": self.page.paginator.count,
-            "next": self.get_next_link(),
-            "previous": self.get_previous_link(),
-            "results": [],
-        }
-        return public_cache.json_bytes(wrapper)[: -len(b"[]}")] + b"[" + b",".join(items) + b"]}"
 
+def cards_page(wrapper, cards):
+    """A page as JSON bytes: `wrapper`'s members, then `results` made of cards that are JSON
+    text already (stored so at publishing), copied in without being decoded."""
+    return (
+        public_cache.json_bytes(wrapper)[:-1] + b',"results":[' + ",".join(cards).encode() + b"]}"
+    )
+
+
+class PublicPagination(StrictPageSize, DescribedPagination):
     def paginate_queryset(self, queryset, request, view=None):
         raw = request.query_params.get(self.page_query_param, "1")
         if not raw.isdigit() or int(raw) < 1:
             raise BadQuery("page must be a whole number from 1.")
         return super().paginate_queryset(queryset, request, view)
+
+    def cards_json(self, rows, request, view, known_count=None):
+        """A page of `rows` (annotated with card_json) as the response body. `known_count`
+        spares counting the rows when the caller already knows how many there are."""
+        cards = rows.values_list("card_json", flat=True)
+        if known_count is not None:
+            cards = cards.with_known_count(known_count)
+        page = self.paginate_queryset(cards, request, view)
+        wrapper = {
+            "count": self.page.paginator.count,
+            "next": self.get_next_link(),
+            "previous": self.get_previous_link(),
+        }
+        return cards_page(wrapper, page)
+
+
+class CardCursorPagination(StrictPageSize, pagination.CursorPagination):
+    """Keyset pages of the article list, newest first: `?cursor=` starts, `next` goes on.
+    Each page costs the same however deep it is, where `?page=N` must skip N-1 pages."""
+
+    ordering = ("-published_at", "-pk")
+
+    def cards_json(self, rows, request, view, known_count=None):
+        # Rows as dicts, so the cursor can read the date each page ends at.
+        page = self.paginate_queryset(rows.values("card_json", "published_at"), request, view)
+        wrapper = {"next": self.get_next_link(), "previous": self.get_previous_link()}
+        return cards_page(wrapper, [row["card_json"] for row in page])
 
 
 class JSONOnly(negotiation.BaseContentNegotiation):

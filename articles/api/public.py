@@ -14,7 +14,8 @@ from rest_framework import generics, status
 from rest_framework.response import Response
 
 from articles import preview, public_cache
-from articles.api.http import PublicEndpoint, PublicPagination
+from articles.api.errors import BadQuery
+from articles.api.http import CardCursorPagination, PublicEndpoint, PublicPagination
 from articles.api.public_filters import PublishedArticleFilter
 from articles.api.public_serializers import (
     ArticleDocumentSerializer,
@@ -24,11 +25,11 @@ from articles.api.public_serializers import (
     ReviewerSerializer,
     TagSerializer,
 )
-from articles.models import ArticleSlugAlias, PublishedArticle, read_model_changed_at
+from articles.models import ArticleSlugAlias, PublishedArticle, read_model_state
 from reviewers.models import Reviewer
 from tags.models import Tag
 
-PAGING_PARAMS = frozenset({"page", "page_size"})
+PAGING_PARAMS = frozenset({"page", "page_size", "cursor"})
 OVERDUE = {True: b"true", False: b"false"}
 NOT_FOUND = OpenApiResponse(description="No live article, tag or reviewer has this slug.")
 
@@ -39,28 +40,50 @@ class ArticleListView(PublicEndpoint, generics.GenericAPIView):
     filterset_class = PublishedArticleFilter
     pagination_class = PublicPagination
     allowed_query_params = frozenset(
-        {"page", "page_size", "tag", "reviewer", "updated_since", "q", "ordering"}
+        {"page", "page_size", "cursor", "tag", "reviewer", "updated_since", "q", "ordering"}
     )
 
     def get_queryset(self):
         return PublishedArticle.objects.for_card_json().order_by("-published_at", "-pk")
 
-    @extend_schema(responses=PaginatedCardsSerializer, operation_id="articles_list")
+    @extend_schema(
+        responses=PaginatedCardsSerializer,
+        operation_id="articles_list",
+        parameters=[
+            OpenApiParameter(
+                "cursor",
+                str,
+                description="Page by cursor instead of number: empty for the first page, then "
+                "follow `next`. Every page costs the same however deep; no `count`. Not with "
+                "`q`, `ordering` or `page`.",
+            )
+        ],
+    )
     def get(self, request):
-        # The key is read before the rows: a change committed in between moves the stamp, so
+        # The stamp is read before the rows: a change committed in between moves it, so
         # nothing read here can be served under the new one.
-        self.changed_at = read_model_changed_at()  # Last-Modified reuses it: one cache read
+        self.changed_at, live_count = read_model_state()
         key = public_cache.page_key(self.changed_at, request.build_absolute_uri())
         body = public_cache.cached_page(key)
         if body is None:
             rows = self.get_queryset()
-            if set(request.query_params) - PAGING_PARAMS:
+            filtered = bool(set(request.query_params) - PAGING_PARAMS)
+            if filtered:
                 # Building the filter form costs a third of a plain page: only when filtering.
                 rows = self.filter_queryset(rows)
-            page = self.paginate_queryset(rows.values_list("card_json", flat=True))
-            body = self.paginator.page_json([card.encode() for card in page])
+            known_count = None if filtered else live_count
+            body = self.paginator.cards_json(rows, request, self, known_count=known_count)
             public_cache.remember_page(key, body)
         return HttpResponse(body, content_type="application/json")
+
+    @property
+    def paginator(self):
+        if not hasattr(self, "_paginator"):
+            by_cursor = "cursor" in self.request.query_params
+            if by_cursor and {"q", "ordering", "page"} & set(self.request.query_params):
+                raise BadQuery("cursor cannot be combined with q, ordering or page.")
+            self._paginator = CardCursorPagination() if by_cursor else PublicPagination()
+        return self._paginator
 
     def last_modified(self):
         return getattr(self, "changed_at", None) or super().last_modified()

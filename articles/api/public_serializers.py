@@ -161,7 +161,10 @@ class ReviewerDetailSerializer(ReviewerSerializer):
 
 
 class PaginatedCardsSerializer(serializers.Serializer):
-    count = serializers.IntegerField(help_text="How many articles match, on all pages.")
+    count = serializers.IntegerField(
+        required=False,
+        help_text="How many articles match, on all pages. Absent when paging by cursor.",
+    )
     next = serializers.URLField(allow_null=True, help_text="The next page, or null.")
     previous = serializers.URLField(allow_null=True, help_text="The previous page, or null.")
     results = ArticleCardSerializer(many=True, help_text="This page's articles.")

@@ -14,8 +14,10 @@ from articles.models.published import (
     PublishedArticle,
     PublishedArticleTag,
     PublishedLink,
+    ReadModelState,
     mark_read_model_changed,
     read_model_changed_at,
+    read_model_state,
 )
 from articles.models.revisions import (
     ArticleRevision,
@@ -45,6 +47,7 @@ __all__ = [
     "PublishedArticle",
     "PublishedArticleTag",
     "PublishedLink",
+    "ReadModelState",
     "Reference",
     "RelatedTopic",
     "Review",
@@ -61,5 +64,6 @@ __all__ = [
     "frontend_article_url",
     "mark_read_model_changed",
     "read_model_changed_at",
+    "read_model_state",
     "unique_anchor",
 ]

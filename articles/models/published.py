@@ -7,8 +7,7 @@ no row here, so no public query can reach them.
 
 import datetime
 
-from django.core.cache import cache
-from django.db import connections, models, transaction
+from django.db import connections, models
 from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
@@ -19,25 +18,61 @@ from articles.rendering import LinkResolver
 from reviewers.models import Reviewer
 from tags.models import Tag
 
-READ_MODEL_CHANGED_KEY = "articles:read-model-changed-at"
 DOCUMENT_SQL = (
     "SELECT CAST(document AS text), rendered_at, next_review_due FROM {table} WHERE slug = %s"
 )
+STATE_SQL = "SELECT changed_at, live_count FROM {table} WHERE id = 1"
 
 
-def mark_read_model_changed():
-    """Note, once the transaction commits, that public content changed (for Last-Modified)."""
-    transaction.on_commit(lambda: cache.set(READ_MODEL_CHANGED_KEY, timezone.now(), timeout=None))
+def aware(value):
+    """A datetime from a raw query: SQLite hands back naive text."""
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    return timezone.make_aware(value, datetime.UTC) if timezone.is_naive(value) else value
+
+
+class ReadModelState(models.Model):
+    """One row: when public content last changed, and how many articles are live.
+
+    Written in the transaction that changes the read model, so every process and server reads
+    the same answer the moment it commits: Last-Modified for lists, the key their cached pages
+    are filed under, and a list's total without counting rows.
+    """
+
+    changed_at = models.DateTimeField()
+    live_count = models.PositiveIntegerField()
+
+    def __str__(self):
+        return f"{self.live_count} live, changed {self.changed_at:%Y-%m-%d %H:%M:%S}"
+
+
+def mark_read_model_changed(live_delta=0):
+    """Record, in the current transaction, that public content changed now."""
+    now = timezone.now()
+    rows = ReadModelState.objects.filter(pk=1)
+    if not rows.update(changed_at=now, live_count=models.F("live_count") + live_delta):
+        # Only an emptied database (a test flush) lacks the row: start it again from the truth.
+        ReadModelState.objects.create(
+            pk=1, changed_at=now, live_count=PublishedArticle.objects.count()
+        )
+
+
+def read_model_state():
+    """(when public content last changed, how many articles are live), or (now, None) if that
+    was never recorded. One primary-key lookup, without the ORM: lists ask on every request."""
+    from django.db import router
+
+    alias = router.db_for_read(ReadModelState)
+    with connections[alias].cursor() as cursor:
+        cursor.execute(STATE_SQL.format(table=ReadModelState._meta.db_table))
+        row = cursor.fetchone()
+    if row is None:
+        return timezone.now(), None
+    return aware(row[0]), row[1]
 
 
 def read_model_changed_at():
-    """When public content last changed. Unknown (a cold or evicted cache) counts as now, which
-    can only cost a client a full response, never give it a stale 304."""
-    changed_at = cache.get(READ_MODEL_CHANGED_KEY)
-    if changed_at is None:
-        changed_at = timezone.now()
-        cache.add(READ_MODEL_CHANGED_KEY, changed_at, timeout=None)
-    return changed_at
+    return read_model_state()[0]
 
 
 class PublishedArticleQuerySet(models.QuerySet):
@@ -68,13 +103,20 @@ class PublishedArticleQuerySet(models.QuerySet):
         if row is None:
             return None
         text, rendered_at, next_review_due = row
-        if isinstance(rendered_at, str):  # SQLite hands back text
-            rendered_at = parse_datetime(rendered_at)
-        if timezone.is_naive(rendered_at):
-            rendered_at = timezone.make_aware(rendered_at, datetime.UTC)
-        if isinstance(next_review_due, str):
+        if isinstance(next_review_due, str):  # SQLite hands back text
             next_review_due = parse_date(next_review_due)
-        return text, rendered_at, next_review_due
+        return text, aware(rendered_at), next_review_due
+
+    def count(self):
+        known = getattr(self, "known_count", None)
+        return super().count() if known is None else known
+
+    def with_known_count(self, count):
+        """This queryset, answering count() with `count` instead of asking the database.
+        Any further filter makes a copy without it."""
+        clone = self._chain()
+        clone.known_count = count
+        return clone
 
     def review_overdue(self, today=None):
         return self.filter(next_review_due__lt=today or timezone.localdate())
