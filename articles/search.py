@@ -8,8 +8,7 @@ FTS5's `bm25`, weighting the same three columns. Both stem English words, so "cr
 import re
 
 from django.db import connections
-from django.db.models import Case, IntegerField, Q, Value, When
-from django.db.models.expressions import RawSQL
+from django.db.models import Case, Expression, IntegerField, Q, Value, When
 
 MAX_SEARCH_TERMS = 10
 FTS_TABLE = "articles_published_search"
@@ -32,8 +31,7 @@ def search_live(queryset, text, *, ranked):
 def _postgresql_search(queryset, text, *, ranked):
     from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 
-    table = queryset.model._meta.db_table
-    vector = RawSQL(f'"{table}"."search_vector"', [], output_field=SearchVectorField())
+    vector = TableColumn("search_vector", output_field=SearchVectorField())
     query = SearchQuery(text, search_type="websearch", config="english")
     # alias(), not annotate(): the vector is read by the index, never sent back to us.
     queryset = queryset.alias(search=vector).filter(search=query)
@@ -44,6 +42,19 @@ def _postgresql_search(queryset, text, *, ranked):
     return queryset
 
 
+class TableColumn(Expression):
+    """A column the model does not declare (the database maintains it), named through the
+    table's alias in whatever query it lands in, subqueries included."""
+
+    def __init__(self, column, output_field):
+        super().__init__(output_field=output_field)
+        self.column = column
+
+    def as_sql(self, compiler, connection):
+        table = compiler.quote_name_unless_alias(compiler.query.get_initial_alias())
+        return f"{table}.{connection.ops.quote_name(self.column)}", []
+
+
 def _sqlite_search(queryset, text, *, ranked):
     words = WORD.findall(text)[:MAX_SEARCH_TERMS]
     if not words:
@@ -51,7 +62,8 @@ def _sqlite_search(queryset, text, *, ranked):
     # Each word as an FTS5 string, so nothing a reader types is read as query syntax.
     match = " ".join('"' + word + '"' for word in words)
     table = queryset.model._meta.db_table
-    # The FTS5 table is not a model, so the join is spelled out with extra().
+    # The FTS5 table is not a model, so the join is spelled out with extra(); such a queryset
+    # cannot be a subquery (see PublicPagination.cards_json).
     return queryset.extra(
         tables=[FTS_TABLE],
         where=[f'"{FTS_TABLE}".rowid = "{table}"."id"', f'"{FTS_TABLE}" MATCH %s'],
