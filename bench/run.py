@@ -179,8 +179,20 @@ def endpoint_paths():
             [f"/api/v1/articles/?page={p}" for p in range(max(1, last_page - 4), last_page + 1)],
             [],
         ),
+        ("list by cursor, last 5 pages", deepest_cursor_pages(5), []),
         ("search, 20 terms", [f"/api/v1/articles/?q={quote(t)}" for t in SEARCH_TERMS], []),
     ]
+
+
+def deepest_cursor_pages(count):
+    """The paths of the last `count` pages of the list, reached by following `next` cursors."""
+    path, paths = "/api/v1/articles/?cursor=", []
+    while path:
+        paths = [*paths[-(count - 1) :], path] if count > 1 else [path]
+        with urllib.request.urlopen(BASE + path) as response:
+            next_url = json.loads(response.read())["next"]
+        path = next_url and next_url.removeprefix(BASE)
+    return paths
 
 
 def quote(text):

@@ -71,8 +71,14 @@ class ArticleListView(PublicEndpoint, generics.GenericAPIView):
             if filtered:
                 # Building the filter form costs a third of a plain page: only when filtering.
                 rows = self.filter_queryset(rows)
-            known_count = None if filtered else live_count
-            body = self.paginator.cards_json(rows, request, self, known_count=known_count)
+            body = self.paginator.cards_json(
+                rows,
+                request,
+                self,
+                known_count=None if filtered else live_count,
+                # SQLite's search joins its FTS5 table by name, which a subquery cannot do.
+                by_id=filtered and not rows.query.extra_tables,
+            )
             public_cache.remember_page(key, body)
         return HttpResponse(body, content_type="application/json")
 
