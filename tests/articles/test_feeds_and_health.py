@@ -91,3 +91,7 @@ def test_responses_match_the_published_schema(live_and_draft, path, component):
     )
     errors = [error.message for error in validator.iter_errors(client.get(path).json())]
     assert errors == []
+
+
+def test_the_benchmark_floor_view_is_not_routed_outside_a_benchmark(client):
+    assert client.get("/bench/floor/").status_code == 404
