@@ -25,7 +25,8 @@ from articles.api.public_serializers import (
     ReviewerSerializer,
     TagSerializer,
 )
-from articles.models import ArticleSlugAlias, PublishedArticle, read_model_state
+from articles.models import ArticleSlugAlias, LiveCards, PublishedArticle, read_model_state
+from articles.models.published import LIST_ORDER
 from reviewers.models import Reviewer
 from tags.models import Tag
 
@@ -44,7 +45,7 @@ class ArticleListView(PublicEndpoint, generics.GenericAPIView):
     )
 
     def get_queryset(self):
-        return PublishedArticle.objects.for_card_json().order_by("-published_at", "-pk")
+        return PublishedArticle.objects.for_card_json().order_by(*LIST_ORDER)
 
     @extend_schema(
         responses=PaginatedCardsSerializer,
@@ -71,11 +72,12 @@ class ArticleListView(PublicEndpoint, generics.GenericAPIView):
             if filtered:
                 # Building the filter form costs a third of a plain page: only when filtering.
                 rows = self.filter_queryset(rows)
+            elif live_count is not None and isinstance(self.paginator, PublicPagination):
+                rows = LiveCards(live_count)  # the whole list: raw slices, the known total
             body = self.paginator.cards_json(
                 rows,
                 request,
                 self,
-                known_count=None if filtered else live_count,
                 # SQLite's search joins its FTS5 table by name, which a subquery cannot do.
                 by_id=filtered and not rows.query.extra_tables,
             )

@@ -11,6 +11,7 @@ from articles.models.content import (
 )
 from articles.models.published import (
     ArticleSlugAlias,
+    LiveCards,
     PublishedArticle,
     PublishedArticleTag,
     PublishedLink,
@@ -44,6 +45,7 @@ __all__ = [
     "ArticleState",
     "DeliveryStatus",
     "ImmutableRowError",
+    "LiveCards",
     "PublishedArticle",
     "PublishedArticleTag",
     "PublishedLink",

@@ -22,6 +22,11 @@ DOCUMENT_SQL = (
     "SELECT CAST(document AS text), rendered_at, next_review_due FROM {table} WHERE slug = %s"
 )
 STATE_SQL = "SELECT changed_at, live_count FROM {table} WHERE id = 1"
+# The public list's own order, newest first (the published_by_date index serves it as it is).
+LIST_ORDER = ("-published_at", "-pk")
+LIST_PAGE_SQL = (
+    "SELECT CAST(card AS text) FROM {table} ORDER BY published_at DESC, id DESC LIMIT %s OFFSET %s"
+)
 
 
 def aware(value):
@@ -29,6 +34,24 @@ def aware(value):
     if isinstance(value, str):
         value = parse_datetime(value)
     return timezone.make_aware(value, datetime.UTC) if timezone.is_naive(value) else value
+
+
+class LiveCards:
+    """Every live article's card in LIST_ORDER, as a sequence Django's Paginator can page
+    through: `count` comes from the read-model state, each slice is one raw query."""
+
+    def __init__(self, count):
+        self._count = count
+
+    def count(self):
+        return self._count
+
+    def __len__(self):
+        return self._count
+
+    def __getitem__(self, page):
+        start, stop = page.start or 0, page.stop
+        return PublishedArticle.objects.card_json_slice(start, stop - start)
 
 
 class ReadModelState(models.Model):
@@ -78,12 +101,22 @@ def read_model_changed_at():
 class PublishedArticleQuerySet(models.QuerySet):
     def for_cards(self):
         """Just what a list needs: the stored card, and the columns lists filter and sort on."""
-        return self.only("pk", "card").order_by("-published_at", "-pk")
+        return self.only("pk", "card").order_by(*LIST_ORDER)
 
     def for_card_json(self):
         """Like for_cards(), but each row's `card_json` is the stored card as JSON text, to be
         written out as it is, never decoded."""
         return self.only("pk").annotate(card_json=Cast("card", models.TextField()))
+
+    def card_json_slice(self, offset, limit):
+        """Cards `offset` to `offset + limit` of the whole list in LIST_ORDER, as JSON text.
+
+        The unfiltered list is what frontends and crawlers read most, so like the document it
+        is read without the ORM, whose compiling costs more than the query itself on SQLite.
+        """
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(LIST_PAGE_SQL.format(table=self.model._meta.db_table), [limit, offset])
+            return [text for (text,) in cursor.fetchall()]
 
     def for_document(self):
         return self.only("pk", "slug", "document", "next_review_due", "rendered_at")
@@ -106,17 +139,6 @@ class PublishedArticleQuerySet(models.QuerySet):
         if isinstance(next_review_due, str):  # SQLite hands back text
             next_review_due = parse_date(next_review_due)
         return text, aware(rendered_at), next_review_due
-
-    def count(self):
-        known = getattr(self, "known_count", None)
-        return super().count() if known is None else known
-
-    def with_known_count(self, count):
-        """This queryset, answering count() with `count` instead of asking the database.
-        Any further filter makes a copy without it."""
-        clone = self._chain()
-        clone.known_count = count
-        return clone
 
     def review_overdue(self, today=None):
         return self.filter(next_review_due__lt=today or timezone.localdate())

@@ -92,3 +92,18 @@ def test_a_lost_state_row_is_rebuilt_from_the_live_rows(writer, publish):
     assert APIClient().get(LIST).json()["count"] == 1  # counted, not guessed
     publish(ArticleFactory(author=writer, slug="a-2"))
     assert read_model_state()[1] == 2
+
+
+def test_a_page_past_the_end_is_a_clear_404(seven_live):
+    response = APIClient().get(LIST, {"page": 99})
+    assert response.status_code == 404
+    assert response.json()["detail"].startswith("Invalid page")
+
+
+def test_the_unfiltered_list_and_a_filter_matching_everything_agree(seven_live):
+    client = APIClient()
+    plain = client.get(LIST, {"page_size": 3, "page": 2}).json()
+    since = (timezone.now() - datetime.timedelta(days=30)).isoformat()
+    filtered = client.get(LIST, {"page_size": 3, "page": 2, "updated_since": since}).json()
+    assert plain["results"] == filtered["results"]
+    assert plain["count"] == filtered["count"] == 7
