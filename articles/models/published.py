@@ -24,8 +24,12 @@ DOCUMENT_SQL = (
 STATE_SQL = "SELECT changed_at, live_count FROM {table} WHERE id = 1"
 # The public list's own order, newest first (the published_by_date index serves it as it is).
 LIST_ORDER = ("-published_at", "-pk")
+# The page is chosen among ids first, then only its rows bring their cards: otherwise
+# PostgreSQL, for a deep page, reads and converts the card of every row it skips.
 LIST_PAGE_SQL = (
-    "SELECT CAST(card AS text) FROM {table} ORDER BY published_at DESC, id DESC LIMIT %s OFFSET %s"
+    "SELECT CAST(p.card AS text) FROM {table} p JOIN ("
+    "SELECT id FROM {table} ORDER BY published_at DESC, id DESC LIMIT %s OFFSET %s"
+    ") page ON page.id = p.id ORDER BY p.published_at DESC, p.id DESC"
 )
 
 
