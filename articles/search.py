@@ -1,8 +1,9 @@
 """Full-text search over live articles, through the index each database keeps (migration 0011).
 
-PostgreSQL ranks with `ts_rank` over the stored, weighted `search_vector`; SQLite ranks with
-FTS5's `bm25`, weighting the same three columns. Both stem English words, so "cramp" finds
-"cramps". Any other database scans the text: correct, but slow on a large catalogue.
+PostgreSQL matches on the stored, weighted `search_vector` and ranks with `ts_rank` over the
+title and summary (`search_head`); SQLite ranks with FTS5's `bm25`, weighting title, summary
+and section text. Both stem English words, so "cramp" finds "cramps". Any other database scans
+the text: correct, but slow on a large catalogue.
 """
 
 import re
@@ -29,14 +30,18 @@ def search_live(queryset, text, *, ranked):
 
 
 def _postgresql_search(queryset, text, *, ranked):
+    """Match on the whole article, rank on its title and summary (see migration 0014): a title
+    match outranks a summary match, which outranks a match in the body alone; matches that
+    tie are newest first."""
     from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 
-    vector = TableColumn("search_vector", output_field=SearchVectorField())
     query = SearchQuery(text, search_type="websearch", config="english")
+    vector = TableColumn("search_vector", output_field=SearchVectorField())
     # alias(), not annotate(): the vector is read by the index, never sent back to us.
     queryset = queryset.alias(search=vector).filter(search=query)
     if ranked:
-        queryset = queryset.alias(rank=SearchRank(vector, query)).order_by(
+        head = TableColumn("search_head", output_field=SearchVectorField())
+        queryset = queryset.alias(rank=SearchRank(head, query)).order_by(
             "-rank", "-published_at", "-pk"
         )
     return queryset
