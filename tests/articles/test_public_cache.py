@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 
 from articles import public_cache, workflow
 from articles.models import read_model_changed_at
-from tests.factories import ArticleFactory, SectionFactory
+from tests.factories import ArticleFactory, SectionFactory, edit
 
 # Real commits: the cache is written when a transaction commits, never before.
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -31,14 +31,6 @@ def shared_cache(request, settings):
     cache.clear()
     yield request.param
     cache.clear()
-
-
-def edit(article, by, **changes):
-    workflow.begin_edit(article=article, by=by)
-    for name, value in changes.items():
-        setattr(article, name, value)
-    article.save()
-    return workflow.record_edit(article=article, by=by)
 
 
 def detail(slug):

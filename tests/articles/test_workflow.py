@@ -24,6 +24,7 @@ from tests.factories import (
     SectionFactory,
     TagFactory,
     UserFactory,
+    edit,
 )
 
 pytestmark = pytest.mark.django_db
@@ -43,15 +44,6 @@ def draft(writer):
 @pytest.fixture
 def profile(reviewer):
     return reviewer.reviewer_profile
-
-
-def edit(article, by, **changes):
-    """Change the working copy the way the admin and the API do."""
-    workflow.begin_edit(article=article, by=by)
-    for name, value in changes.items():
-        setattr(article, name, value)
-    article.save()
-    return workflow.record_edit(article=article, by=by)
 
 
 def submitted(article, by, profile):
