@@ -72,3 +72,18 @@ def test_search_uses_the_full_text_index(writer, publish):
         plan = rows.qs.explain()
         assert "VIRTUAL TABLE INDEX" in plan
         assert "SCAN articles_publishedarticle" not in plan
+
+
+def test_no_statistics_can_steer_search_off_its_index():
+    """PostgreSQL keeps none for search_vector (migration 0015); SQLite's FTS5 table is a
+    virtual table, read through its own index whatever the statistics say."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT attstattarget FROM pg_attribute WHERE attname = 'search_vector' "
+                "AND attrelid = 'articles_publishedarticle'::regclass"
+            )
+            assert cursor.fetchone()[0] == 0
+        else:
+            cursor.execute("SELECT sql FROM sqlite_master WHERE name = 'articles_published_search'")
+            assert "USING fts5" in cursor.fetchone()[0]
