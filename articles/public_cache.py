@@ -6,8 +6,9 @@ another process has just replaced.
 
 Two ways of staying correct, one for each kind of response:
 
-- An article's document is written through: once a publish, re-render or unpublish commits,
-  its writer reads the committed row and puts it (or a "gone" mark) under the slug. Readers
+- An article's document is written through: once a publish, re-render, slug change or
+  unpublish commits, its writer reads the committed row and puts it (or a "gone" mark) under
+  the slug. Readers
   that miss only ever `add`, never `set`, so a reader holding a row it read before the commit
   cannot replace the writer's newer entry. Exactly the slugs that changed are touched.
 - Lists (cards, tags, reviewers) depend on many rows, so their keys carry the read model's
@@ -20,6 +21,8 @@ import json
 from django.conf import settings
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, transaction
+
+from articles.models import PublishedArticle
 
 GONE = "gone"
 
@@ -35,8 +38,6 @@ def document_key(slug):
 def read_document(slug, using=None):
     """The entry for a live article, read from the database (None if it is not live): its
     document as stored JSON bytes, when it was rendered, and when its review falls due."""
-    from articles.models import PublishedArticle
-
     row = PublishedArticle.objects.db_manager(using).document_json(slug)
     if row is None:
         return None
@@ -68,7 +69,7 @@ def remember_document(entry):
 
 def write_document_on_commit(slug):
     """Once the writer's transaction commits, put what the primary database now holds for
-    `slug` in the cache."""
+    `slug` in the cache: its document, or GONE if no live article has that slug any more."""
     if enabled():
         transaction.on_commit(lambda: _write_document(slug))
 
@@ -76,13 +77,6 @@ def write_document_on_commit(slug):
 def _write_document(slug):
     entry = read_document(slug, using=DEFAULT_DB_ALIAS) or GONE
     cache.set(document_key(slug), entry, settings.API_RESPONSE_CACHE_SECONDS)
-
-
-def forget_document_on_commit(slug):
-    """After the transaction commits, mark `slug` as no longer live."""
-    if enabled():
-        seconds = settings.API_RESPONSE_CACHE_SECONDS
-        transaction.on_commit(lambda: cache.set(document_key(slug), GONE, seconds))
 
 
 def page_key(stamp, path):

@@ -296,7 +296,7 @@ def unpublish(*, article, by, comment=""):
     slug, url = live.slug, live.get_absolute_url()
     live.delete()
     mark_read_model_changed(live_delta=-1)
-    public_cache.forget_document_on_commit(slug)
+    public_cache.write_document_on_commit(slug)
     webhooks.announce(WebhookEvent.UNPUBLISHED, slug=slug, url=url)
     to_state = State.ARCHIVED if article.state == State.PUBLISHED else article.state
     article = _move(
@@ -454,7 +454,7 @@ def _go_live(
     ArticleSlugAlias.objects.filter(slug=new_slug).delete()
     if old_slug and old_slug != new_slug:
         ArticleSlugAlias.objects.update_or_create(slug=old_slug, defaults={"article": article})
-        public_cache.forget_document_on_commit(old_slug)
+        public_cache.write_document_on_commit(old_slug)
     live = _write_read_model(
         article, revision, approval, published_at, updated_at=updated_at or now
     )

@@ -13,6 +13,7 @@ from rest_framework.exceptions import NotFound
 from articles import public_cache
 from articles.api.errors import BadQuery
 from articles.models import LiveCards, read_model_changed_at
+from articles.models.published import LIST_ORDER
 from config.db_router import public_reads
 
 
@@ -67,10 +68,14 @@ def cards_page(wrapper, cards):
 
 class PublicPagination(StrictPageSize, DescribedPagination):
     def paginate_queryset(self, queryset, request, view=None):
+        self.page_number(request)  # a clear 400 before DRF's own handling
+        return super().paginate_queryset(queryset, request, view)
+
+    def page_number(self, request):
         raw = request.query_params.get(self.page_query_param, "1")
         if not raw.isdigit() or int(raw) < 1:
             raise BadQuery("page must be a whole number from 1.")
-        return super().paginate_queryset(queryset, request, view)
+        return int(raw)
 
     def cards_json(self, rows, request, view, by_id=False):
         """A page of `rows` as the response body: a queryset annotated with card_json, or the
@@ -97,13 +102,11 @@ class PublicPagination(StrictPageSize, DescribedPagination):
 
     def page_of(self, queryset, request):
         """The requested page of `queryset`, still lazy (DRF's paginate_queryset lists it)."""
-        raw = request.query_params.get(self.page_query_param, "1")
-        if not raw.isdigit() or int(raw) < 1:
-            raise BadQuery("page must be a whole number from 1.")
+        number = self.page_number(request)
         self.request = request
         paginator = self.django_paginator_class(queryset, self.get_page_size(request))
         try:
-            self.page = paginator.page(int(raw))
+            self.page = paginator.page(number)
         except django_paginator.InvalidPage as error:
             raise NotFound(f"Invalid page: {error}") from error
         return self.page.object_list
@@ -113,7 +116,7 @@ class CardCursorPagination(StrictPageSize, pagination.CursorPagination):
     """Keyset pages of the article list, newest first: `?cursor=` starts, `next` goes on.
     Each page costs the same however deep it is, where `?page=N` must skip N-1 pages."""
 
-    ordering = ("-published_at", "-pk")
+    ordering = LIST_ORDER
 
     def cards_json(self, rows, request, view, by_id=False):
         # Rows as dicts, so the cursor can read the date each page ends at.

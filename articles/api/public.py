@@ -26,7 +26,6 @@ from articles.api.public_serializers import (
     TagSerializer,
 )
 from articles.models import ArticleSlugAlias, LiveCards, PublishedArticle, read_model_state
-from articles.models.published import LIST_ORDER
 from reviewers.models import Reviewer
 from tags.models import Tag
 
@@ -45,7 +44,7 @@ class ArticleListView(PublicEndpoint, generics.GenericAPIView):
     )
 
     def get_queryset(self):
-        return PublishedArticle.objects.for_card_json().order_by(*LIST_ORDER)
+        return PublishedArticle.objects.for_card_json()
 
     @extend_schema(
         responses=PaginatedCardsSerializer,

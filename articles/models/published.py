@@ -7,7 +7,7 @@ no row here, so no public query can reach them.
 
 import datetime
 
-from django.db import connections, models
+from django.db import connections, models, router
 from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
@@ -50,9 +50,6 @@ class LiveCards:
     def count(self):
         return self._count
 
-    def __len__(self):
-        return self._count
-
     def __getitem__(self, page):
         start, stop = page.start or 0, page.stop
         return PublishedArticle.objects.card_json_slice(start, stop - start)
@@ -87,8 +84,6 @@ def mark_read_model_changed(live_delta=0):
 def read_model_state():
     """(when public content last changed, how many articles are live), or (now, None) if that
     was never recorded. One primary-key lookup, without the ORM: lists ask on every request."""
-    from django.db import router
-
     alias = router.db_for_read(ReadModelState)
     with connections[alias].cursor() as cursor:
         cursor.execute(STATE_SQL.format(table=ReadModelState._meta.db_table))
@@ -110,7 +105,11 @@ class PublishedArticleQuerySet(models.QuerySet):
     def for_card_json(self):
         """Like for_cards(), but each row's `card_json` is the stored card as JSON text, to be
         written out as it is, never decoded."""
-        return self.only("pk").annotate(card_json=Cast("card", models.TextField()))
+        return (
+            self.only("pk")
+            .annotate(card_json=Cast("card", models.TextField()))
+            .order_by(*LIST_ORDER)
+        )
 
     def card_json_slice(self, offset, limit):
         """Cards `offset` to `offset + limit` of the whole list in LIST_ORDER, as JSON text.
@@ -121,9 +120,6 @@ class PublishedArticleQuerySet(models.QuerySet):
         with connections[self.db].cursor() as cursor:
             cursor.execute(LIST_PAGE_SQL.format(table=self.model._meta.db_table), [limit, offset])
             return [text for (text,) in cursor.fetchall()]
-
-    def for_document(self):
-        return self.only("pk", "slug", "document", "next_review_due", "rendered_at")
 
     def document_json(self, slug):
         """(document as JSON text, rendered_at, next_review_due) of the live article at `slug`,
