@@ -8,6 +8,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelectMultiple, RelatedFieldWidgetWrapper
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -26,7 +27,7 @@ from articles.admin.forms import (
 )
 from articles.admin.inlines import ReferenceInline, RelatedTopicInline, SectionInline
 from articles.diffs import diff_table
-from articles.models import Article, Transition
+from articles.models import Article, RelatedTopic, Transition
 from tags.models import Tag
 
 
@@ -118,6 +119,7 @@ class ArticleAdmin(admin.ModelAdmin):
         "hero_thumbnail", "title", "state", "author", "reading_time", "next_review", "updated_at"
     ]  # fmt: skip
     list_display_links = ["hero_thumbnail", "title"]
+    ordering = ["-updated_at", "-pk"]
     list_filter = ["state", ReviewDueFilter, TagFilter, "author"]
     search_fields = ["title", "summary", "intro", "sections__heading", "sections__body"]
     prepopulated_fields = {"slug": ["title"]}
@@ -153,7 +155,16 @@ class ArticleAdmin(admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).for_admin_list()
+        # Writers and reviewers see their own articles and those they review; any live article
+        # may also be picked as a related topic.
+        also = Q(live_revision__isnull=False) if _picking_related_topic(request) else None
+        return super().get_queryset(request).visible_to(request.user, also=also).for_admin_list()
+
+    def _visible_or_404(self, request, object_id, queryset=Article.objects):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        # Another writer's draft is "not found", as in the editorial API.
+        return get_object_or_404(queryset.visible_to(request.user), pk=object_id)
 
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)
@@ -349,9 +360,7 @@ class ArticleAdmin(admin.ModelAdmin):
     def move_view(self, request, object_id, move):
         if move not in MOVES:
             raise Http404("No such move.")
-        article = get_object_or_404(Article, pk=object_id)
-        if not self.has_view_permission(request, article):
-            raise PermissionDenied
+        article = self._visible_or_404(request, object_id)
         spec = MOVES[move]
         data = request.POST if request.method == "POST" else None
         form = spec.form(data, article=article)
@@ -379,9 +388,9 @@ class ArticleAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/articles/article/move.html", context)
 
     def diff_view(self, request, object_id):
-        article = get_object_or_404(Article.objects.select_related("live_revision"), pk=object_id)
-        if not self.has_view_permission(request, article):
-            raise PermissionDenied
+        article = self._visible_or_404(
+            request, object_id, Article.objects.select_related("live_revision")
+        )
         number = request.GET.get("revision")
         if number:
             revision = get_object_or_404(article.revisions, number=number)
@@ -408,9 +417,7 @@ class ArticleAdmin(admin.ModelAdmin):
         queryset = Article.objects.select_related("author").prefetch_related(
             "sections", "references", "tags", "related_topics__to_article"
         )
-        article = get_object_or_404(queryset, pk=object_id)
-        if not self.has_view_permission(request, article):
-            raise PermissionDenied
+        article = self._visible_or_404(request, object_id, queryset)
         context = {
             **self.admin_site.each_context(request),
             "title": f"Preview: {article.title}",
@@ -420,6 +427,15 @@ class ArticleAdmin(admin.ModelAdmin):
             "rendered": article.render(),
         }
         return TemplateResponse(request, "admin/articles/article/preview.html", context)
+
+
+def _picking_related_topic(request):
+    """Whether `request` is the autocomplete lookup of the related-topic picker."""
+    return (
+        request.resolver_match is not None
+        and request.resolver_match.url_name == "autocomplete"
+        and request.GET.get("model_name") == RelatedTopic._meta.model_name
+    )
 
 
 def _publish_message(article):

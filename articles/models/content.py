@@ -39,13 +39,17 @@ class ArticleQuerySet(models.QuerySet):
             next_review_due=F("published__next_review_due"),
         )
 
-    def visible_to(self, user):
-        """Working copies `user` may read: editors all, others their own and those they review."""
+    def visible_to(self, user, *, also=None):
+        """Working copies `user` may read: editors all, others their own and those they review.
+
+        `also` (a Q) widens the set for a purpose, such as picking any live article as a
+        related topic. A subquery rather than a join keeps rows unique without DISTINCT.
+        """
         if user.has_perm("articles.publish_article"):
             return self
-        return self.filter(
-            models.Q(author=user) | models.Q(revisions__reviews__reviewer__user=user)
-        ).distinct()
+        reviewing = self.model.objects.filter(revisions__reviews__reviewer__user=user).values("pk")
+        visible = models.Q(author=user) | models.Q(pk__in=reviewing)
+        return self.filter(visible | also if also is not None else visible)
 
     def for_editorial_api(self):
         return self.select_related(

@@ -65,10 +65,19 @@ def test_submit_form_does_not_offer_the_author_as_reviewer(client, article, writ
     assert own.name not in html
 
 
-def test_forbidden_move_is_shown_as_an_error_and_changes_nothing(client, article, other_writer):
-    response = as_user(client, other_writer).post(move_url(article, "withdraw"), {})
+def test_forbidden_move_is_shown_as_an_error_and_changes_nothing(
+    client, article, writer, reviewer
+):
+    submit(article, writer, reviewer)
+    response = as_user(client, reviewer).post(move_url(article, "withdraw"), {})
     assert response.status_code == 200
     assert "Only the article&#x27;s author or an editor" in response.content.decode()
+    assert state_of(article) == State.IN_REVIEW
+
+
+def test_another_writers_draft_is_not_found_for_moves(client, article, other_writer):
+    response = as_user(client, other_writer).post(move_url(article, "submit"), {})
+    assert response.status_code == 404
     assert state_of(article) == State.DRAFT
 
 
@@ -195,10 +204,48 @@ def test_editing_an_approved_article_in_the_admin_returns_it_to_draft(
     assert any("needs a new review" in str(m) for m in response.context["messages"])
 
 
-def test_another_writer_cannot_change_the_article(client, article, other_writer):
-    response = as_user(client, other_writer).post(change_url(article), admin_form_data(article))
+def test_another_writer_neither_sees_nor_changes_the_draft(client, article, other_writer):
+    as_user(client, other_writer)
+    listing = client.get(reverse("admin:articles_article_changelist")).content.decode()
+    assert article.title not in listing
+    # The admin answers a missing object by going back to the index with a message.
+    assert client.get(change_url(article)).status_code == 302
+    response = client.post(change_url(article), {**admin_form_data(article), "intro": "Mine."})
+    assert response.status_code == 302
+    assert Article.objects.get(pk=article.pk).intro == article.intro
+    preview_url = reverse("admin:articles_article_preview", args=[article.pk])
+    assert client.get(preview_url).status_code == 404
+
+
+def test_the_assigned_reviewer_sees_the_article_but_cannot_change_it(
+    client, article, writer, reviewer
+):
+    submit(article, writer, reviewer)
+    as_user(client, reviewer)
+    assert client.get(change_url(article)).status_code == 200
+    response = client.post(change_url(article), {**admin_form_data(article), "intro": "Mine."})
     assert response.status_code == 403
     assert Article.objects.get(pk=article.pk).intro == article.intro
+
+
+def test_writers_pick_any_live_article_as_a_related_topic(client, article, other_writer, publish):
+    live = ArticleFactory(author=other_writer, title="Shin splints", slug="shin-splints")
+    SectionFactory(article=live)
+    publish(live)
+    hidden = ArticleFactory(author=other_writer, title="Shin pain draft", slug="shin-pain")
+    as_user(client, article.author)
+    response = client.get(
+        reverse("admin:autocomplete"),
+        {
+            "term": "shin",
+            "app_label": "articles",
+            "model_name": "relatedtopic",
+            "field_name": "to_article",
+        },
+    )
+    titles = [result["text"] for result in response.json()["results"]]
+    assert titles == [live.title]
+    assert hidden.title not in titles
 
 
 def test_diff_shows_the_working_copy_against_the_live_version(
