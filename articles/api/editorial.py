@@ -9,9 +9,11 @@ from django.db import transaction
 from django.db.models import Q
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, status, viewsets
+from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from articles import editing, preview, workflow
 from articles.api.editorial_serializers import (
@@ -340,3 +342,25 @@ class EditorialReviewViewSet(viewsets.ReadOnlyModelViewSet):
             )
         review.refresh_from_db()
         return Response(ReviewSerializer(review).data)
+
+
+class TokenView(APIView):
+    """The caller's own API token."""
+
+    permission_classes = [IsStaff]
+
+    @extend_schema(
+        description=(
+            "Revoke the token this request is signed with: it stops working at once. Editors "
+            "revoke other people's tokens in the admin."
+        ),
+        request=None,
+        responses={204: None},
+    )
+    def delete(self, request):
+        if not isinstance(request.auth, Token):
+            raise workflow.InvalidInput(
+                "This request is not signed with a token, so there is none to revoke."
+            )
+        request.auth.delete()
+        return Response(status=status.HTTP_204_NO_CONTENT)

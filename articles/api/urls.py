@@ -6,6 +6,7 @@ from articles.api.editorial import (
     EditorialArticleViewSet,
     EditorialImageViewSet,
     EditorialReviewViewSet,
+    TokenView,
 )
 
 app_name = "api"
@@ -23,5 +24,6 @@ urlpatterns = [
     path("reviewers/", public.ReviewerListView.as_view(), name="reviewer-list"),
     path("reviewers/<slug:slug>/", public.ReviewerDetailView.as_view(), name="reviewer-detail"),
     path("preview/<str:token>/", public.PreviewView.as_view(), name="preview"),
+    path("editorial/token/", TokenView.as_view(), name="editorial-token"),
     *router.urls,
 ]

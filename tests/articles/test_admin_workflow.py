@@ -65,9 +65,7 @@ def test_submit_form_does_not_offer_the_author_as_reviewer(client, article, writ
     assert own.name not in html
 
 
-def test_forbidden_move_is_shown_as_an_error_and_changes_nothing(
-    client, article, writer, reviewer
-):
+def test_forbidden_move_is_shown_as_an_error_and_changes_nothing(client, article, writer, reviewer):
     submit(article, writer, reviewer)
     response = as_user(client, reviewer).post(move_url(article, "withdraw"), {})
     assert response.status_code == 200

@@ -11,7 +11,9 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 from django.utils import timezone
+from rest_framework.authtoken.models import Token
 
 from articles import workflow
 from articles.models import Article, PublishedArticle, Review, Transition
@@ -201,3 +203,33 @@ def test_publish_due_command_publishes_each_due_article_once(writer, reviewer, e
     assert "Published 1 scheduled article(s)." in out.getvalue()
     assert "Published 0 scheduled article(s)." in out.getvalue()
     assert PublishedArticle.objects.filter(article=article).count() == 1
+
+
+def test_a_token_revoked_by_its_owner_stops_working_at_once(writer):
+    client = client_for(writer)
+    assert client.get("/api/v1/editorial/articles/").status_code == 200
+    assert client.delete("/api/v1/editorial/token/").status_code == 204
+    response = client.get("/api/v1/editorial/articles/")
+    assert response.status_code == 401
+    assert response.json()["detail"]
+    assert not Token.objects.filter(user=writer).exists()
+
+
+def test_revoking_needs_a_token_to_revoke(client, writer):
+    client.force_login(writer)
+    response = client.delete("/api/v1/editorial/token/")
+    assert response.status_code == 400
+    assert "not signed with a token" in response.json()["detail"]
+
+
+def test_editors_revoke_other_peoples_tokens_in_the_admin(client, writer, editor, other_writer):
+    api = client_for(writer)
+    token = Token.objects.get(user=writer)
+    delete_url = reverse("admin:authtoken_tokenproxy_delete", args=[token.user_id])
+    client.force_login(other_writer)
+    assert client.post(delete_url, {"post": "yes"}).status_code == 403
+    assert api.get("/api/v1/editorial/articles/").status_code == 200
+    client.force_login(editor)
+    assert client.get(reverse("admin:authtoken_tokenproxy_changelist")).status_code == 200
+    assert client.post(delete_url, {"post": "yes"}).status_code == 302
+    assert api.get("/api/v1/editorial/articles/").status_code == 401
