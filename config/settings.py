@@ -9,8 +9,10 @@ import datetime
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
+from csp import constants as csp
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -25,6 +27,12 @@ def env_bool(name, default=False):
 
 def env_list(name, default=""):
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def media_origin(media_url):
+    """The scheme and host of an absolute MEDIA_URL ("'self'" for a relative one)."""
+    parts = urlsplit(media_url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.netloc else csp.SELF
 
 
 DEBUG = env_bool("DJANGO_DEBUG")
@@ -104,6 +112,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     # Last, as django-axes asks: it answers locked-out logins.
     "axes.middleware.AxesMiddleware",
 ]
@@ -228,6 +237,25 @@ else:
 STORAGES = {
     "default": default_storage_backend,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+# Content-Security-Policy for the HTML pages this server renders (the admin, its previews and the
+# API docs): scripts and styles only from this server's static files, no plugins, no framing.
+# Inline style attributes stay allowed because the admin's own templates use them; images may
+# also come from the media host and over HTTPS (an S3 bucket or its CDN). The JSON API is left
+# out: a browser never renders it as a page.
+CONTENT_SECURITY_POLICY = {
+    "EXCLUDE_URL_PREFIXES": ["/api/v1/"],
+    "DIRECTIVES": {
+        "default-src": [csp.SELF],
+        "script-src": [csp.SELF],
+        "style-src": [csp.SELF, csp.UNSAFE_INLINE],
+        "img-src": [csp.SELF, "data:", "https:", media_origin(MEDIA_URL)],
+        "object-src": [csp.NONE],
+        "base-uri": [csp.SELF],
+        "form-action": [csp.SELF],
+        "frame-ancestors": [csp.NONE],
+    },
 }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

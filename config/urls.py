@@ -7,7 +7,7 @@ from django.urls import include, path, re_path
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import last_modified
 from django.views.static import serve
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from articles.feeds import ArticleSitemap, LatestArticlesFeed
 from articles.models import read_model_changed_at
@@ -29,7 +29,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("articles.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     path(
         "sitemap.xml",
         public_cache(sitemap),
