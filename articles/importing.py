@@ -29,6 +29,7 @@ from django.utils.text import slugify
 from articles import editing, workflow
 from articles.models import Article, RelatedTopic, Review
 from articles.models.content import SUMMARY_MAX_LENGTH
+from config.plain_text import validate_plain_text
 from images.models import Image
 from images.tasks import generate_renditions
 from reviewers.models import Reviewer
@@ -159,12 +160,29 @@ def check_line(data, *, base, slugs):
         raise BadLine("an article cannot be a related topic of itself")
     for reference in data.get("references", []):
         _check(URLValidator(schemes=["http", "https"]), reference.get("url", ""), "reference URL")
+    for name, value in _plain_texts(data):
+        _check(validate_plain_text, value, name)
     hero = data.get("hero_image")
     if hero:
         if not hero.get("alt"):
             raise BadLine("hero_image needs alt text")
         if not (base / hero.get("file", "")).is_file():
             raise BadLine(f"hero_image file not found: {hero.get('file')}")
+
+
+def _plain_texts(data):
+    """(name, value) of every plain-text field of a line, for the markup check."""
+    yield from ((name, data.get(name) or "") for name in ("title", "summary", "author"))
+    for name in ("name", "credentials", "specialty"):
+        yield f"reviewer {name}", data["reviewer"].get(name) or ""
+    yield from ((f"tag {index}", tag) for index, tag in enumerate(data.get("tags", []), 1))
+    for index, section in enumerate(data["sections"], start=1):
+        yield f"section {index} heading", section["heading"]
+    for index, reference in enumerate(data.get("references", []), start=1):
+        for name in ("label", "publisher"):
+            yield f"reference {index} {name}", reference.get(name) or ""
+    for name in ("alt", "credit"):
+        yield f"hero_image {name}", (data.get("hero_image") or {}).get(name) or ""
 
 
 def _check(validator, value, name):

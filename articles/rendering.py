@@ -31,7 +31,9 @@ ALLOWED_ATTRIBUTES = {
     "th": {"align"},
     "td": {"align"},
 }
-ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
+# Links keep http and https only (article: links are resolved to https before this); mailto,
+# tel, data, javascript and every other scheme lose their link and keep their text.
+ALLOWED_URL_SCHEMES = {"http", "https"}
 
 WORDS_PER_MINUTE = 200  # a relaxed pace for patients reading about their health
 

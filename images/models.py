@@ -12,6 +12,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import models
 
+from config.plain_text import validate_plain_text
 from images import processing
 
 
@@ -32,11 +33,15 @@ class Image(models.Model):
     format = models.CharField(max_length=10, editable=False)
     alt = models.CharField(
         "alt text",
+        validators=[validate_plain_text],
         max_length=300,
         help_text="What the image shows, for readers who cannot see it. Required.",
     )
     credit = models.CharField(
-        max_length=200, blank=True, help_text='Who made it, e.g. "Photo: Jane Roe".'
+        validators=[validate_plain_text],
+        max_length=200,
+        blank=True,
+        help_text='Who made it, e.g. "Photo: Jane Roe".',
     )
     focal_x = models.FloatField(
         null=True,

@@ -1,20 +1,36 @@
 from django.conf import settings
 from django.db import models
 
+from config.plain_text import validate_plain_text
+
 
 class Reviewer(models.Model):
     """A credentialed clinician whose approval lets an article reach readers."""
 
-    name = models.CharField(max_length=200, help_text='Full name without titles, e.g. "Jane Roe".')
+    name = models.CharField(
+        validators=[validate_plain_text],
+        max_length=200,
+        help_text='Full name without titles, e.g. "Jane Roe".',
+    )
     slug = models.SlugField(
         max_length=200, unique=True, help_text="Used in the reviewer's public URL."
     )
     credentials = models.CharField(
+        validators=[validate_plain_text],
         max_length=100,
         help_text='Degrees and board certifications as they should be printed, e.g. "MD, FAAOS".',
     )
-    specialty = models.CharField(max_length=200, blank=True, help_text='e.g. "Orthopedics".')
-    bio = models.TextField(blank=True, help_text="A short paragraph shown on the reviewer's page.")
+    specialty = models.CharField(
+        validators=[validate_plain_text],
+        max_length=200,
+        blank=True,
+        help_text='e.g. "Orthopedics".',
+    )
+    bio = models.TextField(
+        validators=[validate_plain_text],
+        blank=True,
+        help_text="A short paragraph shown on the reviewer's page.",
+    )
     photo = models.ForeignKey(
         "images.Image",
         on_delete=models.SET_NULL,

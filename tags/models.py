@@ -1,5 +1,8 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from taggit.models import TagBase
+
+from config.plain_text import validate_plain_text
 
 
 class TagKind(models.TextChoices):
@@ -15,6 +18,7 @@ class Tag(TagBase):
     Kind = TagKind
 
     description = models.TextField(
+        validators=[validate_plain_text],
         blank=True,
         help_text="One or two sentences shown on the tag's page in the frontend.",
     )
@@ -37,3 +41,11 @@ class Tag(TagBase):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        super().clean()
+        # The name field is taggit's, so its rule is checked here rather than on the field.
+        try:
+            validate_plain_text(self.name)
+        except ValidationError as error:
+            raise ValidationError({"name": error.messages}) from error

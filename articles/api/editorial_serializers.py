@@ -8,6 +8,7 @@ from articles import workflow
 from articles.api.public_serializers import ImageSerializer
 from articles.editing import ARTICLE_FIELDS, WorkingCopy
 from articles.models import Article, ArticleRevision, Reference, Review, Transition
+from config.plain_text import validate_plain_text
 from images import processing
 from reviewers.models import Reviewer
 from tags.models import Tag
@@ -17,7 +18,9 @@ class EditorialSectionSerializer(serializers.Serializer):
     anchor = serializers.SlugField(
         max_length=100, required=False, allow_blank=True, help_text="Derived when left out."
     )
-    heading = serializers.CharField(max_length=200, help_text="The section's H2 heading.")
+    heading = serializers.CharField(
+        max_length=200, validators=[validate_plain_text], help_text="The section's H2 heading."
+    )
     body = serializers.CharField(help_text="Markdown; link articles with article:SLUG#anchor.")
 
 
@@ -48,6 +51,10 @@ class RelatedTopicField(serializers.Field):
         blurb = data.get("blurb") or ""
         if not isinstance(blurb, str) or len(blurb) > 300:
             raise serializers.ValidationError("A blurb is text of at most 300 characters.")
+        try:
+            validate_plain_text(blurb)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.messages) from error
         return {"slug": data["slug"], "blurb": blurb}
 
     def to_representation(self, topic):
@@ -139,9 +146,18 @@ class ArticleWriteSerializer(serializers.ModelSerializer):
 
 class ImageUploadSerializer(serializers.Serializer):
     file = serializers.FileField(help_text="A JPEG, PNG or WebP image.")
-    alt = serializers.CharField(max_length=300, help_text="What the image shows. Required.")
+    alt = serializers.CharField(
+        max_length=300,
+        validators=[validate_plain_text],
+        help_text="What the image shows. Required.",
+    )
     credit = serializers.CharField(
-        max_length=200, required=False, allow_blank=True, default="", help_text="Who made it."
+        max_length=200,
+        required=False,
+        allow_blank=True,
+        default="",
+        validators=[validate_plain_text],
+        help_text="Who made it.",
     )
     focal_x = serializers.FloatField(
         min_value=0, max_value=1, required=False, allow_null=True, default=None,

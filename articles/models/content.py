@@ -14,6 +14,7 @@ from articles.rendering import (
     reading_time_minutes,
     render_article_text,
 )
+from config.plain_text import validate_plain_text
 from tags.models import Tag
 
 SUMMARY_MAX_LENGTH = 300
@@ -89,13 +90,16 @@ class Article(models.Model):
 
     State = ArticleState
 
-    title = models.CharField(max_length=200, help_text="The headline readers see.")
+    title = models.CharField(
+        validators=[validate_plain_text], max_length=200, help_text="The headline readers see."
+    )
     slug = models.SlugField(
         max_length=200,
         unique=True,
         help_text="The last part of the article's URL. Other articles link to it as article:SLUG.",
     )
     summary = models.CharField(
+        validators=[validate_plain_text],
         max_length=SUMMARY_MAX_LENGTH,
         help_text=(
             f"At most {SUMMARY_MAX_LENGTH} characters, plain text. Shown on cards, in search "
@@ -129,6 +133,7 @@ class Article(models.Model):
         max_length=20, choices=ArticleState.choices, default=ArticleState.DRAFT, editable=False
     )
     disclaimer = models.TextField(
+        validators=[validate_plain_text],
         blank=True,
         help_text="Replaces the site-wide medical disclaimer for this article. Usually blank.",
     )
@@ -331,7 +336,9 @@ class Section(models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="sections")
     position = models.PositiveIntegerField()
     heading = models.CharField(
-        max_length=200, help_text="Shown as the section's title and in the table of contents."
+        validators=[validate_plain_text],
+        max_length=200,
+        help_text="Shown as the section's title and in the table of contents.",
     )
     anchor = models.SlugField(
         max_length=100,
@@ -407,6 +414,7 @@ class RelatedTopic(models.Model):
     )
     position = models.PositiveIntegerField()
     blurb = models.CharField(
+        validators=[validate_plain_text],
         max_length=SUMMARY_MAX_LENGTH,
         blank=True,
         help_text="Optional one-liner for the card; the target's summary is used when blank.",
@@ -441,10 +449,17 @@ class Reference(models.Model):
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="references")
     position = models.PositiveIntegerField()
-    label = models.CharField(max_length=300, help_text="The cited page or paper's title.")
+    label = models.CharField(
+        validators=[validate_plain_text],
+        max_length=300,
+        help_text="The cited page or paper's title.",
+    )
     url = models.URLField("URL", max_length=500, help_text="An http or https address.")
     publisher = models.CharField(
-        max_length=200, blank=True, help_text='Who publishes it, e.g. "MedlinePlus".'
+        validators=[validate_plain_text],
+        max_length=200,
+        blank=True,
+        help_text='Who publishes it, e.g. "MedlinePlus".',
     )
     accessed_on = models.DateField(
         null=True, blank=True, help_text="When the writer last checked the source."

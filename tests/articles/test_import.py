@@ -95,6 +95,9 @@ def good_line(slug, **changes):
         (good_line("no-file", hero_image={"file": "missing.jpg", "alt": "x"}), "not found"),
         (good_line("no-alt", hero_image={"file": "hero.jpg", "alt": ""}), "needs alt text"),
         (good_line("dated", published_at="yesterday"), "published_at"),
+        (good_line("xss", title="<script>alert(1)</script>"), "title '<script>"),
+        (good_line("xss-tag", tags=["<img src=x onerror=alert(1)>"]), "tag 1 "),
+        (good_line("bidi", summary="Safe \u202eevil"), "control character"),
     ],
 )
 def test_a_bad_line_is_reported_with_its_number_and_nothing_of_it_is_written(tmp_path, bad, reason):
