@@ -4,8 +4,6 @@ Run on the local-memory cache and on Redis. Redis is required where TEST_REDIS_U
 (`.ci/run` sets it); elsewhere the Redis half is skipped with the reason.
 """
 
-import os
-
 import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
@@ -16,21 +14,6 @@ from tests.factories import ArticleFactory, SectionFactory, edit
 
 # Real commits: the cache is written when a transaction commits, never before.
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "")
-LOCMEM = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-REDIS_BACKEND = "config.redis_cache.ReusedClientRedisCache"
-REDIS = {"default": {"BACKEND": REDIS_BACKEND, "LOCATION": REDIS_URL}}
-
-
-@pytest.fixture(params=["locmem", "redis"])
-def shared_cache(request, settings):
-    if request.param == "redis" and not REDIS_URL:
-        pytest.skip("set TEST_REDIS_URL (e.g. redis://127.0.0.1:6379/15) to test on Redis")
-    settings.CACHES = LOCMEM if request.param == "locmem" else REDIS
-    settings.API_RESPONSE_CACHE = True
-    cache.clear()
-    yield request.param
-    cache.clear()
 
 
 def detail(slug):
