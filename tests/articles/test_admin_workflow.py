@@ -325,3 +325,36 @@ def test_articles_with_a_review_history_cannot_be_deleted_and_drafts_can(
     )
     assert response.status_code == 302
     assert not Article.objects.filter(pk=draft.pk).exists()
+
+
+def test_an_admin_save_over_an_api_edit_made_meanwhile_is_refused(client, article, writer):
+    from tests.articles.test_editorial_api import client_for
+
+    stale_form = admin_form_data(article)  # the admin page, opened at version 1
+    response = client_for(writer).patch(
+        f"/api/v1/editorial/articles/{article.pk}/",
+        {"intro": "Written through the API.", "version": 1},
+        format="json",
+    )
+    assert response.status_code == 200
+    response = as_user(client, writer).post(change_url(article), stale_form)
+    assert response.status_code == 200  # the form again, with the reason
+    assert "Someone saved this article after you opened it" in response.content.decode()
+    assert Article.objects.get(pk=article.pk).intro == "Written through the API."
+
+
+def test_an_api_edit_over_an_admin_save_made_meanwhile_is_refused(client, article, writer):
+    from tests.articles.test_editorial_api import client_for
+
+    api = client_for(writer)
+    etag = api.get(f"/api/v1/editorial/articles/{article.pk}/").headers["ETag"]
+    response = as_user(client, writer).post(change_url(article), admin_form_data(article))
+    assert response.status_code == 302
+    response = api.patch(
+        f"/api/v1/editorial/articles/{article.pk}/",
+        {"intro": "Written through the API."},
+        format="json",
+        HTTP_IF_MATCH=etag,
+    )
+    assert response.status_code == 412
+    assert Article.objects.get(pk=article.pk).intro == "A new intro nobody has reviewed."
