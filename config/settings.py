@@ -268,6 +268,9 @@ REST_FRAMEWORK = {
     # Public endpoints opt in to anonymous access; everything else needs a login.
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # Articles are nested (sections, references…), which form encoding cannot say without
+    # ambiguity, so bodies are JSON; only image uploads take multipart (their own view says so).
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "articles.api.http.DescribedPagination",
     "PAGE_SIZE": 20,
     "EXCEPTION_HANDLER": "articles.api.errors.exception_handler",
@@ -307,6 +310,10 @@ SPECTACULAR_SETTINGS = {
     # OpenAPI 3.1 says "this object or null" in a way validators agree on; 3.0 does not.
     "OAS_VERSION": "3.1.0",
     "ENUM_NAME_OVERRIDES": {"ArticleStateEnum": "articles.models.ArticleState"},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "articles.api.schema.add_error_responses",
+    ],
 }
 
 TAGGIT_CASE_INSENSITIVE = True

@@ -26,6 +26,7 @@ from articles.api.editorial_serializers import (
     PreviewLinkSerializer,
     PreviewTokenSerializer,
     PublishSerializer,
+    RequestChangesSerializer,
     ReviewSerializer,
     RevisionSerializer,
     SubmitSerializer,
@@ -242,6 +243,14 @@ class ReviewFilter(django_filters.FilterSet):
         model = Review
         fields = ["assigned_to", "decision"]
 
+    def is_valid(self):
+        valid = super().is_valid()
+        # An empty value would otherwise mean "no filter", hiding a typo in a script.
+        if self.data.get("assigned_to") == "":
+            self.form.add_error("assigned_to", "Use assigned_to=me, or leave the parameter out.")
+            return False
+        return valid
+
     def filter_assigned_to(self, queryset, name, value):
         return queryset.filter(reviewer__user=self.request.user)
 
@@ -325,16 +334,16 @@ class EditorialReviewViewSet(viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(
         description="The assigned reviewer sends the revision back; a comment is required.",
-        request=CommentSerializer,
+        request=RequestChangesSerializer,
         responses=ReviewSerializer,
     )
     @action(detail=True, methods=["post"], url_path="request-changes")
     def request_changes(self, request, pk=None):
-        return self._decide(workflow.request_changes)
+        return self._decide(workflow.request_changes, RequestChangesSerializer)
 
-    def _decide(self, decide):
+    def _decide(self, decide, serializer_class=CommentSerializer):
         review = self.get_object()
-        serializer = CommentSerializer(data=self.request.data)
+        serializer = serializer_class(data=self.request.data)
         serializer.is_valid(raise_exception=True)
         with transaction.atomic():
             decide(

@@ -208,11 +208,13 @@ class EditorialArticleSerializer(serializers.ModelSerializer):
     current_revision = serializers.IntegerField(
         source="current_revision.number",
         default=None,
+        allow_null=True,
         help_text="The number of the revision last submitted, or null.",
     )
     live_revision = serializers.IntegerField(
         source="live_revision.number",
         default=None,
+        allow_null=True,
         help_text="The number of the revision readers see, or null when not live.",
     )
     moves = serializers.SerializerMethodField(help_text="Moves the requesting user may make now.")
@@ -297,6 +299,10 @@ class CommentSerializer(serializers.Serializer):
     comment = serializers.CharField(
         required=False, allow_blank=True, default="", help_text="Recorded with the move."
     )
+
+
+class RequestChangesSerializer(serializers.Serializer):
+    comment = serializers.CharField(help_text="What needs to change. Required.")
 
 
 class ReviewSerializer(serializers.ModelSerializer):

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Sum
 from django.db.models.functions import Coalesce, Length
@@ -139,6 +140,9 @@ class Article(models.Model):
     )
     review_interval_months = models.PositiveSmallIntegerField(
         default=12,
+        # The same range as the check constraint, so forms and the API say it before the
+        # database has to.
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
         help_text="How long an approval stays current before the article is due for re-review.",
     )
     version = models.PositiveIntegerField(

@@ -224,7 +224,9 @@ def test_other_writers_cannot_see_or_change_the_article(other_writer, article):
 
 
 def test_an_editor_may_edit_any_article(editor, article):
-    response = client_for(editor).patch(url(article), {"summary": "Better.", "version": 1})
+    response = client_for(editor).patch(
+        url(article), {"summary": "Better.", "version": 1}, format="json"
+    )
     assert response.status_code == 200
 
 
@@ -256,7 +258,9 @@ def test_submit_review_and_publish_through_the_api(writer, reviewer, editor, art
 def test_editing_after_approval_through_the_api_returns_to_draft(writer, reviewer, article):
     submit(client_for(writer), article)
     workflow.approve(review=Review.objects.get(), by=reviewer)
-    response = client_for(writer).patch(url(article), {"intro": "New.", "version": 1})
+    response = client_for(writer).patch(
+        url(article), {"intro": "New.", "version": 1}, format="json"
+    )
     assert response.json()["state"] == "draft"
 
 
@@ -309,7 +313,7 @@ def test_approving_a_closed_review_is_409(writer, reviewer, article):
 def test_approving_a_revision_made_stale_by_an_edit_is_409(writer, reviewer, article):
     submit(client_for(writer), article)
     review = Review.objects.get()
-    client_for(writer).patch(url(article), {"intro": "Changed.", "version": 1})
+    client_for(writer).patch(url(article), {"intro": "Changed.", "version": 1}, format="json")
     response = client_for(reviewer).post(f"{REVIEWS}{review.pk}/approve/", {}, format="json")
     assert response.status_code == 409
 
@@ -382,3 +386,18 @@ def test_drf_create_token_gives_a_working_token(writer, article):
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     assert client.get(url(article)).status_code == 200
+
+
+# Found by the schemathesis run (test_fuzz_api): both once answered wrongly.
+def test_a_review_interval_out_of_range_is_a_400_not_a_database_error(writer):
+    body = new_article_payload(tags=[], related_topics=[], review_interval_months=0)
+    response = client_for(writer).post("/api/v1/editorial/articles/", body, format="json")
+    assert response.status_code == 400
+    assert "review_interval_months" in response.json()["errors"]
+    assert not Article.objects.exists()
+
+
+def test_an_empty_assigned_to_filter_is_refused_rather_than_ignored(reviewer):
+    response = client_for(reviewer).get("/api/v1/editorial/reviews/?assigned_to=")
+    assert response.status_code == 400
+    assert "assigned_to=me" in str(response.json())

@@ -99,7 +99,9 @@ def test_a_failure_while_publishing_leaves_the_previous_version_live(
 
     api = client_for(editor)
     api.raise_request_exception = False
-    response = api.post(f"/api/v1/editorial/articles/{approved_edit.pk}/publish/", {})
+    response = api.post(
+        f"/api/v1/editorial/articles/{approved_edit.pk}/publish/", {}, format="json"
+    )
 
     assert response.status_code == 500
     assert database_state(approved_edit) == before
