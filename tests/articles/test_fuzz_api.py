@@ -44,7 +44,7 @@ def known_ids(site, writer):
         "articles": list(Article.objects.values_list("pk", flat=True)),
         "reviews": list(Review.objects.values_list("pk", flat=True)),
         "images": list(Image.objects.values_list("pk", flat=True)),
-        "slugs": list(Article.objects.values_list("slug", flat=True)) + ["jane-roe", "leg-pain"],
+        "slugs": [*Article.objects.values_list("slug", flat=True), "jane-roe", "leg-pain"],
     }
 
 
