@@ -176,6 +176,18 @@ class ArticleAdmin(admin.ModelAdmin):
             return False
         return super().has_delete_permission(request, obj)
 
+    def delete_view(self, request, object_id, extra_context=None):
+        article = self.get_object(request, object_id)
+        if article is not None and article.live_revision_id is not None:
+            self.message_user(
+                request,
+                "A live article cannot be deleted. Unpublish it first (with a reason); its "
+                "reviewed revisions then stay on record.",
+                messages.ERROR,
+            )
+            return redirect("admin:articles_article_change", article.pk)
+        return super().delete_view(request, object_id, extra_context)
+
     def view_on_site(self, article):
         # The frontend only has pages for live articles.
         if article.live_revision_id is not None:

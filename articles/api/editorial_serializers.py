@@ -168,6 +168,16 @@ class ImageUploadSerializer(serializers.Serializer):
         help_text="Vertical point to keep in view when cropping, 0 to 1.",
     )  # fmt: skip
 
+    def to_internal_value(self, data):
+        # A multipart form may repeat a field; which copy would win is not the sender's choice.
+        if hasattr(data, "getlist"):
+            repeated = [name for name in self.fields if len(data.getlist(name)) > 1]
+            if repeated:
+                raise serializers.ValidationError(
+                    {name: ["Send this field once."] for name in repeated}
+                )
+        return super().to_internal_value(data)
+
     def validate_file(self, upload):
         try:
             self.clean_picture = processing.clean_upload(upload)

@@ -314,7 +314,9 @@ def test_articles_with_a_review_history_cannot_be_deleted_and_drafts_can(
     workflow.publish(article=article, by=editor)
     client.force_login(editor)
     delete_url = reverse("admin:articles_article_delete", args=[article.pk])
-    assert client.post(delete_url, {"post": "yes"}).status_code == 403  # live
+    response = client.post(delete_url, {"post": "yes"}, follow=True)  # live
+    assert any("Unpublish it first" in str(m) for m in response.context["messages"])
+    assert Article.objects.filter(pk=article.pk).exists()
     workflow.unpublish(article=article, by=editor, comment="Retired.")
     # Unpublished, it keeps its revisions and reviews: the record of what was approved stays.
     assert client.post(delete_url, {"post": "yes"}).status_code == 403
@@ -358,3 +360,17 @@ def test_an_api_edit_over_an_admin_save_made_meanwhile_is_refused(client, articl
     )
     assert response.status_code == 412
     assert Article.objects.get(pk=article.pk).intro == "A new intro nobody has reviewed."
+
+
+def test_reviews_cannot_be_deleted_or_changed_from_the_admin(
+    client, article, writer, reviewer, editor
+):
+    review = submit(article, writer, reviewer)
+    client.force_login(editor)
+    delete_url = reverse("admin:articles_review_delete", args=[review.pk])
+    assert client.post(delete_url, {"post": "yes"}).status_code == 403
+    assert client.post(
+        reverse("admin:articles_review_changelist"),
+        {"action": "delete_selected", "_selected_action": [review.pk], "post": "yes"},
+    ).status_code in (200, 302)
+    assert Review.objects.filter(pk=review.pk).exists()

@@ -401,3 +401,14 @@ def test_an_empty_assigned_to_filter_is_refused_rather_than_ignored(reviewer):
     response = client_for(reviewer).get("/api/v1/editorial/reviews/?assigned_to=")
     assert response.status_code == 400
     assert "assigned_to=me" in str(response.json())
+
+
+def test_an_upload_that_repeats_a_field_is_refused(writer, tiny_png):
+    from django.test.client import encode_multipart
+
+    body = encode_multipart("BOUNDARY", {"file": tiny_png, "alt": ["One.", "Two."]})
+    response = client_for(writer).post(
+        "/api/v1/editorial/images/", body, content_type="multipart/form-data; boundary=BOUNDARY"
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"]["alt"] == ["Send this field once."]
