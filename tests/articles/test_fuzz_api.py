@@ -19,7 +19,7 @@ from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
 from rest_framework.utils.encoders import JSONEncoder
-from schemathesis.specs.openapi.checks import positive_data_acceptance
+from schemathesis.specs.openapi.checks import negative_data_rejection, positive_data_acceptance
 
 from articles.models import Article, Review
 from images.models import Image
@@ -86,11 +86,14 @@ def test_every_operation_answers_within_its_schema(case, live_server, editor, kn
         headers["Authorization"] = f"Token {token.key}"
     response = case.call(base_url=live_server.url, headers=headers)
     requests_sent.append(case.operation.label)
+    # Schema-valid bodies can still break rules a schema cannot state (a reviewer slug that
+    # exists, a file that is really an image, a slug nobody else uses): the API answers those
+    # with a 400 and a reason, which is right, so that check is left out.
+    excluded = [positive_data_acceptance]
+    if (case.media_type or "").startswith("multipart/"):
+        # Multipart has only strings: a generated "array" [null] goes out as the text "null",
+        # a valid alt text, so "schema-violating" multipart bodies are not reliably invalid.
+        excluded.append(negative_data_rejection)
     case.validate_response(
-        response,
-        additional_checks=[no_unpublished_content],
-        # Schema-valid bodies can still break rules a schema cannot state (a reviewer slug that
-        # exists, a file that is really an image, a slug nobody else uses): the API answers
-        # those with a 400 and a reason, which is right, so this one check is left out.
-        excluded_checks=[positive_data_acceptance],
+        response, additional_checks=[no_unpublished_content], excluded_checks=excluded
     )
