@@ -25,9 +25,22 @@ class PublicRateThrottle(throttling.AnonRateThrottle):
 
 
 class DescribedPagination(pagination.PageNumberPagination):
-    """Page-numbered lists whose wrapper fields are described in the schema."""
+    """Page-numbered lists with a strict page number, whose wrapper fields are described in the
+    schema."""
 
     page_size = 20
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.page_number(request)  # a clear 400 before DRF's own handling
+        return super().paginate_queryset(queryset, request, view)
+
+    def page_number(self, request):
+        # DRF reads an empty or unknown page as the first one; a client asking for
+        # `page=` or `page=last` has a bug it should hear about.
+        raw = request.query_params.get(self.page_query_param, "1")
+        if not raw.isdigit() or int(raw) < 1:
+            raise BadQuery("page must be a whole number from 1.")
+        return int(raw)
 
     def get_paginated_response_schema(self, schema):
         wrapper = super().get_paginated_response_schema(schema)
@@ -67,16 +80,6 @@ def cards_page(wrapper, cards):
 
 
 class PublicPagination(StrictPageSize, DescribedPagination):
-    def paginate_queryset(self, queryset, request, view=None):
-        self.page_number(request)  # a clear 400 before DRF's own handling
-        return super().paginate_queryset(queryset, request, view)
-
-    def page_number(self, request):
-        raw = request.query_params.get(self.page_query_param, "1")
-        if not raw.isdigit() or int(raw) < 1:
-            raise BadQuery("page must be a whole number from 1.")
-        return int(raw)
-
     def cards_json(self, rows, request, view, by_id=False):
         """A page of `rows` as the response body: a queryset annotated with card_json, or the
         whole list as LiveCards.

@@ -412,3 +412,9 @@ def test_an_upload_that_repeats_a_field_is_refused(writer, tiny_png):
     )
     assert response.status_code == 400
     assert response.json()["errors"]["alt"] == ["Send this field once."]
+
+
+def test_an_empty_page_number_is_refused_in_editorial_lists(writer):
+    response = client_for(writer).get("/api/v1/editorial/articles/?page=")
+    assert response.status_code == 400
+    assert "page must be a whole number" in response.json()["detail"]
