@@ -27,7 +27,9 @@ from articles.admin.forms import (
 )
 from articles.admin.inlines import ReferenceInline, RelatedTopicInline, SectionInline
 from articles.diffs import diff_table
-from articles.models import Article, RelatedTopic, Transition
+from articles.models import Article, RelatedTopic, Review, Transition
+from articles.readability import readability_of_rendering
+from articles.submission_checks import submission_warnings
 from tags.models import Tag
 
 
@@ -395,6 +397,7 @@ class ArticleAdmin(admin.ModelAdmin):
             "original": article,
             "form": form,
             "move_label": spec.label,
+            "warnings": submission_warnings(article) if move == "submit" else [],
             "media": self.media + form.media,
         }
         return TemplateResponse(request, "admin/articles/article/move.html", context)
@@ -430,15 +433,32 @@ class ArticleAdmin(admin.ModelAdmin):
             "sections", "references", "tags", "related_topics__to_article"
         )
         article = self._visible_or_404(request, object_id, queryset)
+        rendered = article.render()
         context = {
             **self.admin_site.each_context(request),
             "title": f"Preview: {article.title}",
             "opts": self.opts,
             "original": article,
             "article": article,
-            "rendered": article.render(),
+            "rendered": rendered,
+            "readability": readability_of_rendering(rendered),
+            "review_line": _review_line(article),
         }
         return TemplateResponse(request, "admin/articles/article/preview.html", context)
+
+
+def _review_line(article):
+    """Who reviewed, or is reviewing, the working copy as it stands."""
+    if article.current_revision_id is None or article.state == Article.State.DRAFT:
+        return None
+    reviews = article.current_revision.reviews.select_related("reviewer")
+    approved = next((r for r in reviews if r.decision == Review.Decision.APPROVED), None)
+    if approved:
+        return f"Reviewed by {approved.reviewer.byline}"
+    pending = [r.reviewer.name for r in reviews if r.decision == Review.Decision.PENDING]
+    if pending:
+        return "Awaiting review by " + ", ".join(pending)
+    return None
 
 
 def _picking_related_topic(request):

@@ -13,6 +13,7 @@ from articles.admin.forms import ReviewDecisionForm
 from articles.diffs import diff_table
 from articles.documents import linked_slugs
 from articles.models import Article, Review
+from articles.readability import readability_of_rendering
 from articles.rendering import render_article_text
 
 
@@ -86,13 +87,15 @@ class ReviewAdmin(admin.ModelAdmin):
         snapshot = revision.snapshot
         resolver = Article.objects.link_resolver(linked_slugs(snapshot))
         live = article.live_revision
+        rendered = render_article_text(snapshot["intro"], snapshot["sections"], resolver)
         context = {
             **self.admin_site.each_context(request),
             "title": f"Review: {snapshot['title']} (revision {revision.number})",
             "opts": self.opts,
             "review": review,
             "snapshot": snapshot,
-            "rendered": render_article_text(snapshot["intro"], snapshot["sections"], resolver),
+            "rendered": rendered,
+            "readability": readability_of_rendering(rendered),
             "can_decide": review.decision == Review.Decision.PENDING
             and review.reviewer.user_id == request.user.pk,
             "form": form,
