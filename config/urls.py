@@ -16,6 +16,8 @@ from config.views import healthz
 admin.site.site_header = "Health CMS"
 admin.site.site_title = "Health CMS"
 admin.site.index_title = "Content"
+# The home page starts with each person's own panels (articles/dashboard.py).
+admin.site.index_template = "admin/editorial_index.html"
 # The CMS has no public pages of its own: "View site" goes to the frontend.
 admin.site.site_url = settings.FRONTEND_URL
 

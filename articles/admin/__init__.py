@@ -1,3 +1,3 @@
 """The Django admin: where writers write, reviewers review and editors publish."""
 
-from articles.admin import articles, reviews, webhooks  # noqa: F401  (registers the admins)
+from articles.admin import articles, audit, reviews, webhooks  # noqa: F401  (registers the admins)

@@ -94,6 +94,19 @@ MOVES = {
 }
 
 
+class MineFilter(admin.SimpleListFilter):
+    title = "whose"
+    parameter_name = "mine"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "My articles")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(author=request.user)
+        return queryset
+
+
 class ReviewDueFilter(admin.SimpleListFilter):
     title = "review due"
     parameter_name = "review_due"
@@ -122,7 +135,7 @@ class ArticleAdmin(admin.ModelAdmin):
     ]  # fmt: skip
     list_display_links = ["hero_thumbnail", "title"]
     ordering = ["-updated_at", "-pk"]
-    list_filter = ["state", ReviewDueFilter, TagFilter, "author"]
+    list_filter = [MineFilter, "state", ReviewDueFilter, TagFilter, "author"]
     search_fields = ["title", "summary", "intro", "sections__heading", "sections__body"]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [SectionInline, RelatedTopicInline, ReferenceInline]

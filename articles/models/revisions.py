@@ -154,6 +154,8 @@ class Transition(models.Model):
     comment = models.TextField(blank=True)
 
     class Meta:
+        verbose_name = "workflow move"
+        verbose_name_plural = "audit trail"
         ordering = ["article", "-at", "-pk"]
         indexes = [models.Index(fields=["article", "-at"], name="transition_article_at")]
 

@@ -1,0 +1,144 @@
+"""The admin home page's panels: what each person should look at first.
+
+Writers see their own articles and where each stands; reviewers their queue, oldest first,
+with overdue re-reviews flagged; editors what is ready to publish, what is scheduled, live
+articles overdue for review, webhook deliveries that gave up, and the latest moves.
+"""
+
+from dataclasses import dataclass, field
+
+from django.urls import reverse
+from django.utils import timezone
+
+from articles import workflow
+from articles.models import Article, DeliveryStatus, Review, Transition, WebhookDelivery
+
+ROWS = 10
+
+
+@dataclass
+class Panel:
+    title: str
+    rows: list = field(default_factory=list)
+    more_url: str = ""
+    empty: str = "Nothing here."
+
+
+def panels_for(user):
+    panels = []
+    if user.has_perm("articles.add_article"):
+        panels.append(_my_articles(user))
+    if hasattr(user, "reviewer_profile"):
+        panels.append(_review_queue(user))
+    if workflow.is_editor(user):
+        panels += _editor_panels()
+    return panels
+
+
+def _article_row(article, note=""):
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    return {"url": url, "title": article.title, "state": article.get_state_display(), "note": note}
+
+
+def _my_articles(user):
+    articles = (
+        Article.objects.filter(author=user)
+        .exclude(state=Article.State.ARCHIVED)
+        .order_by("-updated_at")
+    )
+    changelist = reverse("admin:articles_article_changelist")
+    return Panel(
+        title="My articles",
+        rows=[
+            _article_row(a, f"edited {timezone.localtime(a.updated_at):%d %b}")
+            for a in articles[:ROWS]
+        ],
+        more_url=f"{changelist}?mine=yes",
+        empty="No articles yet: add one with “Add article”.",
+    )
+
+
+def _review_queue(user):
+    today = timezone.localdate()
+    reviews = (
+        Review.objects.filter(reviewer__user=user, decision=Review.Decision.PENDING)
+        .select_related("revision__article__published")
+        .order_by("assigned_at", "pk")
+    )
+    rows = []
+    for review in reviews[:ROWS]:
+        article = review.revision.article
+        live = getattr(article, "published", None)
+        note = f"waiting since {timezone.localtime(review.assigned_at):%d %b}"
+        if live is not None:
+            overdue = live.next_review_due and live.next_review_due < today
+            note += " · re-review" + (" · OVERDUE" if overdue else "")
+        url = reverse("admin:articles_review_decide", args=[review.pk])
+        rows.append({"url": url, "title": article.title, "state": "Review", "note": note})
+    return Panel(
+        title="Waiting for my review",
+        rows=rows,
+        more_url=reverse("admin:articles_review_changelist"),
+        empty="No reviews waiting.",
+    )
+
+
+def _editor_panels():
+    changelist = reverse("admin:articles_article_changelist")
+    today = timezone.localdate()
+    approved = Article.objects.filter(state=Article.State.APPROVED).order_by("updated_at")
+    scheduled = Article.objects.filter(state=Article.State.SCHEDULED).order_by("publish_at")
+    overdue = Article.objects.filter(published__next_review_due__lt=today).order_by(
+        "published__next_review_due"
+    )
+    failed = WebhookDelivery.objects.filter(status=DeliveryStatus.FAILED).order_by("-created_at")
+    moves = Transition.objects.select_related("article", "by").order_by("-at", "-pk")
+    return [
+        Panel(
+            title="Approved, ready to publish",
+            rows=[_article_row(a) for a in approved[:ROWS]],
+            more_url=f"{changelist}?state__exact=approved",
+        ),
+        Panel(
+            title="Scheduled",
+            rows=[
+                _article_row(a, f"goes live {timezone.localtime(a.publish_at):%d %b %H:%M}")
+                for a in scheduled[:ROWS]
+            ],
+            more_url=f"{changelist}?state__exact=scheduled",
+        ),
+        Panel(
+            title="Live articles overdue for review",
+            rows=[
+                _article_row(a, f"due {a.published.next_review_due:%d %b %Y}")
+                for a in overdue.select_related("published")[:ROWS]
+            ],
+            more_url=f"{changelist}?review_due=overdue",
+        ),
+        Panel(
+            title="Webhook deliveries that gave up",
+            rows=[
+                {
+                    "url": reverse("admin:articles_webhookdelivery_change", args=[d.pk]),
+                    "title": f"{d.event} → {d.endpoint}",
+                    "state": "Gave up",
+                    "note": f"{timezone.localtime(d.created_at):%d %b %H:%M}",
+                }
+                for d in failed.select_related("endpoint")[:ROWS]
+            ],
+            more_url=reverse("admin:articles_webhookdelivery_changelist"),
+        ),
+        Panel(
+            title="Latest moves (audit trail)",
+            rows=[
+                {
+                    "url": reverse("admin:articles_article_change", args=[t.article_id]),
+                    "title": t.article.title,
+                    "state": t.get_to_state_display(),
+                    "note": f"{t.action} by {t.by} · {timezone.localtime(t.at):%d %b %H:%M}",
+                }
+                for t in moves[:ROWS]
+            ],
+            more_url=reverse("admin:articles_transition_changelist"),
+        ),
+    ]
