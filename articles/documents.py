@@ -53,6 +53,7 @@ class Rendering:
     document: dict
     search_text: str
     linked_slugs: set
+    problems: list  # sentences naming each `article:` link readers would find broken
 
 
 def build_document(*, revision, approval, published_at, updated_at):
@@ -137,7 +138,9 @@ def render_document(
     document["json_ld"] = json_ld(document)
     headings = [section["heading"] for section in snapshot["sections"]]
     search = "\n".join([snapshot["title"], snapshot["summary"], *headings, *words])
-    return Rendering(document=document, search_text=search, linked_slugs=links)
+    return Rendering(
+        document=document, search_text=search, linked_slugs=links, problems=text.problems
+    )
 
 
 def card(document):

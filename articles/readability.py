@@ -49,8 +49,18 @@ def readability(text):
     return Readability(grade=round(grade, 1), words=len(words), sentences=sentences)
 
 
-def readability_of_rendering(rendered):
-    """The grade of a rendered article's intro and sections (headings left out)."""
-    parts = [html_text(rendered.intro_html), *(html_text(s.html) for s in rendered.sections)]
+def readability_of_html(fragments):
+    """The grade of rendered HTML fragments (an intro and sections, headings left out)."""
+    parts = [html_text(fragment) for fragment in fragments]
     # Block elements end sentences even without a full stop (a list item, a table cell).
     return readability("\n".join(part.replace("\n", ".\n") for part in parts))
+
+
+def readability_of_rendering(rendered):
+    """The grade of a rendered article's intro and sections."""
+    return readability_of_html([rendered.intro_html, *(s.html for s in rendered.sections)])
+
+
+def readability_of_document(document):
+    """The grade of a public document's intro and sections."""
+    return readability_of_html([document["intro_html"], *(s["html"] for s in document["sections"])])

@@ -9,7 +9,7 @@ from django.contrib.admin.widgets import AutocompleteSelectMultiple, RelatedFiel
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
-from django.http import Http404
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -18,6 +18,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from articles import image_cleanup, preview, workflow
+from articles.admin import previews
 from articles.admin.forms import (
     ArticleAdminForm,
     PublishForm,
@@ -27,8 +28,7 @@ from articles.admin.forms import (
 )
 from articles.admin.inlines import ReferenceInline, RelatedTopicInline, SectionInline
 from articles.diffs import diff_table
-from articles.models import Article, RelatedTopic, Review, Transition
-from articles.readability import readability_of_rendering
+from articles.models import Article, RelatedTopic, Transition
 from articles.submission_checks import submission_warnings
 from tags.models import Tag
 
@@ -168,6 +168,10 @@ class ArticleAdmin(admin.ModelAdmin):
         ),
         ("History", {"fields": ["workflow_history"], "classes": ["collapse"]}),
     ]
+
+    class Media:
+        css = {"all": ["articles/admin/preview.css"]}
+        js = ["articles/admin/section_order.js", "articles/admin/live_preview.js"]
 
     def get_queryset(self, request):
         # Writers and reviewers see their own articles and those they review; any live article
@@ -369,6 +373,8 @@ class ArticleAdmin(admin.ModelAdmin):
 
         return [
             view("preview", self.preview_view, "<int:object_id>/preview/"),
+            view("live_preview", self.live_preview_view, "<int:object_id>/preview/live/"),
+            view("new_live_preview", self.live_preview_view, "preview/live/"),
             view("diff", self.diff_view, "<int:object_id>/diff/"),
             view("move", self.move_view, "<int:object_id>/move/<str:move>/"),
             *super().get_urls(),
@@ -442,36 +448,39 @@ class ArticleAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/articles/article/diff.html", context)
 
     def preview_view(self, request, object_id):
-        queryset = Article.objects.select_related("author").prefetch_related(
-            "sections", "references", "tags", "related_topics__to_article"
-        )
-        article = self._visible_or_404(request, object_id, queryset)
-        rendered = article.render()
+        article = self._visible_or_404(request, object_id)
+        return self._preview_page(request, article, previews.preview_context(article))
+
+    def live_preview_view(self, request, object_id=None):
+        """The form as it stands, unsaved, as readers would see it: a fragment for the change
+        page's live preview (fetch), or a whole page for the no-JavaScript button."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        article = self._visible_or_404(request, object_id) if object_id else None
+        if not (
+            self.has_change_permission(request, article)
+            if article
+            else self.has_add_permission(request)
+        ):
+            raise PermissionDenied
+        snapshot, errors = previews.unsaved_snapshot(self, request, article)
+        context = {"form_errors": errors, "unsaved": True}
+        if snapshot is not None:
+            context |= previews.preview_context(article or Article(author=request.user), snapshot)
+        if request.headers.get("X-Requested-With") == "fetch":
+            return TemplateResponse(request, "admin/articles/includes/live_preview.html", context)
+        return self._preview_page(request, article, context)
+
+    def _preview_page(self, request, article, context):
+        title = article.title if article else "New article"
         context = {
             **self.admin_site.each_context(request),
-            "title": f"Preview: {article.title}",
+            "title": f"Preview: {title}",
             "opts": self.opts,
             "original": article,
-            "article": article,
-            "rendered": rendered,
-            "readability": readability_of_rendering(rendered),
-            "review_line": _review_line(article),
+            **context,
         }
         return TemplateResponse(request, "admin/articles/article/preview.html", context)
-
-
-def _review_line(article):
-    """Who reviewed, or is reviewing, the working copy as it stands."""
-    if article.current_revision_id is None or article.state == Article.State.DRAFT:
-        return None
-    reviews = article.current_revision.reviews.select_related("reviewer")
-    approved = next((r for r in reviews if r.decision == Review.Decision.APPROVED), None)
-    if approved:
-        return f"Reviewed by {approved.reviewer.byline}"
-    pending = [r.reviewer.name for r in reviews if r.decision == Review.Decision.PENDING]
-    if pending:
-        return "Awaiting review by " + ", ".join(pending)
-    return None
 
 
 def _picking_related_topic(request):

@@ -374,3 +374,66 @@ def test_reviews_cannot_be_deleted_or_changed_from_the_admin(
         {"action": "delete_selected", "_selected_action": [review.pk], "post": "yes"},
     ).status_code in (200, 302)
     assert Review.objects.filter(pk=review.pk).exists()
+
+
+def live_preview_url(article):
+    return reverse("admin:articles_article_live_preview", args=[article.pk])
+
+
+def test_the_live_preview_renders_unsaved_changes_and_saves_nothing(client, article, writer):
+    data = {
+        **admin_form_data(article),
+        "title": "Calf cramps at night",
+        "sections-0-body": "**Stretch** first.",
+    }
+    before = Article.objects.filter(pk=article.pk).values("title", "version", "updated_at").get()
+    client.force_login(writer)
+    response = client.post(live_preview_url(article), data, HTTP_X_REQUESTED_WITH="fetch")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<h1>Calf cramps at night</h1>" in html and "<strong>Stretch</strong> first." in html
+    assert 'class="toc"' in html and "<html" not in html  # a fragment for the page
+    assert (
+        Article.objects.filter(pk=article.pk).values("title", "version", "updated_at").get()
+        == before
+    )
+    assert article.sections.get().body != "**Stretch** first."
+    page = client.post(live_preview_url(article), data).content.decode()  # the no-JS button
+    assert "Your unsaved changes" in page and "<html" in page
+
+
+def test_the_live_preview_lists_the_form_errors(client, article, writer):
+    client.force_login(writer)
+    data = {**admin_form_data(article), "title": ""}
+    html = client.post(live_preview_url(article), data, HTTP_X_REQUESTED_WITH="fetch").content
+    assert "Fix these to see the preview" in html.decode()
+    assert "title: This field is required." in html.decode()
+
+
+def test_the_live_preview_of_a_new_article_saves_nothing(client, writer):
+    client.force_login(writer)
+    data = {
+        "title": "Shin splints",
+        "slug": "shin-splints",
+        "summary": "Pain along the shin.",
+        "intro": "Common in runners.",
+        "review_interval_months": "12",
+        "sections-TOTAL_FORMS": "1",
+        "sections-INITIAL_FORMS": "0",
+        "sections-0-heading": "What helps",
+        "sections-0-body": "Rest.",
+        "related_topics-TOTAL_FORMS": "0",
+        "related_topics-INITIAL_FORMS": "0",
+        "references-TOTAL_FORMS": "0",
+        "references-INITIAL_FORMS": "0",
+    }
+    url = reverse("admin:articles_article_new_live_preview")
+    html = client.post(url, data, HTTP_X_REQUESTED_WITH="fetch").content.decode()
+    assert "<h1>Shin splints</h1>" in html and "What helps" in html
+    assert not Article.objects.exists()
+
+
+def test_another_writer_gets_no_live_preview_of_a_draft(client, article, other_writer):
+    client.force_login(other_writer)
+    response = client.post(live_preview_url(article), admin_form_data(article))
+    assert response.status_code == 404
