@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -17,12 +18,28 @@ from articles.readability import readability_of_rendering
 from articles.rendering import render_article_text
 
 
+class AssignedToMeFilter(admin.SimpleListFilter):
+    title = "assigned"
+    parameter_name = "assigned"
+
+    def lookups(self, request, model_admin):
+        return [("me", "To me")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "me":
+            return queryset.filter(reviewer__user=request.user)
+        return queryset
+
+
 @admin.register(Review)
 class ReviewAdmin(admin.ModelAdmin):
-    """Reviewers' queue. Reviews are decided on their own page, through the workflow."""
+    """Reviewers' queue, oldest first. Reviews are decided on their own page, through the
+    workflow."""
 
-    list_display = ["article", "revision_number", "reviewer", "decision", "assigned_at", "open"]
-    list_filter = ["decision"]
+    list_display = [
+        "article", "revision_number", "reviewer", "decision", "assigned_at", "kind", "open"
+    ]  # fmt: skip
+    list_filter = [AssignedToMeFilter, "decision"]
     ordering = ["assigned_at"]
     fields = ["article", "revision_number", "reviewer", "decision", "comment", "decided_at", "open"]
     readonly_fields = fields
@@ -48,6 +65,19 @@ class ReviewAdmin(admin.ModelAdmin):
     @admin.display(description="article")
     def article(self, review):
         return review.revision.article
+
+    @admin.display(description="kind")
+    def kind(self, review):
+        """A re-review of a live article, flagged when its review date has passed."""
+        live = getattr(review.revision.article, "published", None)
+        if live is None:
+            return "New article"
+        if live.next_review_due and live.next_review_due < timezone.localdate():
+            return format_html(
+                '<strong class="errornote">Re-review, overdue since {}</strong>',
+                live.next_review_due,
+            )
+        return "Re-review"
 
     @admin.display(description="revision")
     def revision_number(self, review):

@@ -84,7 +84,9 @@ class ReviewQuerySet(models.QuerySet):
         return self.filter(reviewer__user=user)
 
     def for_queue(self):
-        return self.select_related("revision__article", "reviewer").order_by("assigned_at")
+        return self.select_related("revision__article__published", "reviewer").order_by(
+            "assigned_at", "pk"
+        )
 
 
 class Review(models.Model):

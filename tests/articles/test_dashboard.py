@@ -82,3 +82,19 @@ def test_an_editor_sees_what_to_publish_what_is_scheduled_and_the_audit_trail(
 def test_only_editors_open_the_audit_trail(client, writer):
     client.force_login(writer)
     assert client.get(reverse("admin:articles_transition_changelist")).status_code == 403
+
+
+def test_the_review_list_flags_overdue_re_reviews_and_filters_to_mine(
+    client, writer, reviewer, publish
+):
+    live = ArticleFactory(author=writer, title="Hip pain", slug="hip-pain")
+    SectionFactory(article=live)
+    publish(live)
+    PublishedArticle.objects.filter(article=live).update(
+        next_review_due=timezone.localdate() - datetime.timedelta(days=3)
+    )
+    live = edit(Article.objects.get(pk=live.pk), writer, summary="Updated.")
+    workflow.submit(article=live, by=writer, reviewers=[reviewer.reviewer_profile])
+    client.force_login(reviewer)
+    html = client.get(reverse("admin:articles_review_changelist") + "?assigned=me").content
+    assert "Re-review, overdue since" in html.decode()

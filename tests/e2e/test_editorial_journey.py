@@ -34,8 +34,11 @@ def site(publish, writer):
     publish(related)
 
 
-def signed_in(browser, live_server, steps, user):
-    page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+def signed_in(browser, live_server, steps, user, javascript=True):
+    context = browser.new_context(
+        viewport={"width": 1400, "height": 1000}, java_script_enabled=javascript
+    )
+    page = context.new_page()
     steps.pages.append(page)
     page.goto(f"{live_server.url}/admin/login/")
     page.fill("#id_username", user.username)
