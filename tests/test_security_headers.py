@@ -52,7 +52,12 @@ def test_admin_pages_behind_the_login_keep_to_the_policy(editor_client, writer):
         response = editor_client.get(path)
         assert response.status_code == 200, path
         assert directives(response)["script-src"] == ["'self'"], path
-        assert inline_scripts(response.content.decode()) == [], path
+        html = response.content.decode()
+        assert inline_scripts(html) == [], path
+        # Every script and stylesheet comes from this server: no CDN.
+        assets = re.findall(r'<(?:script|link)\b[^>]*(?:src|href)="([^"]+)"', html)
+        assert assets, path
+        assert not [a for a in assets if a.startswith(("http:", "https:", "//"))], path
 
 
 def test_the_docs_script_is_served_from_this_server_as_javascript():
