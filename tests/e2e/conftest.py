@@ -9,11 +9,13 @@ turns a missing browser into a failure. Screenshots of every step go to E2E_SCRE
 import os
 import re
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
+from django.db import connections
 
-# Playwright's sync API runs an event loop in this thread; the test's own ORM calls are still
+# Playwright's sync API runs an event loop in the browser thread; the ORM calls made there are
 # plain synchronous ones, which Django would otherwise refuse next to a running loop.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -33,19 +35,49 @@ def require_chromium():
     pytest.skip(reason)
 
 
-@pytest.fixture(scope="session")
-def browser():
-    require_chromium()
-    from playwright.sync_api import sync_playwright
+@pytest.fixture
+def in_browser(steps):
+    """Run `scenario(browser)` with Chromium, in a thread of its own, and return its result.
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield browser
-        browser.close()
+    Playwright's sync API runs an event loop on greenlets; in the test's own thread that swaps
+    the database connection the test case set up for another one, and later transactional
+    tests lose the data they restore. In a separate thread the test's connection is left alone
+    (the scenario's own queries use that thread's connection, which sees committed rows).
+    """
+    require_chromium()
+    outcome = {}
+
+    def run(scenario):
+        def target():
+            from playwright.sync_api import sync_playwright
+
+            try:
+                with sync_playwright() as playwright:
+                    browser = playwright.chromium.launch(
+                        executable_path=CHROMIUM,
+                        headless=True,
+                        args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+                    )
+                    try:
+                        outcome["result"] = scenario(browser)
+                    except BaseException:
+                        steps.failed()
+                        raise
+                    finally:
+                        browser.close()
+            except BaseException as error:  # handed to the test's thread below
+                outcome["error"] = error
+            finally:
+                connections.close_all()
+
+        thread = threading.Thread(target=target, name="browser")
+        thread.start()
+        thread.join()
+        if "error" in outcome:
+            raise outcome["error"]
+        return outcome.get("result")
+
+    return run
 
 
 class Steps:
@@ -71,15 +103,4 @@ class Steps:
 
 @pytest.fixture
 def steps(request):
-    steps = Steps(SCREENSHOTS / request.node.name)
-    yield steps
-    report = getattr(request.node, "rep_call", None)
-    if report is not None and report.failed:
-        steps.failed()
-
-
-@pytest.hookimpl(wrapper=True, tryfirst=True)
-def pytest_runtest_makereport(item, call):
-    report = yield
-    setattr(item, f"rep_{report.when}", report)
-    return report
+    return Steps(SCREENSHOTS / request.node.name)

@@ -20,8 +20,15 @@ def article(writer):
 
 
 def test_arrows_reorder_sections_and_the_live_preview_follows(
-    browser, live_server, steps, writer, article
+    in_browser, live_server, steps, writer, article
 ):
+    in_browser(lambda browser: reorder_and_watch(browser, live_server, steps, writer, article))
+    headings = list(article.sections.order_by("position").values_list("heading", flat=True))
+    assert headings == ["Third", "First", "Second"]
+    assert Article.objects.get(pk=article.pk).title == "Calf cramps at night"
+
+
+def reorder_and_watch(browser, live_server, steps, writer, article):
     page = signed_in(browser, live_server, steps, writer)
     page.goto(f"{live_server.url}/admin/articles/article/{article.pk}/change/")
     preview = page.locator("#live-preview .live-preview-body")
@@ -39,6 +46,3 @@ def test_arrows_reorder_sections_and_the_live_preview_follows(
     page.click("input[name=_continue]")
     expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
     steps.shot(page, "saved")
-    headings = list(article.sections.order_by("position").values_list("heading", flat=True))
-    assert headings == ["Third", "First", "Second"]
-    assert Article.objects.get(pk=article.pk).title == "Calf cramps at night"

@@ -97,8 +97,27 @@ def open_review(page, live_server, steps):
 
 
 def test_an_article_goes_from_blank_to_published_through_the_admin(
-    browser, live_server, steps, site, writer, reviewer, editor
+    in_browser, live_server, steps, site, writer, reviewer, editor
 ):
+    in_browser(lambda browser: walk_through(browser, live_server, steps, writer, reviewer, editor))
+
+    document = Client().get("/api/v1/articles/knee-pain-when-running/").json()
+    approved = Review.objects.get(
+        decision="approved", revision__article__slug="knee-pain-when-running"
+    ).revision.snapshot
+    expected_bodies = [body for _, body in SECTIONS]
+    expected_bodies[1] = FIXED_BODY
+    assert [s["heading"] for s in document["sections"]] == [h for h, _ in SECTIONS]
+    assert [s["html"] for s in document["sections"]] == [f"<p>{b}</p>\n" for b in expected_bodies]
+    assert [s["body"] for s in approved["sections"]] == expected_bodies
+    assert document["title"] == approved["title"] == "Knee pain when running"
+    assert [t["slug"] for t in document["tags"]] == ["knee-pain", "running"]
+    assert [t["slug"] for t in document["related_topics"]] == ["shin-splints"]
+    assert document["reviewer"]["name"] == "Jane Roe"
+
+
+def walk_through(browser, live_server, steps, writer, reviewer, editor):
+    """Every step in the browser, each one screenshotted."""
     writer_page = signed_in(browser, live_server, steps, writer)
     write_article(writer_page, live_server, steps)
     submit_for_review(writer_page, steps, "Ready for a first look.")
@@ -136,19 +155,5 @@ def test_an_article_goes_from_blank_to_published_through_the_admin(
     editor_page.locator("input[type=submit][value='Publish']").click()
     expect(editor_page.locator(".messagelist")).to_contain_text("Published")
     steps.shot(editor_page, "editor published")
-
-    document = Client().get("/api/v1/articles/knee-pain-when-running/").json()
-    approved = Review.objects.get(
-        decision="approved", revision__article__slug="knee-pain-when-running"
-    ).revision.snapshot
-    expected_bodies = [body for _, body in SECTIONS]
-    expected_bodies[1] = FIXED_BODY
-    assert [s["heading"] for s in document["sections"]] == [h for h, _ in SECTIONS]
-    assert [s["html"] for s in document["sections"]] == [f"<p>{b}</p>\n" for b in expected_bodies]
-    assert [s["body"] for s in approved["sections"]] == expected_bodies
-    assert document["title"] == approved["title"] == "Knee pain when running"
-    assert [t["slug"] for t in document["tags"]] == ["knee-pain", "running"]
-    assert [t["slug"] for t in document["related_topics"]] == ["shin-splints"]
-    assert document["reviewer"]["name"] == "Jane Roe"
     editor_page.goto(f"{live_server.url}/api/v1/articles/knee-pain-when-running/")
     steps.shot(editor_page, "the public API serves the approved text")
