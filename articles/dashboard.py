@@ -21,7 +21,6 @@ class Panel:
     title: str
     rows: list = field(default_factory=list)
     more_url: str = ""
-    empty: str = "Nothing here."
 
 
 def panels_for(user):
@@ -54,7 +53,6 @@ def _my_articles(user):
             for a in articles[:ROWS]
         ],
         more_url=f"{changelist}?mine=yes",
-        empty="No articles yet: add one with “Add article”.",
     )
 
 
@@ -79,7 +77,6 @@ def _review_queue(user):
         title="Waiting for my review",
         rows=rows,
         more_url=reverse("admin:articles_review_changelist"),
-        empty="No reviews waiting.",
     )
 
 

@@ -98,3 +98,10 @@ def test_the_review_list_flags_overdue_re_reviews_and_filters_to_mine(
     client.force_login(reviewer)
     html = client.get(reverse("admin:articles_review_changelist") + "?assigned=me").content
     assert "Re-review, overdue since" in html.decode()
+
+
+def test_empty_panels_shrink_to_one_line(client, editor):
+    html = home(client, editor)
+    line = html[html.index("Nothing waiting in:") :]
+    assert "Approved, ready to publish" in line and "Scheduled" in line
+    assert '<div class="module dashboard-panel">' not in html
