@@ -38,12 +38,16 @@ def state_of(article):
     return Article.objects.get(pk=article.pk).state
 
 
-def test_author_sees_submit_and_other_writers_see_no_moves(client, article, writer, other_writer):
+def test_the_author_sees_only_the_moves_the_workflow_allows_now(client, article, writer, reviewer):
     html = as_user(client, writer).get(change_url(article)).content.decode()
     assert move_url(article, "submit") in html
+    assert move_url(article, "withdraw") not in html
     assert move_url(article, "publish") not in html
-    html = as_user(client, other_writer).get(change_url(article)).content.decode()
+    submit(article, writer, reviewer)
+    html = client.get(change_url(article)).content.decode()
+    assert move_url(article, "withdraw") in html
     assert move_url(article, "submit") not in html
+    assert move_url(article, "publish") not in html
 
 
 def test_writer_submits_from_the_admin_with_a_reviewer(client, article, writer, reviewer):
