@@ -118,6 +118,10 @@ class ReviewAdmin(admin.ModelAdmin):
         resolver = Article.objects.link_resolver(linked_slugs(snapshot))
         live = article.live_revision
         rendered = render_article_text(snapshot["intro"], snapshot["sections"], resolver)
+        # On a resubmission, what changed since the revision before is what the reviewer asked.
+        previous = article.revisions.filter(number__lt=revision.number).order_by("-number").first()
+        if previous is not None and live is not None and previous.pk == live.pk:
+            previous = None  # the diff against the live version already shows it
         context = {
             **self.admin_site.each_context(request),
             "title": f"Review: {snapshot['title']} (revision {revision.number})",
@@ -129,6 +133,16 @@ class ReviewAdmin(admin.ModelAdmin):
             "can_decide": review.decision == Review.Decision.PENDING
             and review.reviewer.user_id == request.user.pk,
             "form": form,
+            "previous": previous,
+            "diff_since_previous": previous
+            and mark_safe(  # difflib.HtmlDiff escapes every line of text it is given
+                diff_table(
+                    previous.snapshot,
+                    snapshot,
+                    old_label=f"Revision {previous.number}",
+                    new_label=f"Revision {revision.number}",
+                )
+            ),
             "diff": mark_safe(  # difflib.HtmlDiff escapes every line of text it is given
                 diff_table(
                     live.snapshot if live else None,

@@ -441,3 +441,20 @@ def test_another_writer_gets_no_live_preview_of_a_draft(client, article, other_w
     client.force_login(other_writer)
     response = client.post(live_preview_url(article), admin_form_data(article))
     assert response.status_code == 404
+
+
+def test_a_resubmission_shows_what_changed_since_the_revision_sent_back(
+    client, article, writer, reviewer
+):
+    review = submit(article, writer, reviewer)
+    workflow.request_changes(review=review, by=reviewer, comment="Say how long to rest.")
+    section = article.sections.get()
+    section.body = "Rest for two days."
+    section.save()
+    workflow.record_edit(article=Article.objects.get(pk=article.pk), by=writer)
+    second = submit(Article.objects.get(pk=article.pk), writer, reviewer)
+    html = as_user(client, reviewer).get(decide_url(second)).content.decode()
+    assert "Changes since revision 1" in html
+    assert "Rest for two days." in html
+    first_html = client.get(decide_url(review)).content.decode()
+    assert "Changes since revision" not in first_html
