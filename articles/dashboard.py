@@ -11,7 +11,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles import workflow
-from articles.models import Article, DeliveryStatus, Review, Transition, WebhookDelivery
+from articles.models import (
+    Article,
+    DeliveryStatus,
+    PublishedArticle,
+    Review,
+    Transition,
+    WebhookDelivery,
+)
 
 ROWS = 10
 
@@ -57,7 +64,6 @@ def _my_articles(user):
 
 
 def _review_queue(user):
-    today = timezone.localdate()
     reviews = (
         Review.objects.filter(reviewer__user=user, decision=Review.Decision.PENDING)
         .select_related("revision__article__published")
@@ -69,8 +75,7 @@ def _review_queue(user):
         live = getattr(article, "published", None)
         note = f"waiting since {timezone.localtime(review.assigned_at):%d %b}"
         if live is not None:
-            overdue = live.next_review_due and live.next_review_due < today
-            note += " · re-review" + (" · OVERDUE" if overdue else "")
+            note += " · re-review" + (" · OVERDUE" if live.review_is_overdue else "")
         url = reverse("admin:articles_review_decide", args=[review.pk])
         rows.append({"url": url, "title": article.title, "state": "Review", "note": note})
     return Panel(
@@ -82,11 +87,12 @@ def _review_queue(user):
 
 def _editor_panels():
     changelist = reverse("admin:articles_article_changelist")
-    today = timezone.localdate()
     approved = Article.objects.filter(state=Article.State.APPROVED).order_by("updated_at")
     scheduled = Article.objects.filter(state=Article.State.SCHEDULED).order_by("publish_at")
-    overdue = Article.objects.filter(published__next_review_due__lt=today).order_by(
-        "published__next_review_due"
+    overdue = (
+        PublishedArticle.objects.review_overdue()
+        .select_related("article")
+        .order_by("next_review_due")
     )
     failed = WebhookDelivery.objects.filter(status=DeliveryStatus.FAILED).order_by("-created_at")
     moves = Transition.objects.select_related("article", "by").order_by("-at", "-pk")
@@ -107,8 +113,8 @@ def _editor_panels():
         Panel(
             title="Live articles overdue for review",
             rows=[
-                _article_row(a, f"due {a.published.next_review_due:%d %b %Y}")
-                for a in overdue.select_related("published")[:ROWS]
+                _article_row(live.article, f"due {live.next_review_due:%d %b %Y}")
+                for live in overdue[:ROWS]
             ],
             more_url=f"{changelist}?review_due=overdue",
         ),

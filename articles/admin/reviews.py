@@ -5,7 +5,6 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -72,7 +71,7 @@ class ReviewAdmin(admin.ModelAdmin):
         live = getattr(review.revision.article, "published", None)
         if live is None:
             return "New article"
-        if live.next_review_due and live.next_review_due < timezone.localdate():
+        if live.review_is_overdue:
             return format_html(
                 '<strong class="errornote">Re-review, overdue since {}</strong>',
                 live.next_review_due,

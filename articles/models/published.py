@@ -196,6 +196,11 @@ class PublishedArticle(models.Model):
     def get_absolute_url(self):
         return frontend_article_url(self.slug)
 
+    @property
+    def review_is_overdue(self):
+        """One row's answer to the queryset's review_overdue()."""
+        return self.next_review_due < timezone.localdate()
+
 
 class PublishedArticleTag(models.Model):
     published_article = models.ForeignKey(PublishedArticle, on_delete=models.CASCADE)

@@ -31,19 +31,25 @@ def test_a_writer_sees_their_own_articles_and_not_others(client, writer, other_w
     assert "Calf cramps" in mine.content.decode()
 
 
-def test_a_reviewer_sees_the_queue_oldest_first_with_overdue_re_reviews_flagged(
-    client, writer, reviewer, publish
-):
+@pytest.fixture
+def overdue_live(writer, publish):
+    """A live article whose review date passed three days ago."""
     live = ArticleFactory(author=writer, title="Hip pain", slug="hip-pain")
     SectionFactory(article=live)
     publish(live)
     PublishedArticle.objects.filter(article=live).update(
         next_review_due=timezone.localdate() - datetime.timedelta(days=3)
     )
+    return Article.objects.get(pk=live.pk)
+
+
+def test_a_reviewer_sees_the_queue_oldest_first_with_overdue_re_reviews_flagged(
+    client, writer, reviewer, overdue_live
+):
     new = ArticleFactory(author=writer, title="Calf cramps")
     SectionFactory(article=new)
     workflow.submit(article=new, by=writer, reviewers=[reviewer.reviewer_profile])
-    live = edit(Article.objects.get(pk=live.pk), writer, summary="Updated for re-review.")
+    live = edit(overdue_live, writer, summary="Updated for re-review.")
     workflow.submit(article=live, by=writer, reviewers=[reviewer.reviewer_profile])
     Review.objects.filter(revision__article=new).update(
         assigned_at=timezone.now() - datetime.timedelta(days=2)
@@ -85,15 +91,9 @@ def test_only_editors_open_the_audit_trail(client, writer):
 
 
 def test_the_review_list_flags_overdue_re_reviews_and_filters_to_mine(
-    client, writer, reviewer, publish
+    client, writer, reviewer, overdue_live
 ):
-    live = ArticleFactory(author=writer, title="Hip pain", slug="hip-pain")
-    SectionFactory(article=live)
-    publish(live)
-    PublishedArticle.objects.filter(article=live).update(
-        next_review_due=timezone.localdate() - datetime.timedelta(days=3)
-    )
-    live = edit(Article.objects.get(pk=live.pk), writer, summary="Updated.")
+    live = edit(overdue_live, writer, summary="Updated.")
     workflow.submit(article=live, by=writer, reviewers=[reviewer.reviewer_profile])
     client.force_login(reviewer)
     html = client.get(reverse("admin:articles_review_changelist") + "?assigned=me").content
