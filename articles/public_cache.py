@@ -1,8 +1,4 @@
-"""Public responses kept in the cache, so that most reads touch no database at all.
-
-On only when the cache is shared by every process that publishes and serves (Redis:
-API_RESPONSE_CACHE defaults to on with REDIS_URL). A per-process cache would keep serving what
-another process has just replaced.
+"""Public responses kept in the cache, so that most reads touch the database once or not at all.
 
 Two ways of staying correct, one for each kind of response:
 
@@ -11,18 +7,24 @@ Two ways of staying correct, one for each kind of response:
   the slug. Readers
   that miss only ever `add`, never `set`, so a reader holding a row it read before the commit
   cannot replace the writer's newer entry. Exactly the slugs that changed are touched.
-- Lists (cards, tags, reviewers) depend on many rows, so their keys carry the read model's
-  change stamp, read before the database is. Any change moves the stamp, and the next reader
+- List pages depend on many rows, so their keys carry the read model's change stamp, read
+  from the database before anything else. Any change moves the stamp, and the next reader
   looks under a new key; old entries simply expire.
+
+Documents are cached only when every process that publishes and serves shares the cache
+(API_RESPONSE_CACHE, on by default with REDIS_URL): a per-process cache would keep serving a
+document another process has just replaced. Pages are safe in a per-process cache too, since
+every request reads the stamp from the database, so API_PAGE_CACHE is on by default.
 """
 
+import hashlib
 import json
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, transaction
 
-from articles.models import PublishedArticle
+from articles.models.published import document_json
 
 GONE = "gone"
 
@@ -38,7 +40,7 @@ def document_key(slug):
 def read_document(slug, using=None):
     """The entry for a live article, read from the database (None if it is not live): its
     document as stored JSON bytes, when it was rendered, and when its review falls due."""
-    row = PublishedArticle.objects.db_manager(using).document_json(slug)
+    row = document_json(slug, using)
     if row is None:
         return None
     text, rendered_at, next_review_due = row
@@ -79,15 +81,16 @@ def _write_document(slug):
     cache.set(document_key(slug), entry, settings.API_RESPONSE_CACHE_SECONDS)
 
 
-def page_key(stamp, path):
-    """A list response's key: the read model's change stamp, then the full path and query."""
-    return f"public:page:{stamp.timestamp()}:{path}"
+def page_key(stamp, url):
+    """A list response's key: the read model's change stamp, then a digest of the full URL
+    (the page's links name the host it was asked on; a digest keeps long queries short)."""
+    return f"public:page:{stamp.timestamp()}:{hashlib.sha256(url.encode()).hexdigest()}"
 
 
 def cached_page(key):
-    return cache.get(key) if enabled() else None
+    return cache.get(key) if settings.API_PAGE_CACHE else None
 
 
 def remember_page(key, body):
-    if enabled():
+    if settings.API_PAGE_CACHE:
         cache.add(key, body, settings.API_RESPONSE_CACHE_SECONDS)

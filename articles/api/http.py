@@ -2,13 +2,16 @@
 pagination, caching headers and throttling."""
 
 import datetime
+import functools
 
 from django.conf import settings
 from django.core import paginator as django_paginator
+from django.http import HttpResponse
 from django.utils.cache import patch_cache_control
 from django.utils.http import http_date
 from rest_framework import negotiation, pagination, permissions, renderers, throttling
 from rest_framework.exceptions import NotFound
+from rest_framework.request import Request
 
 from articles import public_cache
 from articles.api.errors import BadQuery
@@ -169,13 +172,73 @@ class PublicEndpoint:
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
         if response.status_code == 200:
-            modified = self.last_modified()
-            if isinstance(modified, datetime.datetime):
-                response.headers["Last-Modified"] = http_date(modified.timestamp())
-            patch_cache_control(
-                response,
-                public=True,
-                max_age=settings.API_CACHE_MAX_AGE,
-                s_maxage=settings.API_CACHE_SHARED_MAX_AGE,
-            )
+            add_public_caching(response, self.last_modified())
         return response
+
+
+def add_public_caching(response, modified):
+    """Last-Modified (when `modified` is known) and Cache-Control for a public 200."""
+    if isinstance(modified, datetime.datetime):
+        response.headers["Last-Modified"] = http_date(modified.timestamp())
+    patch_cache_control(
+        response,
+        public=True,
+        max_age=settings.API_CACHE_MAX_AGE,
+        s_maxage=settings.API_CACHE_SHARED_MAX_AGE,
+    )
+
+
+def direct_response(body, modified, allow):
+    """A public 200 made here rather than by DRF, with the same headers DRF's path gives it.
+    Cache-Control is written out, not patched: there is nothing to merge it with."""
+    response = HttpResponse(body, content_type="application/json")
+    response.headers["Allow"] = allow
+    response.headers["Last-Modified"] = http_date(modified.timestamp())
+    response.headers["Cache-Control"] = (
+        f"public, max-age={settings.API_CACHE_MAX_AGE}, "
+        f"s-maxage={settings.API_CACHE_SHARED_MAX_AGE}"
+    )
+    return response
+
+
+class DirectAnswers:
+    """Mixed into the hottest public views, before PublicEndpoint: a plain GET whose body is
+    at hand (a live article's stored document, a list page already made) is answered without
+    DRF's request, negotiation and dispatch, which cost more than the rest of such a response.
+
+    The view's `answer_directly(request, **kwargs)` returns (body, last modified) or None;
+    None, and every other method, takes the DRF path, which answers errors, redirects,
+    unknown parameters and throttling as any other public endpoint does. The view function
+    keeps the DRF class on it, so the schema still describes it.
+    """
+
+    @classmethod
+    def as_view(cls, **initkwargs):
+        through_drf = super().as_view(**initkwargs)
+        allow = _allow_header(cls(**initkwargs))
+
+        def view(request, **kwargs):
+            if request.method in ("GET", "HEAD"):
+                with public_reads():
+                    answer = cls.answer_directly(request, **kwargs)
+                if answer is not None and not refused_by_rate_limit(request):
+                    return direct_response(*answer, allow)
+            return through_drf(request, **kwargs)
+
+        return functools.update_wrapper(view, through_drf)
+
+
+def _allow_header(view):
+    view.setup(None)  # as dispatch does: a view that answers GET answers HEAD
+    return ", ".join(view.allowed_methods)
+
+
+def refused_by_rate_limit(request):
+    """Whether the public rate limit refuses `request` (the DRF path then answers the 429).
+
+    Checked only once an answer is at hand: a request that goes on to the DRF path is counted
+    there, and only there. A refusal records nothing, so checking again there refuses again.
+    """
+    if not settings.API_ANON_RATE:
+        return False
+    return not PublicRateThrottle().allow_request(Request(request), None)

@@ -15,7 +15,12 @@ from rest_framework.response import Response
 
 from articles import preview, public_cache
 from articles.api.errors import BadQuery
-from articles.api.http import CardCursorPagination, PublicEndpoint, PublicPagination
+from articles.api.http import (
+    CardCursorPagination,
+    DirectAnswers,
+    PublicEndpoint,
+    PublicPagination,
+)
 from articles.api.public_filters import PublishedArticleFilter
 from articles.api.public_serializers import (
     ArticleDocumentSerializer,
@@ -34,7 +39,7 @@ OVERDUE = {True: b"true", False: b"false"}
 NOT_FOUND = OpenApiResponse(description="No live article, tag or reviewer has this slug.")
 
 
-class ArticleListView(PublicEndpoint, generics.GenericAPIView):
+class ArticleListView(DirectAnswers, PublicEndpoint, generics.GenericAPIView):
     """Live articles as cards, newest first, with filters, search and ordering."""
 
     filterset_class = PublishedArticleFilter
@@ -45,6 +50,16 @@ class ArticleListView(PublicEndpoint, generics.GenericAPIView):
 
     def get_queryset(self):
         return PublishedArticle.objects.for_card_json()
+
+    @staticmethod
+    def answer_directly(request):
+        """The page, if it was made since the read model last changed."""
+        request.read_model_state = read_model_state()
+        changed_at = request.read_model_state[0]
+        body = public_cache.cached_page(
+            public_cache.page_key(changed_at, request.build_absolute_uri())
+        )
+        return None if body is None else (body, changed_at)
 
     @extend_schema(
         responses=PaginatedCardsSerializer,
@@ -61,8 +76,9 @@ class ArticleListView(PublicEndpoint, generics.GenericAPIView):
     )
     def get(self, request):
         # The stamp is read before the rows: a change committed in between moves it, so
-        # nothing read here can be served under the new one.
-        self.changed_at, live_count = read_model_state()
+        # nothing read here can be served under the new one. answer_directly read it already.
+        state = getattr(request, "read_model_state", None) or read_model_state()
+        self.changed_at, live_count = state
         key = public_cache.page_key(self.changed_at, request.build_absolute_uri())
         body = public_cache.cached_page(key)
         if body is None:
@@ -96,8 +112,15 @@ class ArticleListView(PublicEndpoint, generics.GenericAPIView):
         return getattr(self, "changed_at", None) or super().last_modified()
 
 
-class ArticleDetailView(PublicEndpoint, generics.GenericAPIView):
+class ArticleDetailView(DirectAnswers, PublicEndpoint, generics.GenericAPIView):
     """The full document of one live article. A retired slug redirects to the current one."""
+
+    @staticmethod
+    def answer_directly(request, slug):
+        if request.META.get("QUERY_STRING"):
+            return None  # no parameters are allowed: the DRF path says so
+        entry = live_document(slug)
+        return None if entry is None else (document_body(entry), entry["rendered_at"])
 
     @extend_schema(
         responses={
@@ -108,18 +131,10 @@ class ArticleDetailView(PublicEndpoint, generics.GenericAPIView):
         operation_id="articles_retrieve",
     )
     def get(self, request, slug):
-        self.entry = public_cache.cached_document(slug)
+        self.entry = live_document(slug)
         if self.entry is None:
-            self.entry = public_cache.read_document(slug)
-            if self.entry is not None:
-                public_cache.remember_document(self.entry)
-        if self.entry in (None, public_cache.GONE):
             return self._redirect_retired(slug)
-        # Whether the review is overdue changes with the date, not with the document: it is
-        # added to the stored bytes on the way out, as the document's last member.
-        overdue = self.entry["next_review_due"] < timezone.localdate()
-        body = self.entry["body"][:-1] + b',"review_overdue":' + OVERDUE[overdue] + b"}"
-        return HttpResponse(body, content_type="application/json")
+        return HttpResponse(document_body(self.entry), content_type="application/json")
 
     def _redirect_retired(self, slug):
         alias = ArticleSlugAlias.objects.filter(slug=slug, article__published__isnull=False)
@@ -132,6 +147,23 @@ class ArticleDetailView(PublicEndpoint, generics.GenericAPIView):
     def last_modified(self):
         entry = getattr(self, "entry", None)
         return entry["rendered_at"] if isinstance(entry, dict) else None
+
+
+def live_document(slug):
+    """The cache entry of the live article at `slug` (from the cache when it is on), or None."""
+    entry = public_cache.cached_document(slug)
+    if entry is None:
+        entry = public_cache.read_document(slug)
+        if entry is not None:
+            public_cache.remember_document(entry)
+    return None if entry == public_cache.GONE else entry
+
+
+def document_body(entry):
+    """The response body: the stored document with `review_overdue` added as its last member,
+    since whether the review is overdue changes with the date, not with the document."""
+    overdue = entry["next_review_due"] < timezone.localdate()
+    return entry["body"][:-1] + b',"review_overdue":' + OVERDUE[overdue] + b"}"
 
 
 def live_tags():

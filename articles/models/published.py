@@ -97,6 +97,26 @@ def read_model_changed_at():
     return read_model_state()[0]
 
 
+def document_json(slug, using=None):
+    """(document as JSON text, rendered_at, next_review_due) of the live article at `slug`,
+    or None; read from `using`, or wherever the router sends public reads.
+
+    The API's hottest read, so it bypasses the ORM, even the building of a queryset: on
+    SQLite, compiling the query costs ten times running it (0.21 ms against 0.02 ms,
+    measured), and the stored JSON is served as stored, never decoded and encoded again.
+    """
+    alias = using or router.db_for_read(PublishedArticle)
+    with connections[alias].cursor() as cursor:
+        cursor.execute(DOCUMENT_SQL.format(table=PublishedArticle._meta.db_table), [slug])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    text, rendered_at, next_review_due = row
+    if isinstance(next_review_due, str):  # SQLite hands back text
+        next_review_due = parse_date(next_review_due)
+    return text, aware(rendered_at), next_review_due
+
+
 class PublishedArticleQuerySet(models.QuerySet):
     def for_cards(self):
         """Just what a list needs: the stored card, and the columns lists filter and sort on."""
@@ -120,25 +140,6 @@ class PublishedArticleQuerySet(models.QuerySet):
         with connections[self.db].cursor() as cursor:
             cursor.execute(LIST_PAGE_SQL.format(table=self.model._meta.db_table), [limit, offset])
             return [text for (text,) in cursor.fetchall()]
-
-    def document_json(self, slug):
-        """(document as JSON text, rendered_at, next_review_due) of the live article at `slug`,
-        or None.
-
-        The API's hottest read, so it bypasses the ORM: on SQLite, compiling the query costs
-        ten times running it (0.21 ms against 0.02 ms, measured), and the stored JSON is
-        served as stored, never decoded and encoded again.
-        """
-        connection = connections[self.db]
-        with connection.cursor() as cursor:
-            cursor.execute(DOCUMENT_SQL.format(table=self.model._meta.db_table), [slug])
-            row = cursor.fetchone()
-        if row is None:
-            return None
-        text, rendered_at, next_review_due = row
-        if isinstance(next_review_due, str):  # SQLite hands back text
-            next_review_due = parse_date(next_review_due)
-        return text, aware(rendered_at), next_review_due
 
     def review_overdue(self, today=None):
         return self.filter(next_review_due__lt=today or timezone.localdate())

@@ -94,8 +94,28 @@ def test_a_list_read_before_a_change_is_filed_under_the_old_stamp(live, writer, 
     assert {card["slug"] for card in cards()} == {"calf-cramps", "heel-pain"}
 
 
-def test_without_a_shared_cache_nothing_is_cached(live, settings, django_assert_num_queries):
+def test_without_a_shared_cache_documents_are_read_every_time(
+    live, settings, django_assert_num_queries
+):
     settings.API_RESPONSE_CACHE = False
     detail("calf-cramps")
     with django_assert_num_queries(1):
         assert detail("calf-cramps").status_code == 200
+
+
+def test_pages_in_a_process_own_cache_follow_every_change(live, settings, writer, editor, publish):
+    """API_PAGE_CACHE without a shared cache: each process files pages under the stamp it
+    reads from the database, so a change made anywhere is seen at the next request."""
+    settings.API_RESPONSE_CACHE = False
+    assert [card["slug"] for card in cards()] == ["calf-cramps"]
+    heel = publish(ArticleFactory(author=writer, slug="heel-pain", title="Heel pain"))
+    assert [card["slug"] for card in cards()] == ["heel-pain", "calf-cramps"]
+    workflow.unpublish(article=heel.article, by=editor)
+    assert [card["slug"] for card in cards()] == ["calf-cramps"]
+
+
+def test_the_page_cache_can_be_switched_off(live, settings, django_assert_num_queries):
+    settings.API_PAGE_CACHE = False
+    cards()
+    with django_assert_num_queries(2):  # the state row, the page of cards
+        cards()
