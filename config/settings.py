@@ -29,6 +29,14 @@ def env_list(name, default=""):
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def env_int_or_none(name, default):
+    """An integer from the environment: `default` if unset, None if set empty."""
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return int(value) if value.strip() else None
+
+
 def media_origin(media_url):
     """The scheme and host of an absolute MEDIA_URL ("'self'" for a relative one)."""
     parts = urlsplit(media_url)
@@ -167,6 +175,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         }
     )
 
+# PostgreSQL: the public API's few hottest queries bind on the server (articles/models/
+# published.py hot_read), and psycopg prepares them from their fifth run on a connection.
+# Django's own queries bind on the client and are never prepared. Behind a pooler in
+# transaction mode without prepared-statement support, set DATABASE_PREPARE_THRESHOLD empty.
+POSTGRESQL_OPTIONS = {"prepare_threshold": env_int_or_none("DATABASE_PREPARE_THRESHOLD", 5)}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {}).update(POSTGRESQL_OPTIONS)
+
 # Read replicas of a PostgreSQL primary (comma-separated URLs). The public API reads from them;
 # writes, the admin and the editorial API stay on the primary (config/db_router.py).
 DATABASE_REPLICAS = []
@@ -174,7 +190,7 @@ for number, url in enumerate(env_list("DATABASE_REPLICA_URLS"), start=1):
     alias = f"replica{number}"
     DATABASES[alias] = dj_database_url.parse(
         url, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"]
-    ) | {"TEST": {"MIRROR": "default"}}
+    ) | {"TEST": {"MIRROR": "default"}, "OPTIONS": POSTGRESQL_OPTIONS}
     DATABASE_REPLICAS.append(alias)
 DATABASE_ROUTERS = ["config.db_router.PrimaryReplicaRouter"]
 
