@@ -311,9 +311,20 @@ def report(rows, queries, rss, import_figures, publish_ms):
     commit = subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
     ).stdout.strip()
+    from django.conf import settings
+
     cache = "Redis" if os.environ.get("REDIS_URL") else "local memory"
+    cached = [
+        name
+        for name, on in [
+            ("documents", settings.API_RESPONSE_CACHE),
+            ("pages", settings.API_PAGE_CACHE),
+        ]
+        if on
+    ]
     lines = [
-        f"# Benchmark: {N} articles on {vendor}, {cache} cache",
+        f"# Benchmark: {N} articles on {vendor}, {cache} cache "
+        f"(holding {' and '.join(cached) or 'no responses'})",
         "",
         f"{datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC, commit {commit}, "
         f"{os.cpu_count()} CPUs; gunicorn 2 sync workers; wrk -t1 -c8, {WARMUP} s warm-up, "
