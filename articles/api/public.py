@@ -4,6 +4,9 @@ Drafts cannot leak from here: the views read `PublishedArticle` rows, which only
 writes, and the `Tag` and `Reviewer` rows they expose are counted through those rows.
 """
 
+import datetime
+import time
+
 from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -162,8 +165,26 @@ def live_document(slug):
 def document_body(entry):
     """The response body: the stored document with `review_overdue` added as its last member,
     since whether the review is overdue changes with the date, not with the document."""
-    overdue = entry["next_review_due"] < timezone.localdate()
+    overdue = entry["next_review_due"] < local_today()
     return entry["body"][:-1] + b',"review_overdue":' + OVERDUE[overdue] + b"}"
+
+
+class _Today:
+    date = zone = None
+    starts = ends = 0.0  # the local day, as timestamps
+
+
+def local_today():
+    """timezone.localdate(), worked out again only when the clock leaves the local day it was
+    worked out in (or the time zone changes): the time zone conversion was a tenth of a
+    document response's own work."""
+    now, zone = time.time(), timezone.get_current_timezone()
+    if not (_Today.starts <= now < _Today.ends and _Today.zone is zone):
+        start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+        end = start + datetime.timedelta(days=1)  # wall-clock arithmetic: the next midnight
+        _Today.date, _Today.zone = start.date(), zone
+        _Today.starts, _Today.ends = start.timestamp(), end.timestamp()
+    return _Today.date
 
 
 def live_tags():

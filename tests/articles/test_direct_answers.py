@@ -1,11 +1,16 @@
 """The hottest public reads skip DRF's dispatch (articles/api/http.py DirectAnswers): what they
 answer must be exactly what the DRF path answers, and everything else must still reach it."""
 
+import datetime
+import time
+
 import pytest
 from django.test import RequestFactory
+from django.utils import timezone
 from rest_framework.test import APIClient
 
-from articles.api.public import ArticleDetailView, ArticleListView
+from articles.api.public import ArticleDetailView, ArticleListView, local_today
+from articles.models import PublishedArticle
 from tests.factories import ArticleFactory, SectionFactory
 
 pytestmark = pytest.mark.django_db
@@ -94,3 +99,18 @@ def test_the_schema_still_describes_both_operations():
         "/api/v1/articles/": "articles_list",
         "/api/v1/articles/{slug}/": "articles_retrieve",
     }
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Pacific/Kiritimati", "America/Adak"])
+def test_the_remembered_local_date_follows_the_zone_and_the_clock(settings, zone, monkeypatch):
+    settings.TIME_ZONE = zone
+    assert local_today() == timezone.localdate()
+    tomorrow = timezone.now() + datetime.timedelta(days=1)
+    monkeypatch.setattr(time, "time", lambda: tomorrow.timestamp())
+    monkeypatch.setattr(timezone, "now", lambda: tomorrow)
+    assert local_today() == timezone.localdate(tomorrow)
+
+
+def test_an_overdue_review_shows_in_a_document_answered_directly(live):
+    PublishedArticle.objects.update(next_review_due=local_today() - datetime.timedelta(days=1))
+    assert APIClient().get(f"{API}/articles/calf-cramps/").json()["review_overdue"] is True
