@@ -138,12 +138,24 @@ def create_postgresql_database(url):
 
 
 def analyze():
-    """Refresh the planner's statistics, as autovacuum would on a live database: a freshly
-    imported PostgreSQL table has none, and is then scanned instead of read by index."""
+    """Bring the database to the state a server that has been up for a while is in.
+
+    Planner statistics are refreshed, as autovacuum would do on a live database: a freshly
+    imported PostgreSQL table has none, and is then scanned instead of read by index. And every
+    article is read once, so the operating system (and PostgreSQL's buffers) hold the pages
+    of a freshly imported database: otherwise the detail of 20,000 articles in shuffled order
+    measured the disk, 0.47 of the floor against 0.70 at 2,000 (SQLite, the same code).
+    """
     from django.db import connection
 
+    from articles.models import PublishedArticle
+
+    table = PublishedArticle._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+        cursor.execute(
+            f"SELECT SUM(LENGTH(CAST(document AS text)) + LENGTH(CAST(card AS text))) FROM {table}"
+        )
 
 
 def start_server(env):

@@ -188,16 +188,18 @@ def add_public_caching(response, modified):
     )
 
 
-def direct_response(body, modified, allow):
-    """A public 200 made here rather than by DRF, with the same headers DRF's path gives it.
-    Cache-Control is written out, not patched: there is nothing to merge it with."""
-    response = HttpResponse(body, content_type="application/json")
-    response.headers["Allow"] = allow
-    response.headers["Last-Modified"] = http_date(modified.timestamp())
-    response.headers["Cache-Control"] = (
+def shared_cache_control():
+    """The Cache-Control of every public 200: browsers and shared caches may keep it."""
+    return (
         f"public, max-age={settings.API_CACHE_MAX_AGE}, "
         f"s-maxage={settings.API_CACHE_SHARED_MAX_AGE}"
     )
+
+
+def json_response(body, modified):
+    """A public 200 of JSON bytes dated `modified`, as a direct answer returns it."""
+    response = HttpResponse(body, content_type="application/json")
+    response.headers["Last-Modified"] = http_date(modified.timestamp())
     return response
 
 
@@ -206,10 +208,11 @@ class DirectAnswers:
     at hand (a live article's stored document, a list page already made) is answered without
     DRF's request, negotiation and dispatch, which cost more than the rest of such a response.
 
-    The view's `answer_directly(request, **kwargs)` returns (body, last modified) or None;
-    None, and every other method, takes the DRF path, which answers errors, redirects,
-    unknown parameters and throttling as any other public endpoint does. The view function
-    keeps the DRF class on it, so the schema still describes it.
+    The view's `answer_directly(request, **kwargs)` returns a 200 or a 304, or None; None,
+    and every other method, takes the DRF path, which answers errors, redirects, unknown
+    parameters and throttling as any other public endpoint does. Allow and Cache-Control are
+    added here, as DRF's path adds them. The view function keeps the DRF class on it, so the
+    schema still describes it.
     """
 
     @classmethod
@@ -219,9 +222,11 @@ class DirectAnswers:
 
         def view(request, **kwargs):
             if request.method in ("GET", "HEAD"):
-                answer = answer_from_replica(cls.answer_directly, request, kwargs)
-                if answer is not None and not refused_by_rate_limit(request):
-                    return direct_response(*answer, allow)
+                response = answer_from_replica(cls.answer_directly, request, kwargs)
+                if response is not None and not refused_by_rate_limit(request):
+                    response.headers["Allow"] = allow
+                    response.headers["Cache-Control"] = shared_cache_control()
+                    return response
             return through_drf(request, **kwargs)
 
         return functools.update_wrapper(view, through_drf)

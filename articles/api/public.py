@@ -8,10 +8,11 @@ import datetime
 import time
 
 from django.db.models import Count
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseNotModified
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import http_date, parse_etags
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.response import Response
@@ -23,6 +24,8 @@ from articles.api.http import (
     DirectAnswers,
     PublicEndpoint,
     PublicPagination,
+    json_response,
+    shared_cache_control,
 )
 from articles.api.public_filters import PublishedArticleFilter
 from articles.api.public_serializers import (
@@ -34,11 +37,13 @@ from articles.api.public_serializers import (
     TagSerializer,
 )
 from articles.models import ArticleSlugAlias, LiveCards, PublishedArticle, read_model_state
+from articles.models.published import document_dates
 from reviewers.models import Reviewer
 from tags.models import Tag
 
 PAGING_PARAMS = frozenset({"page", "page_size", "cursor"})
 OVERDUE = {True: b"true", False: b"false"}
+EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
 NOT_FOUND = OpenApiResponse(description="No live article, tag or reviewer has this slug.")
 
 
@@ -62,7 +67,7 @@ class ArticleListView(DirectAnswers, PublicEndpoint, generics.GenericAPIView):
         body = public_cache.cached_page(
             public_cache.page_key(changed_at, request.build_absolute_uri())
         )
-        return None if body is None else (body, changed_at)
+        return None if body is None else json_response(body, changed_at)
 
     @extend_schema(
         responses=PaginatedCardsSerializer,
@@ -122,8 +127,7 @@ class ArticleDetailView(DirectAnswers, PublicEndpoint, generics.GenericAPIView):
     def answer_directly(request, slug):
         if request.META.get("QUERY_STRING"):
             return None  # no parameters are allowed: the DRF path says so
-        entry = live_document(slug)
-        return None if entry is None else (document_body(entry), entry["rendered_at"])
+        return document_response(request, slug)
 
     @extend_schema(
         responses={
@@ -134,10 +138,12 @@ class ArticleDetailView(DirectAnswers, PublicEndpoint, generics.GenericAPIView):
         operation_id="articles_retrieve",
     )
     def get(self, request, slug):
-        self.entry = live_document(slug)
-        if self.entry is None:
+        response = document_response(request, slug)
+        if response is None:
             return self._redirect_retired(slug)
-        return HttpResponse(document_body(self.entry), content_type="application/json")
+        if response.status_code == status.HTTP_304_NOT_MODIFIED:
+            response.headers["Cache-Control"] = shared_cache_control()
+        return response
 
     def _redirect_retired(self, slug):
         alias = ArticleSlugAlias.objects.filter(slug=slug, article__published__isnull=False)
@@ -148,8 +154,7 @@ class ArticleDetailView(DirectAnswers, PublicEndpoint, generics.GenericAPIView):
         return Response(status=status.HTTP_301_MOVED_PERMANENTLY, headers={"Location": location})
 
     def last_modified(self):
-        entry = getattr(self, "entry", None)
-        return entry["rendered_at"] if isinstance(entry, dict) else None
+        return None  # document_response dates the response itself
 
 
 def live_document(slug):
@@ -162,11 +167,60 @@ def live_document(slug):
     return None if entry == public_cache.GONE else entry
 
 
+def document_response(request, slug):
+    """The live article at `slug` as a 200, or as a 304 when the client's If-None-Match names
+    what it would get; None if no article is live there.
+
+    A conditional request is first answered from the document's dates alone, without reading
+    the document itself (unless the cache holds the document anyway).
+    """
+    if "HTTP_IF_NONE_MATCH" in request.META and not public_cache.enabled():
+        dates = document_dates(slug)
+        if dates is None:
+            return None
+        etag = document_etag(*dates)
+        if client_holds(request, etag):
+            return not_modified(etag, dates[0])
+    entry = live_document(slug)
+    if entry is None:
+        return None
+    etag = document_etag(entry["rendered_at"], entry["next_review_due"])
+    if client_holds(request, etag):
+        return not_modified(etag, entry["rendered_at"])
+    response = json_response(document_body(entry), entry["rendered_at"])
+    response.headers["ETag"] = etag
+    return response
+
+
 def document_body(entry):
     """The response body: the stored document with `review_overdue` added as its last member,
     since whether the review is overdue changes with the date, not with the document."""
     overdue = entry["next_review_due"] < local_today()
     return entry["body"][:-1] + b',"review_overdue":' + OVERDUE[overdue] + b"}"
+
+
+def document_etag(rendered_at, next_review_due):
+    """The ETag of a document response, made without hashing its bytes: they change only when
+    the document is rendered again, which moves rendered_at, or when its review falls
+    overdue. (Django's ConditionalGetMiddleware leaves a response that has one alone.)"""
+    micros = (rendered_at - EPOCH) // datetime.timedelta(microseconds=1)
+    return f'"{micros:x}-{int(next_review_due < local_today())}"'
+
+
+def client_holds(request, etag):
+    """Whether the request's If-None-Match names `etag` (weakly compared, as for a GET)."""
+    header = request.META.get("HTTP_IF_NONE_MATCH")
+    if not header:
+        return False
+    tags = parse_etags(header)
+    return "*" in tags or etag in tags or f"W/{etag}" in tags
+
+
+def not_modified(etag, modified):
+    response = HttpResponseNotModified()
+    response.headers["ETag"] = etag
+    response.headers["Last-Modified"] = http_date(modified.timestamp())
+    return response
 
 
 class _Today:

@@ -22,6 +22,7 @@ from tags.models import Tag
 DOCUMENT_SQL = (
     "SELECT CAST(document AS text), rendered_at, next_review_due FROM {table} WHERE slug = %s"
 )
+DOCUMENT_DATES_SQL = "SELECT rendered_at, next_review_due FROM {table} WHERE slug = %s"
 STATE_SQL = "SELECT changed_at, live_count FROM {table} WHERE id = 1"
 # The public list's own order, newest first (the published_by_date index serves it as it is).
 LIST_ORDER = ("-published_at", "-pk")
@@ -136,9 +137,23 @@ def document_json(slug, using=None):
     if not rows:
         return None
     text, rendered_at, next_review_due = rows[0]
-    if isinstance(next_review_due, str):  # SQLite hands back text
-        next_review_due = parse_date(next_review_due)
-    return text, aware(rendered_at), next_review_due
+    return text, aware(rendered_at), as_date(next_review_due)
+
+
+def document_dates(slug):
+    """(rendered_at, next_review_due) of the live article at `slug`, or None: what a
+    conditional request is answered from, without reading the document."""
+    alias = router.db_for_read(PublishedArticle)
+    rows = hot_read(alias, DOCUMENT_DATES_SQL.format(table=PublishedArticle._meta.db_table), [slug])
+    if not rows:
+        return None
+    rendered_at, next_review_due = rows[0]
+    return aware(rendered_at), as_date(next_review_due)
+
+
+def as_date(value):
+    """A date from a raw query: SQLite hands back text."""
+    return parse_date(value) if isinstance(value, str) else value
 
 
 class PublishedArticleQuerySet(models.QuerySet):

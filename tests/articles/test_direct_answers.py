@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 
 from articles.api.public import ArticleDetailView, ArticleListView, local_today
 from articles.models import PublishedArticle
-from tests.factories import ArticleFactory, SectionFactory
+from tests.factories import ArticleFactory, SectionFactory, edit
 
 pytestmark = pytest.mark.django_db
 
@@ -114,3 +114,64 @@ def test_the_remembered_local_date_follows_the_zone_and_the_clock(settings, zone
 def test_an_overdue_review_shows_in_a_document_answered_directly(live):
     PublishedArticle.objects.update(next_review_due=local_today() - datetime.timedelta(days=1))
     assert APIClient().get(f"{API}/articles/calf-cramps/").json()["review_overdue"] is True
+
+
+# Conditional requests for a document -----------------------------------------------------
+
+
+def document(client=None, **headers):
+    return (client or APIClient()).get(f"{API}/articles/calf-cramps/", headers=headers)
+
+
+def test_a_held_document_is_a_304_read_without_the_document(live, django_assert_num_queries):
+    etag = document()["ETag"]
+    with django_assert_num_queries(1) as queries:
+        response = document(**{"If-None-Match": etag})
+    assert response.status_code == 304
+    assert "document" not in queries.captured_queries[0]["sql"]
+    assert response["ETag"] == etag
+    assert response["Last-Modified"] and "s-maxage" in response["Cache-Control"]
+
+
+def test_a_stale_etag_gets_the_document_in_two_queries(live, django_assert_num_queries):
+    with django_assert_num_queries(2):
+        response = document(**{"If-None-Match": '"something-else"'})
+    assert response.status_code == 200
+    assert response.json()["slug"] == "calf-cramps"
+
+
+def test_the_etag_moves_when_the_document_is_rendered_again(live, writer, publish):
+    etag = document()["ETag"]
+    publish(edit(live.article, writer, title="Night cramps in the calf"))
+    response = document(**{"If-None-Match": etag})
+    assert response.status_code == 200
+    assert response.json()["title"] == "Night cramps in the calf"
+    assert response["ETag"] != etag
+
+
+def test_the_etag_moves_when_the_review_falls_overdue(live):
+    etag = document()["ETag"]
+    PublishedArticle.objects.update(next_review_due=local_today() - datetime.timedelta(days=1))
+    response = document(**{"If-None-Match": etag})
+    assert response.status_code == 200
+    assert response.json()["review_overdue"] is True
+
+
+def test_both_paths_answer_a_held_document_alike(live):
+    path = f"{API}/articles/calf-cramps/"
+    etag = document()["ETag"]
+    view = ArticleDetailView.as_view()
+    direct = view(RequestFactory().get(path, HTTP_IF_NONE_MATCH=etag), slug="calf-cramps")
+    through_drf = view.__wrapped__(
+        RequestFactory().get(path, HTTP_IF_NONE_MATCH=etag), slug="calf-cramps"
+    )
+    assert direct.status_code == through_drf.status_code == 304
+    assert dict(direct.headers) == dict(through_drf.headers)
+
+
+def test_from_the_shared_cache_a_held_document_costs_no_query(
+    live, shared_cache, django_assert_num_queries
+):
+    etag = document()["ETag"]
+    with django_assert_num_queries(0):
+        assert document(**{"If-None-Match": etag}).status_code == 304
