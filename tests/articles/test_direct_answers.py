@@ -9,7 +9,8 @@ from django.test import RequestFactory
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from articles.api.public import ArticleDetailView, ArticleListView, local_today
+from articles.api.document_responses import local_today
+from articles.api.public import ArticleDetailView, ArticleListView
 from articles.models import PublishedArticle
 from tests.factories import ArticleFactory, SectionFactory, edit
 
