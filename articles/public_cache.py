@@ -13,15 +13,16 @@ Two ways of staying correct, one for each kind of response:
 
 Documents are cached only when every process that publishes and serves shares the cache
 (API_RESPONSE_CACHE, on by default with REDIS_URL): a per-process cache would keep serving a
-document another process has just replaced. Pages are safe in a per-process cache too, since
-every request reads the stamp from the database, so API_PAGE_CACHE is on by default.
+document another process has just replaced. Pages are safe in a per-process cache, since every
+request reads the stamp from the database, so they always go to the process's own "pages"
+cache (API_PAGE_CACHE, on by default).
 """
 
 import hashlib
 import json
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import DEFAULT_DB_ALIAS, transaction
 
 from articles.models.published import document_json
@@ -88,9 +89,9 @@ def page_key(stamp, url):
 
 
 def cached_page(key):
-    return cache.get(key) if settings.API_PAGE_CACHE else None
+    return caches["pages"].get(key) if settings.API_PAGE_CACHE else None
 
 
 def remember_page(key, body):
     if settings.API_PAGE_CACHE:
-        cache.add(key, body, settings.API_RESPONSE_CACHE_SECONDS)
+        caches["pages"].add(key, body, settings.API_RESPONSE_CACHE_SECONDS)

@@ -101,7 +101,9 @@ def publish(writer, reviewer, editor):
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """Throttle counters and Last-Modified stamps live in the cache; start each test clean."""
-    from django.core.cache import cache
+    """Throttle counters and Last-Modified stamps live in the cache, list pages in their own;
+    start each test clean."""
+    from django.core.cache import caches
 
-    cache.clear()
+    for alias in ("default", "pages"):
+        caches[alias].clear()

@@ -18,6 +18,7 @@ PRINT_SETTINGS = (
     "'hosts': settings.ALLOWED_HOSTS, 'media': str(settings.MEDIA_ROOT), "
     "'replicas': {a: settings.DATABASES[a]['HOST'] for a in settings.DATABASE_REPLICAS}, "
     "'response_cache': settings.API_RESPONSE_CACHE, 'page_cache': settings.API_PAGE_CACHE, "
+    "'pages_backend': settings.CACHES['pages']['BACKEND'], "
     "'prepare': settings.DATABASES['default'].get('OPTIONS', {}).get('prepare_threshold', 'no'), "
     "'tasks': settings.TASKS['default']['BACKEND']}))"
 )
@@ -76,6 +77,8 @@ def test_defaults_are_sqlite_in_the_project_and_the_local_memory_cache():
         ({}, "response_cache", False),
         ({}, "page_cache", True),
         ({"API_PAGE_CACHE": "0"}, "page_cache", False),
+        ({"REDIS_URL": "redis://127.0.0.1:6379/1"}, "pages_backend",
+         "django.core.cache.backends.locmem.LocMemCache"),
         ({"DATABASE_URL": "postgres://cms@db.internal:5432/health"}, "prepare", 5),
         ({"DATABASE_URL": "postgres://cms@db.internal:5432/health",
           "DATABASE_PREPARE_THRESHOLD": ""}, "prepare", None),

@@ -5,7 +5,8 @@ import os
 import sys
 
 import pytest
-from django.core.cache import cache
+from django.conf import settings as django_settings
+from django.core.cache import cache, caches
 from django.utils import timezone
 
 from articles import workflow
@@ -15,9 +16,15 @@ from tests.factories import ArticleFactory, RelatedTopicFactory, SectionFactory,
 # Every text of every article that is not live carries this word.
 MARKER = "leakmarker"
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "")
-LOCMEM = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+LOCMEM = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "pages": django_settings.PAGE_CACHE,
+}
 REDIS_BACKEND = "config.redis_cache.ReusedClientRedisCache"
-REDIS = {"default": {"BACKEND": REDIS_BACKEND, "LOCATION": REDIS_URL}}
+REDIS = {
+    "default": {"BACKEND": REDIS_BACKEND, "LOCATION": REDIS_URL},
+    "pages": django_settings.PAGE_CACHE,
+}
 
 
 @pytest.fixture(params=["locmem", "redis"])
@@ -27,6 +34,7 @@ def shared_cache(request, settings):
     settings.CACHES = LOCMEM if request.param == "locmem" else REDIS
     settings.API_RESPONSE_CACHE = True
     cache.clear()
+    caches["pages"].clear()
     yield request.param
     cache.clear()
 
