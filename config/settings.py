@@ -216,8 +216,7 @@ CACHES["pages"] = PAGE_CACHE
 # Public documents kept in the cache (articles/public_cache.py). Only correct
 # when every process shares the cache, so on by default with Redis alone.
 API_RESPONSE_CACHE = env_bool("API_RESPONSE_CACHE", default=bool(REDIS_URL))
-# List pages kept in the cache under the read model's change stamp: correct in a per-process
-# cache too, so on by default.
+# List and search pages kept in the "pages" cache above.
 API_PAGE_CACHE = env_bool("API_PAGE_CACHE", default=True)
 API_RESPONSE_CACHE_SECONDS = int(os.environ.get("API_RESPONSE_CACHE_SECONDS", "3600"))
 

@@ -3,19 +3,18 @@
 
 Kept apart from the views because both of the detail view's paths (DirectAnswers and DRF's)
 answer through `document_response`, and it is the API's hottest code: no hashing of the
-body, no timezone conversion per request, and a conditional request never reads the document.
+body, no timezone conversion per request (`local_today`), and a conditional request never
+reads the document.
 """
 
 import datetime
-import time
 
 from django.http import HttpResponseNotModified
-from django.utils import timezone
 from django.utils.http import http_date, parse_etags
 
 from articles import public_cache
 from articles.api.http import json_response
-from articles.models.published import document_dates
+from articles.models.published import document_dates, is_overdue
 
 OVERDUE = {True: b"true", False: b"false"}
 EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
@@ -42,33 +41,34 @@ def document_response(request, slug):
         dates = document_dates(slug)
         if dates is None:
             return None
-        etag = document_etag(*dates)
+        rendered_at, next_review_due = dates
+        etag = document_etag(rendered_at, is_overdue(next_review_due))
         if client_holds(request, etag):
-            return not_modified(etag, dates[0])
+            return not_modified(etag, rendered_at)
     entry = live_document(slug)
     if entry is None:
         return None
-    etag = document_etag(entry["rendered_at"], entry["next_review_due"])
+    overdue = is_overdue(entry["next_review_due"])
+    etag = document_etag(entry["rendered_at"], overdue)
     if client_holds(request, etag):
         return not_modified(etag, entry["rendered_at"])
-    response = json_response(document_body(entry), entry["rendered_at"])
+    response = json_response(document_body(entry, overdue), entry["rendered_at"])
     response.headers["ETag"] = etag
     return response
 
 
-def document_body(entry):
+def document_body(entry, overdue):
     """The response body: the stored document with `review_overdue` added as its last member,
     since whether the review is overdue changes with the date, not with the document."""
-    overdue = entry["next_review_due"] < local_today()
     return entry["body"][:-1] + b',"review_overdue":' + OVERDUE[overdue] + b"}"
 
 
-def document_etag(rendered_at, next_review_due):
+def document_etag(rendered_at, overdue):
     """The ETag of a document response, made without hashing its bytes: they change only when
     the document is rendered again, which moves rendered_at, or when its review falls
     overdue. (Django's ConditionalGetMiddleware leaves a response that has one alone.)"""
     micros = (rendered_at - EPOCH) // datetime.timedelta(microseconds=1)
-    return f'"{micros:x}-{int(next_review_due < local_today())}"'
+    return f'"{micros:x}-{int(overdue)}"'
 
 
 def client_holds(request, etag):
@@ -85,21 +85,3 @@ def not_modified(etag, modified):
     response.headers["ETag"] = etag
     response.headers["Last-Modified"] = http_date(modified.timestamp())
     return response
-
-
-class _Today:
-    date = zone = None
-    starts = ends = 0.0  # the local day, as timestamps
-
-
-def local_today():
-    """timezone.localdate(), worked out again only when the clock leaves the local day it was
-    worked out in (or the time zone changes): the time zone conversion was a tenth of a
-    document response's own work."""
-    now, zone = time.time(), timezone.get_current_timezone()
-    if not (_Today.starts <= now < _Today.ends and _Today.zone is zone):
-        start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
-        end = start + datetime.timedelta(days=1)  # wall-clock arithmetic: the next midnight
-        _Today.date, _Today.zone = start.date(), zone
-        _Today.starts, _Today.ends = start.timestamp(), end.timestamp()
-    return _Today.date

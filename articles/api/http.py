@@ -7,7 +7,6 @@ import functools
 from django.conf import settings
 from django.core import paginator as django_paginator
 from django.http import HttpResponse
-from django.utils.cache import patch_cache_control
 from django.utils.http import http_date
 from rest_framework import negotiation, pagination, permissions, renderers, throttling
 from rest_framework.exceptions import NotFound
@@ -171,25 +170,16 @@ class PublicEndpoint:
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
-        if response.status_code == 200:
-            add_public_caching(response, self.last_modified())
+        if response.status_code in (200, 304):
+            modified = self.last_modified()
+            if isinstance(modified, datetime.datetime):
+                response.headers["Last-Modified"] = http_date(modified.timestamp())
+            response.headers["Cache-Control"] = shared_cache_control()
         return response
 
 
-def add_public_caching(response, modified):
-    """Last-Modified (when `modified` is known) and Cache-Control for a public 200."""
-    if isinstance(modified, datetime.datetime):
-        response.headers["Last-Modified"] = http_date(modified.timestamp())
-    patch_cache_control(
-        response,
-        public=True,
-        max_age=settings.API_CACHE_MAX_AGE,
-        s_maxage=settings.API_CACHE_SHARED_MAX_AGE,
-    )
-
-
 def shared_cache_control():
-    """The Cache-Control of every public 200: browsers and shared caches may keep it."""
+    """The Cache-Control of every public 200 and 304: browsers and shared caches may keep it."""
     return (
         f"public, max-age={settings.API_CACHE_MAX_AGE}, "
         f"s-maxage={settings.API_CACHE_SHARED_MAX_AGE}"

@@ -21,7 +21,6 @@ from articles.api.http import (
     PublicEndpoint,
     PublicPagination,
     json_response,
-    shared_cache_control,
 )
 from articles.api.public_filters import PublishedArticleFilter
 from articles.api.public_serializers import (
@@ -134,8 +133,6 @@ class ArticleDetailView(DirectAnswers, PublicEndpoint, generics.GenericAPIView):
         response = document_response(request, slug)
         if response is None:
             return self._redirect_retired(slug)
-        if response.status_code == status.HTTP_304_NOT_MODIFIED:
-            response.headers["Cache-Control"] = shared_cache_control()
         return response
 
     def _redirect_retired(self, slug):

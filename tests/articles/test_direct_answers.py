@@ -9,9 +9,9 @@ from django.test import RequestFactory
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from articles.api.document_responses import local_today
 from articles.api.public import ArticleDetailView, ArticleListView
 from articles.models import PublishedArticle
+from articles.models.published import local_today
 from tests.factories import ArticleFactory, SectionFactory, edit
 
 pytestmark = pytest.mark.django_db
