@@ -507,6 +507,7 @@ def _write_read_model(article, revision, approval, published_at, updated_at):
             "search_text": rendering.search_text,
             "card": card(document),
             "document": document,
+            "document_text": public_cache.json_bytes(document).decode(),
             "rendered_at": timezone.now(),
         },
     )

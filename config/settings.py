@@ -175,10 +175,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         }
     )
 
-# PostgreSQL: the public API's few hottest queries bind on the server (articles/models/
-# published.py hot_read), and psycopg prepares them from their fifth run on a connection.
-# Django's own queries bind on the client and are never prepared. Behind a pooler in
-# transaction mode without prepared-statement support, set DATABASE_PREPARE_THRESHOLD empty.
+# PostgreSQL: the public API's few hottest queries are prepared once on each connection
+# (articles/models/hot_queries.py). Django's own queries bind on the client and are never
+# prepared. Behind a pooler in transaction mode without prepared-statement support, set
+# DATABASE_PREPARE_THRESHOLD empty: it is psycopg's prepare_threshold, and empty turns both off.
 POSTGRESQL_OPTIONS = {"prepare_threshold": env_int_or_none("DATABASE_PREPARE_THRESHOLD", 5)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {}).update(POSTGRESQL_OPTIONS)

@@ -1,7 +1,6 @@
 """Public endpoints cost a fixed number of queries, however rich the articles are."""
 
 import pytest
-from django.db import connection
 from rest_framework.test import APIClient
 
 from tests.factories import ArticleFactory, RelatedTopicFactory, SectionFactory, TagFactory
@@ -61,16 +60,3 @@ def test_detail_is_one_query(site, slug, request, django_assert_num_queries):
     with django_assert_num_queries(1):
         response = client.get(f"/api/v1/articles/{slug}/")
     assert response.status_code == 200
-
-
-@pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's"
-)
-def test_the_document_read_is_prepared_on_postgresql(rich_site):
-    client = APIClient()
-    for _ in range(6):  # psycopg prepares a statement from its fifth run
-        assert client.get("/api/v1/articles/rich-3/").status_code == 200
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT statement FROM pg_prepared_statements")
-        prepared = [statement for (statement,) in cursor.fetchall()]
-    assert any("CAST(document AS text)" in statement for statement in prepared)
