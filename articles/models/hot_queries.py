@@ -33,7 +33,10 @@ def hot_read(alias, sql, params=()):
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchall()
+    # What Django's cursor checks before a query, in its order.
+    connection.close_if_health_check_failed()
     connection.ensure_connection()
+    connection.validate_thread_sharing()
     connection.validate_no_broken_transaction()
     started = time.monotonic()
     with connection.wrap_database_errors:
