@@ -1,6 +1,8 @@
 """hot_read: the public API's fixed queries, straight to libpq on PostgreSQL, must answer,
 fail and be counted as a query through Django's cursor would."""
 
+import logging
+
 import pytest
 from django.db import ProgrammingError, connection, transaction
 from django.test.utils import CaptureQueriesContext
@@ -41,12 +43,17 @@ def test_rows_are_what_the_cursor_returns(live):
     assert hot_read("default", DOCUMENT, ["nobody", 0]) == []
 
 
-def test_each_read_is_logged_as_one_query_with_its_parameters(live):
-    with CaptureQueriesContext(connection) as queries:
+def test_each_read_is_logged_as_one_query_with_its_parameters(live, caplog):
+    with (
+        caplog.at_level(logging.DEBUG, logger="django.db.backends"),
+        CaptureQueriesContext(connection) as queries,
+    ):
         hot_read("default", DOCUMENT, ["live-one", 7])
         hot_read("default", DOCUMENT, ["live-one", 7])
     assert len(queries) == 2
     assert "live-one" in queries[0]["sql"] and "> 7" in queries[0]["sql"]
+    logged = [record for record in caplog.records if "live-one" in record.getMessage()]
+    assert len(logged) == 2 and logged[0].alias == "default"
 
 
 @on_postgresql
