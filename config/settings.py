@@ -307,11 +307,11 @@ REST_FRAMEWORK = {
 # Anonymous clients of the public API: requests per second, minute, hour or day ("120/min").
 # Empty switches throttling off.
 API_ANON_RATE = os.environ.get("API_ANON_RATE", "120/min")
-# How long browsers (max-age) and shared caches such as a CDN (s-maxage) may keep public
-# responses, in seconds.
 # Set only by `make bench`: routes its floor view (config/bench_floor.py).
 BENCH_FLOOR_FILE = os.environ.get("BENCH_FLOOR_FILE", "")
 
+# How long browsers (max-age) and shared caches such as a CDN (s-maxage) may keep public
+# responses, in seconds.
 API_CACHE_MAX_AGE = int(os.environ.get("API_CACHE_MAX_AGE", "60"))
 API_CACHE_SHARED_MAX_AGE = int(os.environ.get("API_CACHE_SHARED_MAX_AGE", "300"))
 # Seconds a preview link stays valid.
