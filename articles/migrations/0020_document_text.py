@@ -59,7 +59,7 @@ class Migration(migrations.Migration):
                         help_text=(
                             "The same document as the JSON text the API sends, written with "
                             "it: the detail reads it as it is, where casting the JSON column "
-                            "to text cost PostgreSQL a third of the query."
+                            "to text cost PostgreSQL over a quarter of the query."
                         ),
                     ),
                 ),

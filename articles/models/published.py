@@ -221,8 +221,8 @@ class PublishedArticle(models.Model):
         editable=False,
         help_text=(
             "The same document as the JSON text the API sends, written with it: the detail "
-            "reads it as it is, where casting the JSON column to text cost PostgreSQL a third "
-            "of the query."
+            "reads it as it is, where casting the JSON column to text cost PostgreSQL over a "
+            "quarter of the query."
         ),
     )
     rendered_at = models.DateTimeField()
