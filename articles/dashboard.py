@@ -46,6 +46,17 @@ def _article_row(article, note=""):
     return {"url": url, "title": article.title, "state": article.get_state_display(), "note": note}
 
 
+def _overdue_row(live):
+    """An overdue live article, with the move that renews its review when it is unchanged."""
+    row = _article_row(live.article, f"due {live.next_review_due:%d %b %Y}")
+    if live.article.state == Article.State.PUBLISHED:
+        row["action_url"] = reverse(
+            "admin:articles_article_move", args=[live.article_id, "recertify"]
+        )
+        row["action_label"] = "Send for re-certification"
+    return row
+
+
 def _my_articles(user):
     articles = (
         Article.objects.filter(author=user)
@@ -112,10 +123,7 @@ def _editor_panels():
         ),
         Panel(
             title="Live articles overdue for review",
-            rows=[
-                _article_row(live.article, f"due {live.next_review_due:%d %b %Y}")
-                for live in overdue[:ROWS]
-            ],
+            rows=[_overdue_row(live) for live in overdue[:ROWS]],
             more_url=f"{changelist}?review_due=overdue",
         ),
         Panel(

@@ -17,7 +17,7 @@ def snapshot_lines(snapshot):
     image = snapshot.get("hero_image")
     if image:
         lines.append(
-            f"Hero image: {image['name']} (alt: {image['alt']}; credit: {image['credit']})"
+            f"Hero image: image #{image['id']} (alt: {image['alt']}; credit: {image['credit']})"
         )
     lines += ["", "Intro:", *snapshot["intro"].splitlines()]
     for section in snapshot["sections"]:

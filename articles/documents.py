@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth import get_user_model
 
-from articles.models import PublishedArticle, frontend_article_url
+from articles.models import ArticleSlugAlias, PublishedArticle, frontend_article_url
 from articles.rendering import (
     LinkResolver,
     ParsedMarkdown,
@@ -80,17 +80,12 @@ def render_document(
     ]
     links = {link.slug for text in parsed for link in text.links}
     links |= {topic["slug"] for topic in snapshot["related_topics"]}
-    live = {
-        row["slug"]: row
-        for row in PublishedArticle.objects.filter(slug__in=links)
-        .exclude(article_id=article_id)
-        .values("slug", "title", "summary", "anchors")
-    }
+    live = live_targets(links, besides=article_id)
     own_anchors = {section["anchor"] for section in snapshot["sections"]}
     resolver = LinkResolver(
         targets={slug: set(row["anchors"]) for slug, row in live.items()}
         | {snapshot["slug"]: own_anchors},
-        url_for=frontend_article_url,
+        url_for=lambda slug: frontend_article_url(live[slug]["slug"] if slug in live else slug),
     )
     text = render_article_text(snapshot["intro"], snapshot["sections"], resolver, parsed)
     words = [html_text(text.intro_html), *(html_text(s.html) for s in text.sections)]
@@ -123,10 +118,10 @@ def render_document(
         ],
         "related_topics": [
             {
-                "slug": topic["slug"],
+                "slug": live[topic["slug"]]["slug"],
                 "title": live[topic["slug"]]["title"],
                 "summary": topic["blurb"] or live[topic["slug"]]["summary"],
-                "url": frontend_article_url(topic["slug"]),
+                "url": frontend_article_url(live[topic["slug"]]["slug"]),
             }
             for topic in snapshot["related_topics"]
             if topic["slug"] in live
@@ -141,6 +136,23 @@ def render_document(
     return Rendering(
         document=document, search_text=search, linked_slugs=links, problems=text.problems
     )
+
+
+def live_targets(slugs, *, besides):
+    """The live articles that `slugs` name, by their live slug or an old one they still
+    answer to, as {slug named: {slug, title, summary, anchors}}; `besides` (an article id) is
+    left out. A renamed article keeps its cards and links in the articles that name it."""
+    fields = ("slug", "title", "summary", "anchors")
+    rows = PublishedArticle.objects.exclude(article_id=besides)
+    live = {row["slug"]: row for row in rows.filter(slug__in=slugs).values(*fields)}
+    old_slugs = set(slugs) - live.keys()
+    if old_slugs:
+        aliases = ArticleSlugAlias.objects.filter(
+            slug__in=old_slugs, article__published__isnull=False
+        ).exclude(article_id=besides)
+        for alias in aliases.values("slug", *(f"article__published__{name}" for name in fields)):
+            live[alias["slug"]] = {name: alias[f"article__published__{name}"] for name in fields}
+    return live
 
 
 def card(document):

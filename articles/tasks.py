@@ -17,12 +17,6 @@ def enqueue_on_commit(a_task, *args):
 
 
 @task()
-def rerender_linking_to(slugs):
-    """Articles linking to `slugs`, after those were published, moved or taken down."""
-    return workflow.rerender_linking_to(slugs)
-
-
-@task()
 def rerender_reviewed_by(reviewer_id):
     """Articles a reviewer approved, after their profile changed."""
     return workflow.rerender(PublishedArticle.objects.filter(reviewer_id=reviewer_id))

@@ -18,10 +18,11 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from articles import public_cache, tasks, webhooks
+from articles import public_cache, webhooks
 from articles.documents import build_document, card, next_review_due
 from articles.models import (
     Article,
+    ArticleEdit,
     ArticleRevision,
     ArticleSlugAlias,
     ArticleState,
@@ -35,6 +36,7 @@ from articles.models import (
     content_hash,
     mark_read_model_changed,
 )
+from images.models import Image
 from tags.models import Tag
 
 State = ArticleState
@@ -89,6 +91,8 @@ def allowed_moves(user, article):
         moves.add("publish")
     if is_editor(user) and article.live_revision_id is not None:
         moves.add("unpublish")
+    if is_author_or_editor and article.state == State.PUBLISHED:
+        moves.add("recertify")
     return moves
 
 
@@ -118,16 +122,21 @@ def begin_edit(*, article, by, version=None):
 
 @transaction.atomic
 def record_edit(*, article, by):
-    """Send the article back to draft if its saved working copy differs from what was submitted.
+    """Record that `by` saved the working copy, if its content changed, and send the article
+    back to draft if it now differs from what was submitted.
 
     An approval covers one snapshot; after any real change there is nothing approved to publish
     until the new content is submitted and reviewed. The live version, if any, stays live.
     """
     article = _lock(article)
+    snapshot_hash = content_hash(article.snapshot())
+    if snapshot_hash == _last_recorded_hash(article):
+        return article  # saved without changing anything
+    ArticleEdit.objects.create(article=article, by=by, content_hash=snapshot_hash)
     if article.state == State.DRAFT or article.current_revision is None:
         return article
-    if content_hash(article.snapshot()) == article.current_revision.content_hash:
-        return article  # saved without changing anything
+    if snapshot_hash == article.current_revision.content_hash:
+        return article  # changed back to what was submitted
     _supersede_pending_reviews(article.current_revision)
     return _move(
         article,
@@ -138,6 +147,31 @@ def record_edit(*, article, by):
         publish_at=None,
         scheduled_by=None,
     )
+
+
+def contributors(article, revision=None):
+    """Ids of the users who changed `revision` (or the working copy) since the article's last
+    approved revision before it, the author included: none of them may review it."""
+    edits = ArticleEdit.objects.filter(article=article)
+    approved = article.revisions.filter(
+        reviews__decision=ReviewDecision.APPROVED, reviews__kind=Review.Kind.REVIEW
+    )
+    if revision is not None:
+        approved = approved.filter(number__lt=revision.number)
+        edits = edits.filter(revision__number__lte=revision.number)
+    last_approved = approved.order_by("-number").values_list("number", flat=True).first()
+    if last_approved is not None:
+        edits = edits.exclude(revision__number__lte=last_approved)
+    return {article.author_id, *edits.values_list("by_id", flat=True)}
+
+
+def _last_recorded_hash(article):
+    """The working copy's hash as last recorded: by the newest edit or submission."""
+    edit = ArticleEdit.objects.filter(article=article).order_by("-pk").first()
+    revision = article.current_revision
+    if edit is None or (revision is not None and revision.created_at > edit.at):
+        return revision.content_hash if revision else None
+    return edit.content_hash
 
 
 # Review -------------------------------------------------------------------------------------
@@ -155,7 +189,7 @@ def submit(*, article, by, reviewers, comment=""):
             "with changes requested or an unpublished article can be submitted."
         )
     reviewers = list(reviewers)
-    _check_reviewers(article, reviewers)
+    _check_reviewers(article, reviewers, contributors(article))
     revision = ArticleRevision.objects.create(
         article=article,
         number=(article.revisions.order_by("-number").values_list("number", flat=True).first() or 0)
@@ -163,6 +197,9 @@ def submit(*, article, by, reviewers, comment=""):
         snapshot=article.snapshot(),
         created_by=by,
     )
+    ArticleEdit.objects.filter(article=article, revision__isnull=True).update(revision=revision)
+    # From now on the image's alt text, credit and focal point are part of a reviewed text.
+    Image.objects.filter(pk=revision.hero_image_id).lock()
     Review.objects.bulk_create(
         Review(revision=revision, reviewer=reviewer, assigned_by=by) for reviewer in reviewers
     )
@@ -186,14 +223,57 @@ def withdraw(*, article, by, comment=""):
     if article.state != State.IN_REVIEW:
         raise InvalidTransition("Only an article in review can be withdrawn.")
     _supersede_pending_reviews(article.current_revision)
-    return _move(article, to=State.DRAFT, action="withdraw", by=by, comment=comment)
+    # A re-certification withdrawn leaves the live version as it was.
+    recertifying = article.current_revision_id == article.live_revision_id
+    to_state = State.PUBLISHED if recertifying else State.DRAFT
+    return _move(article, to=to_state, action="withdraw", by=by, comment=comment)
+
+
+@transaction.atomic
+def recertify(*, article, by, reviewers, comment=""):
+    """Ask `reviewers` to review the live revision again, unchanged, as its review comes due.
+
+    No new revision: approving moves the live article's review dates; requesting changes sends
+    it back to its author while the live version stays up.
+    """
+    article = _lock(article)
+    if not (article.author_id == by.pk or is_editor(by)):
+        raise NotAllowed("Only the article's author or an editor can send it for re-certification.")
+    live = article.live_revision
+    if live is None:
+        raise InvalidTransition("Only a live article can be re-certified; this one is not live.")
+    if article.state not in (State.PUBLISHED, State.DRAFT, State.CHANGES_REQUESTED):
+        raise InvalidTransition(
+            f"The article is {article.get_state_display().lower()}; finish that first."
+        )
+    if content_hash(article.snapshot()) != live.content_hash:
+        raise InvalidTransition(
+            "The working copy differs from the live version; submit it for review instead."
+        )
+    reviewers = list(reviewers)
+    _check_reviewers(article, reviewers, contributors(article, live))
+    Review.objects.bulk_create(
+        Review(revision=live, reviewer=reviewer, assigned_by=by, kind=Review.Kind.RECERTIFICATION)
+        for reviewer in reviewers
+    )
+    return _move(
+        article,
+        to=State.IN_REVIEW,
+        action="recertify",
+        by=by,
+        revision=live,
+        comment=comment,
+        current_revision=live,
+    )
 
 
 @transaction.atomic
 def approve(*, review, by, comment=""):
     """Approve the revision `review` is about. Returns the article."""
     review, article = _open_review(review, by)
-    _decide(review, ReviewDecision.APPROVED, comment)
+    _decide(review, ReviewDecision.APPROVED, comment, by)
+    if review.kind == Review.Kind.RECERTIFICATION:
+        return _recertified(article, review, by, comment)
     return _move(
         article,
         to=State.APPROVED,
@@ -210,7 +290,7 @@ def request_changes(*, review, by, comment):
     if not (comment or "").strip():
         raise InvalidInput("Say what needs to change: a comment is required.")
     review, article = _open_review(review, by)
-    _decide(review, ReviewDecision.CHANGES_REQUESTED, comment)
+    _decide(review, ReviewDecision.CHANGES_REQUESTED, comment, by)
     return _move(
         article,
         to=State.CHANGES_REQUESTED,
@@ -261,7 +341,8 @@ def publish_due(*, now=None):
     """Publish every scheduled article whose time has come; return how many went live.
 
     Safe to run repeatedly and concurrently: each article is published in its own transaction,
-    and one that another run already published is skipped.
+    and one that another run already published is skipped. One that can no longer go live (its
+    approval lapsed, its slug is taken) is taken off the schedule, with the reason recorded.
     """
     now = now or timezone.now()
     published = 0
@@ -271,17 +352,34 @@ def publish_due(*, now=None):
         except WorkflowError as error:
             # One article that can no longer go live must not hold up the others.
             logger.error("Scheduled article %s was not published: %s", pk, error)
+            _unschedule(pk, now, reason=str(error))
     return published
 
 
 @transaction.atomic
 def _publish_scheduled(pk, now):
-    article = Article.objects.select_for_update().get(pk=pk)
+    article = _lock(Article(pk=pk))
     if article.state != State.SCHEDULED or article.publish_at > now:
         return 0  # another run got there first, or the schedule changed
     revision, approval = _approved_revision(article)
     _go_live(article, revision, approval, by=article.scheduled_by, action="publish_due")
     return 1
+
+
+@transaction.atomic
+def _unschedule(pk, now, *, reason):
+    article = _lock(Article(pk=pk))
+    if article.state != State.SCHEDULED or article.publish_at > now:
+        return
+    _move(
+        article,
+        to=State.APPROVED,
+        action="publish_failed",
+        by=article.scheduled_by or article.author,
+        comment=f"Not published at the scheduled time: {reason}",
+        publish_at=None,
+        scheduled_by=None,
+    )
 
 
 @transaction.atomic
@@ -294,6 +392,7 @@ def unpublish(*, article, by, comment=""):
     if live is None:
         raise InvalidTransition("The article is not live, so there is nothing to unpublish.")
     slug, url = live.slug, live.get_absolute_url()
+    dependents_of = _slugs_of(article, slug)
     live.delete()
     mark_read_model_changed(live_delta=-1)
     public_cache.write_document_on_commit(slug)
@@ -302,7 +401,8 @@ def unpublish(*, article, by, comment=""):
     article = _move(
         article, to=to_state, action="unpublish", by=by, comment=comment, live_revision=None
     )
-    tasks.enqueue_on_commit(tasks.rerender_linking_to, [slug])
+    # In this transaction: once the call returns, no live article still shows a card for it.
+    rerender_linking_to(dependents_of)
     return article
 
 
@@ -323,10 +423,14 @@ def rerender(published_articles):
     return count
 
 
-def rerender_linking_to(slugs):
-    """Render again the live articles that link to any of `slugs`, from their own revisions."""
+def rerender_linking_to(slugs, *, besides=None):
+    """Render again the live articles that link to any of `slugs`, from their own revisions;
+    `besides` (an article) is left out: it was just rendered."""
     linking = PublishedArticle.objects.filter(links__target_slug__in=slugs).values("pk")
-    rerender(PublishedArticle.objects.filter(pk__in=linking))
+    rows = PublishedArticle.objects.filter(pk__in=linking)
+    if besides is not None:
+        rows = rows.exclude(article=besides)
+    return rerender(rows)
 
 
 # Helpers ------------------------------------------------------------------------------------
@@ -364,7 +468,9 @@ def _move(article, *, to, action, by, revision=None, comment="", **fields):
     return article
 
 
-def _check_reviewers(article, reviewers):
+def _check_reviewers(article, reviewers, changed_by):
+    """Refuse reviewers who cannot review `article`; `changed_by` are the ids of its authors
+    and of everyone who changed it since its last approval."""
     if not reviewers:
         raise InvalidInput("Choose at least one reviewer.")
     for reviewer in reviewers:
@@ -372,21 +478,43 @@ def _check_reviewers(article, reviewers):
             raise InvalidInput(f"{reviewer.byline} is not an active reviewer.")
         if reviewer.user_id is None:
             raise InvalidInput(f"{reviewer.byline} has no user account to review with.")
+        if not reviewer.credentials.strip():
+            raise InvalidInput(f"{reviewer.byline} has no credentials on record.")
         if reviewer.user_id == article.author_id:
             raise InvalidInput(f"{reviewer.byline} wrote this article and cannot review it.")
+        if reviewer.user_id in changed_by:
+            raise InvalidInput(
+                f"{reviewer.byline} changed this article since it was last approved, so they "
+                "cannot review it: choose a reviewer who had no hand in the changes."
+            )
+
+
+def reviewing_barrier(review, user):
+    """Why `user` may not decide `review`, as a sentence; None when nothing about who they are
+    stands in the way (the review itself may still be closed or out of date)."""
+    reviewer = review.reviewer
+    if reviewer.user_id != user.pk or not user.is_active:
+        return "Only the reviewer assigned to this review can decide it."
+    if not reviewer.is_active:
+        return "Your reviewer profile is inactive, so you cannot review."
+    article = review.revision.article
+    if article.author_id == user.pk:
+        return "You wrote this article, so you cannot review it."
+    if user.pk in contributors(article, review.revision):
+        return (
+            "You changed this article since it was last approved, so you cannot review this "
+            "revision: another reviewer has to approve your changes."
+        )
+    return None
 
 
 def _open_review(review, by):
     """Lock the review and its article, and check that `by` may decide it now."""
     review = Review.objects.select_for_update().select_related("reviewer").get(pk=review.pk)
     article = _lock(review.revision.article)
-    reviewer = review.reviewer
-    if reviewer.user_id != by.pk or not by.is_active:
-        raise NotAllowed("Only the reviewer assigned to this review can decide it.")
-    if not reviewer.is_active:
-        raise NotAllowed("Your reviewer profile is inactive, so you cannot review.")
-    if article.author_id == by.pk:
-        raise NotAllowed("You wrote this article, so you cannot review it.")
+    barrier = reviewing_barrier(review, by)
+    if barrier:
+        raise NotAllowed(barrier)
     if review.decision != ReviewDecision.PENDING:
         raise InvalidTransition(
             f"This review was already closed ({review.get_decision_display().lower()})."
@@ -402,10 +530,11 @@ def _open_review(review, by):
     return review, article
 
 
-def _decide(review, decision, comment):
+def _decide(review, decision, comment, by):
     review.decision = decision
     review.comment = comment
     review.decided_at = timezone.now()
+    review.decided_by = by
     review.save()
     _supersede_pending_reviews(review.revision)
 
@@ -427,7 +556,56 @@ def _approved_revision(article):
         raise InvalidTransition(
             "The working copy changed after it was approved; it needs a new review."
         )
+    lapsed = _lapsed(approval)
+    if lapsed:
+        raise InvalidTransition(
+            f"Revision {revision.number} was approved by {approval.reviewer.byline}, who {lapsed}; "
+            "it needs a new review before it can be published."
+        )
     return revision, approval
+
+
+def _lapsed(approval):
+    """Why `approval` no longer vouches for its revision, or None while it does."""
+    reviewer = approval.reviewer
+    if not reviewer.is_active:
+        return "is no longer an active reviewer"
+    if reviewer.user_id is None:
+        return "is no longer linked to a user account"
+    if approval.decided_by_id is not None and reviewer.user_id != approval.decided_by_id:
+        return "is now linked to a different user account than the one that approved"
+    if not reviewer.user.is_active:
+        return "can no longer sign in"
+    if not reviewer.credentials.strip():
+        return "has no credentials on record"
+    return None
+
+
+def _slugs_of(article, *slugs):
+    """`slugs` and every old slug of `article`: whatever other articles may link to it by."""
+    aliases = ArticleSlugAlias.objects.filter(article=article).values_list("slug", flat=True)
+    return sorted({*slugs, *aliases} - {None})
+
+
+def _recertified(article, review, by, comment):
+    """The live revision approved again: its read model carries the new review and dates."""
+    live = PublishedArticle.objects.get(article=article)
+    live = _write_read_model(article, review.revision, review, live.published_at, live.updated_at)
+    webhooks.announce(
+        WebhookEvent.UPDATED,
+        slug=live.slug,
+        url=live.get_absolute_url(),
+        title=live.title,
+        revision=review.revision.number,
+    )
+    return _move(
+        article,
+        to=State.PUBLISHED,
+        action="recertified",
+        by=by,
+        revision=review.revision,
+        comment=comment,
+    )
 
 
 def _go_live(
@@ -476,7 +654,9 @@ def _go_live(
         scheduled_by=None,
     )
     if rerender_dependents:
-        tasks.enqueue_on_commit(tasks.rerender_linking_to, sorted({new_slug, old_slug} - {None}))
+        # In this transaction: once the call returns, every card and link to the article, by
+        # any slug it ever had, shows it as it now is.
+        rerender_linking_to(_slugs_of(article, new_slug, old_slug), besides=article)
     return article
 
 

@@ -22,6 +22,7 @@ from articles.admin import previews
 from articles.admin.forms import (
     ArticleAdminForm,
     PublishForm,
+    RecertifyForm,
     SubmitForm,
     UnpublishForm,
     WithdrawForm,
@@ -46,6 +47,10 @@ class TagFilter(admin.SimpleListFilter):
         if self.value():
             return queryset.filter(tags__slug=self.value())
         return queryset
+
+
+# How long before its review date a live article is offered for re-certification.
+RECERTIFY_AHEAD = datetime.timedelta(days=30)
 
 
 @dataclass(frozen=True)
@@ -82,6 +87,14 @@ MOVES = {
             article=article, by=by, at=data["publish_at"]
         ),
         done="Done.",
+    ),
+    "recertify": Move(
+        label="Send for re-certification",
+        form=RecertifyForm,
+        run=lambda article, by, data: workflow.recertify(
+            article=article, by=by, reviewers=data["reviewers"], comment=data["comment"]
+        ),
+        done="Sent for re-certification; the live version stays up meanwhile.",
     ),
     "unpublish": Move(
         label="Unpublish",
@@ -299,9 +312,16 @@ class ArticleAdmin(admin.ModelAdmin):
         due = article.next_review_due
         if due is None:
             return "—"
-        if due < timezone.localdate():
-            return format_html('<strong class="errornote">Overdue since {}</strong>', due)
-        return due
+        today = timezone.localdate()
+        shown = (
+            format_html('<strong class="errornote">Overdue since {}</strong>', due)
+            if due < today
+            else due
+        )
+        if article.state != Article.State.PUBLISHED or due > today + RECERTIFY_AHEAD:
+            return shown
+        url = reverse("admin:articles_article_move", args=[article.pk, "recertify"])
+        return format_html('{}<br><a href="{}">Send for re-certification</a>', shown, url)
 
     @admin.display(description="links to other articles")
     def link_check(self, article):

@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib.admin.widgets import AdminSplitDateTime
 
+from articles import workflow
 from articles.models import Article
 from reviewers.models import Reviewer
 
@@ -71,10 +72,30 @@ class SubmitForm(MoveForm):
 
     def __init__(self, *args, article, **kwargs):
         super().__init__(*args, article=article, **kwargs)
-        # Only reviewers who can actually review this article are offered.
-        self.fields["reviewers"].queryset = Reviewer.objects.filter(
-            is_active=True, user__isnull=False
-        ).exclude(user_id=article.author_id)
+        # Only reviewers who can actually review this article are offered: not its author, nor
+        # anyone who changed it since it was last approved.
+        self.fields["reviewers"].queryset = (
+            Reviewer.objects.filter(is_active=True, user__isnull=False)
+            .exclude(credentials="")
+            .exclude(user_id__in=self.changed_by())
+        )
+
+    def changed_by(self):
+        return workflow.contributors(self.article)
+
+
+class RecertifyForm(SubmitForm):
+    """Send the live version, unchanged, for review again as it comes due."""
+
+    def __init__(self, *args, article, **kwargs):
+        super().__init__(*args, article=article, **kwargs)
+        self.fields["reviewers"].help_text = (
+            "The live version goes to their queue unchanged. Approving it renews its review "
+            "date; requesting changes sends it back to its author while it stays live."
+        )
+
+    def changed_by(self):
+        return workflow.contributors(self.article, self.article.live_revision)
 
 
 class WithdrawForm(MoveForm):

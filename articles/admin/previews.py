@@ -23,6 +23,20 @@ def preview_context(article, snapshot=None):
     }
 
 
+def revision_context(revision):
+    """What the preview templates need for a submitted revision, rendered as publishing would
+    render it (links to articles that are not live show as plain text, as readers see them)."""
+    rendering = render_document(
+        revision.snapshot, article_id=revision.article_id, revision_number=revision.number
+    )
+    return {
+        "document": rendering.document,
+        "problems": rendering.problems,
+        "readability": readability_of_document(rendering.document),
+        "review_line": review_line(revision.article),
+    }
+
+
 def unsaved_snapshot(model_admin, request, article):
     """The snapshot the change form in `request` would save, or None and the form's errors.
 

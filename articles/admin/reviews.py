@@ -9,12 +9,10 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from articles import workflow
+from articles.admin import previews
 from articles.admin.forms import ReviewDecisionForm
 from articles.diffs import diff_table
-from articles.documents import linked_slugs
-from articles.models import Article, Review
-from articles.readability import readability_of_rendering
-from articles.rendering import render_article_text
+from articles.models import Review
 
 
 class AssignedToMeFilter(admin.SimpleListFilter):
@@ -36,7 +34,7 @@ class ReviewAdmin(admin.ModelAdmin):
     workflow."""
 
     list_display = [
-        "article", "revision_number", "reviewer", "decision", "assigned_at", "kind", "open"
+        "article", "revision_number", "reviewer", "decision", "assigned_at", "review_kind", "open"
     ]  # fmt: skip
     list_filter = [AssignedToMeFilter, "decision"]
     ordering = ["assigned_at"]
@@ -66,17 +64,19 @@ class ReviewAdmin(admin.ModelAdmin):
         return review.revision.article
 
     @admin.display(description="kind")
-    def kind(self, review):
+    def review_kind(self, review):
         """A re-review of a live article, flagged when its review date has passed."""
         live = getattr(review.revision.article, "published", None)
         if live is None:
             return "New article"
+        label = "Re-certification" if review.kind == Review.Kind.RECERTIFICATION else "Re-review"
         if live.review_is_overdue:
             return format_html(
-                '<strong class="errornote">Re-review, overdue since {}</strong>',
+                '<strong class="errornote">{}, overdue since {}</strong>',
+                label,
                 live.next_review_due,
             )
-        return "Re-review"
+        return label
 
     @admin.display(description="revision")
     def revision_number(self, review):
@@ -114,23 +114,25 @@ class ReviewAdmin(admin.ModelAdmin):
         revision = review.revision
         article = revision.article
         snapshot = revision.snapshot
-        resolver = Article.objects.link_resolver(linked_slugs(snapshot))
         live = article.live_revision
-        rendered = render_article_text(snapshot["intro"], snapshot["sections"], resolver)
         # On a resubmission, what changed since the revision before is what the reviewer asked.
         previous = article.revisions.filter(number__lt=revision.number).order_by("-number").first()
         if previous is not None and live is not None and previous.pk == live.pk:
             previous = None  # the diff against the live version already shows it
+        barrier = workflow.reviewing_barrier(review, request.user)
         context = {
             **self.admin_site.each_context(request),
             "title": f"Review: {snapshot['title']} (revision {revision.number})",
             "opts": self.opts,
             "review": review,
             "snapshot": snapshot,
-            "rendered": rendered,
-            "readability": readability_of_rendering(rendered),
-            "can_decide": review.decision == Review.Decision.PENDING
-            and review.reviewer.user_id == request.user.pk,
+            # Rendered as publishing renders it, so links to articles that are not live show
+            # as readers will see them.
+            **previews.revision_context(revision),
+            "pending": review.decision == Review.Decision.PENDING,
+            "can_decide": review.decision == Review.Decision.PENDING and barrier is None,
+            "barrier": barrier if review.reviewer.user_id == request.user.pk else None,
+            "recertification": review.kind == Review.Kind.RECERTIFICATION,
             "form": form,
             "previous": previous,
             "diff_since_previous": previous

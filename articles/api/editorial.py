@@ -135,6 +135,20 @@ class EditorialArticleViewSet(
         return self._move(workflow.submit, reviewers=data["reviewers"], comment=data["comment"])
 
     @extend_schema(
+        description=(
+            "Send a live article, unchanged since it went live, to reviewers again as its review "
+            "comes due. No new revision: approving moves its review dates; requesting changes "
+            "sends it back to its author while the live version stays up. Editors and the author."
+        ),
+        request=SubmitSerializer,
+        responses=EditorialArticleSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def recertify(self, request, pk=None):
+        data = self._valid(SubmitSerializer, request)
+        return self._move(workflow.recertify, reviewers=data["reviewers"], comment=data["comment"])
+
+    @extend_schema(
         description="Take the article back from review before anyone decided.",
         request=CommentSerializer,
         responses=EditorialArticleSerializer,

@@ -343,6 +343,7 @@ class ReviewSerializer(serializers.ModelSerializer):
             "revision",
             "content_hash",
             "reviewer",
+            "kind",
             "decision",
             "comment",
             "assigned_at",

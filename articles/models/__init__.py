@@ -21,6 +21,7 @@ from articles.models.published import (
     read_model_state,
 )
 from articles.models.revisions import (
+    ArticleEdit,
     ArticleRevision,
     ImmutableRowError,
     Review,
@@ -40,6 +41,7 @@ from articles.models.webhooks import (
 __all__ = [
     "PARKING_OFFSET",
     "Article",
+    "ArticleEdit",
     "ArticleRevision",
     "ArticleSlugAlias",
     "ArticleState",

@@ -64,8 +64,11 @@ class ArticleRevision(models.Model):
         super().save(*args, **kwargs)
 
     def approval(self):
-        """The review that approved this revision, or None."""
-        return self.reviews.filter(decision=Review.Decision.APPROVED).first()
+        """The latest review that approved this revision (a re-certification is a later
+        approval of the same revision), or None."""
+        return (
+            self.reviews.filter(decision=Review.Decision.APPROVED).order_by("-decided_at").first()
+        )
 
 
 class ReviewDecision(models.TextChoices):
@@ -74,6 +77,12 @@ class ReviewDecision(models.TextChoices):
     CHANGES_REQUESTED = "changes_requested", "Changes requested"
     # Another assigned reviewer decided first, or the writer withdrew the revision.
     SUPERSEDED = "superseded", "Superseded"
+
+
+class ReviewKind(models.TextChoices):
+    REVIEW = "review", "Review"
+    # A live revision sent for review again on its schedule, without an edit.
+    RECERTIFICATION = "recertification", "Re-certification"
 
 
 class ReviewQuerySet(models.QuerySet):
@@ -93,6 +102,7 @@ class Review(models.Model):
     """A reviewer's decision on one revision: approve it or request changes, with a comment."""
 
     Decision = ReviewDecision
+    Kind = ReviewKind
 
     revision = models.ForeignKey(ArticleRevision, on_delete=models.CASCADE, related_name="reviews")
     reviewer = models.ForeignKey(Reviewer, on_delete=models.PROTECT, related_name="reviews")
@@ -105,6 +115,15 @@ class Review(models.Model):
     )
     comment = models.TextField(blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Who decided; publishing checks the profile is still theirs.",
+    )
+    kind = models.CharField(max_length=20, choices=ReviewKind.choices, default=ReviewKind.REVIEW)
 
     objects = ReviewQuerySet.as_manager()
 
@@ -112,11 +131,14 @@ class Review(models.Model):
         ordering = ["-assigned_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["revision", "reviewer"], name="review_one_per_reviewer_and_revision"
+                fields=["revision", "reviewer"],
+                condition=models.Q(decision=ReviewDecision.PENDING),
+                name="review_one_open_per_reviewer_and_revision",
             ),
+            # Re-certifications approve a live revision again, as often as it comes due.
             models.UniqueConstraint(
                 fields=["revision"],
-                condition=models.Q(decision=ReviewDecision.APPROVED),
+                condition=models.Q(decision=ReviewDecision.APPROVED, kind=ReviewKind.REVIEW),
                 name="review_one_approval_per_revision",
             ),
             models.CheckConstraint(
@@ -138,6 +160,35 @@ class Review(models.Model):
             stored = Review.objects.filter(pk=self.pk).values_list("decision", flat=True).first()
             if stored != ReviewDecision.PENDING:
                 raise ImmutableRowError("A decided review is never changed.")
+        super().save(*args, **kwargs)
+
+
+class ArticleEdit(models.Model):
+    """Someone saved a change to an article's working copy.
+
+    Separation of duties rests on these rows: nobody reviews a revision holding a change they
+    made since the last approved revision. `revision` is the first revision that contained the
+    change, filled in when it was submitted.
+    """
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="edits")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    content_hash = models.CharField(max_length=64, help_text="The working copy's hash after it.")
+    revision = models.ForeignKey(
+        ArticleRevision, on_delete=models.CASCADE, null=True, blank=True, related_name="edits"
+    )
+
+    class Meta:
+        ordering = ["article", "-at", "-pk"]
+        indexes = [models.Index(fields=["article", "revision"], name="edit_article_revision")]
+
+    def __str__(self):
+        return f"{self.article} edited by {self.by} at {self.at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ImmutableRowError("An edit is never changed once it is recorded.")
         super().save(*args, **kwargs)
 
 

@@ -105,3 +105,13 @@ def test_empty_panels_shrink_to_one_line(client, editor):
     line = html[html.index("Nothing waiting in:") :]
     assert "Approved, ready to publish" in line and "Scheduled" in line
     assert '<div class="module dashboard-panel">' not in html
+
+
+def test_an_editor_is_offered_re_certification_of_an_overdue_live_article(
+    client, editor, overdue_live
+):
+    html = home(client, editor)
+    panel = html[html.index("Live articles overdue for review") :]
+    move = reverse("admin:articles_article_move", args=[overdue_live.pk, "recertify"])
+    assert f'href="{move}">Send for re-certification' in panel
+    assert client.get(move).status_code == 200

@@ -538,7 +538,11 @@ def test_one_scheduled_article_that_cannot_go_live_does_not_stop_the_others(
     Article.objects.filter(pk=articles[0].pk).update(intro="Unreviewed.")
     assert workflow.publish_due(now=at + datetime.timedelta(minutes=1)) == 1
     assert refreshed(articles[1]).state == State.PUBLISHED
-    assert refreshed(articles[0]).state == State.SCHEDULED
+    # Taken off the schedule, with the reason in its history, rather than retried forever.
+    assert refreshed(articles[0]).state == State.APPROVED
+    failed = Transition.objects.filter(article=articles[0]).first()
+    assert failed.action == "publish_failed"
+    assert "working copy changed" in failed.comment
     assert "was not published" in caplog.text
 
 

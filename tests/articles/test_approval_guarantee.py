@@ -1,0 +1,451 @@
+"""The approval guarantee, point by point: no sentence reaches a reader unless a credentialed
+reviewer who had no hand in it approved exactly that text, and what readers see changes only
+when the workflow says so, before the move returns."""
+
+import datetime
+
+import pytest
+from django.contrib.auth.models import Group
+from django.urls import reverse
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from articles import workflow
+from articles.models import Article, ArticleRevision, PublishedArticle, Review, Transition
+from tests.factories import (
+    ArticleFactory,
+    ReferenceFactory,
+    RelatedTopicFactory,
+    ReviewerFactory,
+    SectionFactory,
+    TagFactory,
+    UserFactory,
+    edit,
+    stored_image,
+)
+
+pytestmark = pytest.mark.django_db
+State = Article.State
+ARTICLES = "/api/v1/editorial/articles/"
+REVIEWS = "/api/v1/editorial/reviews/"
+PUBLIC = "/api/v1/articles/"
+# A task backend that never runs what is queued: anything readers need must not wait for it.
+NEVER_RUN = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+
+
+def client_for(user):
+    client = APIClient()
+    client.default_format = "json"  # the editorial API speaks JSON only
+    token, _ = Token.objects.get_or_create(user=user)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return client
+
+
+def public(slug):
+    return APIClient().get(f"{PUBLIC}{slug}/")
+
+
+@pytest.fixture
+def editor_reviewer(db):
+    """A user who is an editor and also a linked, credentialed reviewer."""
+    user = UserFactory(username="editor-reviewer", group="Editors")
+    user.groups.add(Group.objects.get(name="Reviewers"))
+    ReviewerFactory(user=user, name="Sam Both", slug="sam-both", credentials="MD")
+    return user
+
+
+@pytest.fixture
+def live(writer, publish):
+    article = ArticleFactory(author=writer, slug="hip-pain", title="Hip pain")
+    SectionFactory(article=article, heading="Causes", body="Overuse and **bursitis**.")
+    publish(article)
+    return Article.objects.get(pk=article.pk)
+
+
+def pending_review(article, reviewer_user=None):
+    reviews = Review.objects.filter(
+        revision=Article.objects.get(pk=article.pk).current_revision, decision="pending"
+    )
+    if reviewer_user is not None:
+        reviews = reviews.filter(reviewer__user=reviewer_user)
+    return reviews.get()
+
+
+# 1. The review page with a hero image ---------------------------------------------------------
+
+
+def test_review_and_diff_pages_show_an_article_with_a_hero_image(client, writer, reviewer, live):
+    image = stored_image(alt="A runner holding her hip", credit="Photo: Demo Studio")
+    live = edit(live, writer, hero_image=image)
+    workflow.submit(article=live, by=writer, reviewers=[reviewer.reviewer_profile])
+    review = pending_review(live)
+    client.force_login(reviewer)
+    page = client.get(reverse("admin:articles_review_decide", args=[review.pk]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'alt="A runner holding her hip"' in html
+    assert "Photo: Demo Studio" in html
+    client.force_login(writer)
+    diff = client.get(reverse("admin:articles_article_diff", args=[live.pk]))
+    assert diff.status_code == 200
+    assert "runner" in diff.content.decode()  # difflib writes spaces as &nbsp;
+
+
+# 2. Separation of duties ----------------------------------------------------------------------
+
+
+def test_an_editor_reviewer_cannot_submit_their_own_edit_of_someone_elses_article_to_themselves(
+    editor_reviewer, live
+):
+    api = client_for(editor_reviewer)
+    version = api.get(f"{ARTICLES}{live.pk}/").data["version"]
+    changed = api.patch(
+        f"{ARTICLES}{live.pk}/", {"intro": "My own unreviewed claim.", "version": version}
+    )
+    assert changed.status_code == 200
+    response = api.post(f"{ARTICLES}{live.pk}/submit/", {"reviewers": ["sam-both"]}, format="json")
+    assert response.status_code == 400
+    assert "changed this article since it was last approved" in response.data["detail"]
+    assert Article.objects.get(pk=live.pk).state == State.DRAFT
+    assert "My own unreviewed claim" not in public("hip-pain").content.decode()
+
+
+def test_nobody_approves_a_revision_holding_a_change_they_made(
+    client, writer, reviewer, editor_reviewer, live
+):
+    edit(live, editor_reviewer, intro="A change by the editor-reviewer.")
+    workflow.submit(article=live, by=writer, reviewers=[reviewer.reviewer_profile])
+    revision = Article.objects.get(pk=live.pk).current_revision
+    # Assigned behind the submit check's back, as an older version of the product allowed.
+    review = Review.objects.create(
+        revision=revision, reviewer=editor_reviewer.reviewer_profile, assigned_by=writer
+    )
+    response = client_for(editor_reviewer).post(f"{REVIEWS}{review.pk}/approve/", {})
+    assert response.status_code == 403
+    assert "You changed this article" in response.data["detail"]
+    assert Review.objects.get(pk=review.pk).decision == "pending"
+    # The review page says so before they try, and offers no buttons.
+    client.force_login(editor_reviewer)
+    html = client.get(reverse("admin:articles_review_decide", args=[review.pk])).content.decode()
+    assert "You changed this article since it was last approved" in html
+    assert 'name="approve"' not in html
+
+
+def test_changes_before_the_last_approval_do_not_bar_a_reviewer(
+    writer, reviewer, editor, editor_reviewer, live, publish
+):
+    edit(live, editor_reviewer, intro="Reviewed by someone else.")
+    publish(Article.objects.get(pk=live.pk))
+    edit(Article.objects.get(pk=live.pk), writer, intro="The writer's newer change.")
+    article = workflow.submit(
+        article=Article.objects.get(pk=live.pk),
+        by=writer,
+        reviewers=[editor_reviewer.reviewer_profile],
+    )
+    workflow.approve(review=pending_review(article), by=editor_reviewer)
+    assert Article.objects.get(pk=live.pk).state == State.APPROVED
+
+
+def test_the_submit_form_offers_no_reviewer_who_changed_the_article(
+    client, writer, editor_reviewer, live
+):
+    edit(live, editor_reviewer, intro="A change by the editor-reviewer.")
+    client.force_login(writer)
+    url = reverse("admin:articles_article_move", args=[live.pk, "submit"])
+    assert "Sam Both" not in client.get(url).content.decode()
+
+
+def test_saving_without_a_change_is_not_a_contribution(writer, editor_reviewer, live):
+    edit(live, editor_reviewer)
+    assert editor_reviewer.pk not in workflow.contributors(live)
+    edit(live, editor_reviewer, summary="Now a real change.")
+    assert editor_reviewer.pk in workflow.contributors(live)
+
+
+# 3. The approval is re-checked at publish time -------------------------------------------------
+
+
+@pytest.fixture
+def approved_article(writer, reviewer):
+    article = ArticleFactory(author=writer, slug="knee-pain")
+    SectionFactory(article=article)
+    article = workflow.submit(article=article, by=writer, reviewers=[reviewer.reviewer_profile])
+    workflow.approve(review=pending_review(article), by=reviewer, comment="Fine.")
+    return article
+
+
+@pytest.mark.parametrize(
+    "lapse, reason",
+    [
+        ({"is_active": False}, "no longer an active reviewer"),
+        ({"user": None}, "no longer linked to a user account"),
+    ],
+)
+def test_an_approval_whose_reviewer_lapsed_cannot_be_published(
+    editor, reviewer, approved_article, lapse, reason
+):
+    profile = reviewer.reviewer_profile
+    for name, value in lapse.items():
+        setattr(profile, name, value)
+    profile.save()
+    response = client_for(editor).post(f"{ARTICLES}{approved_article.pk}/publish/", {})
+    assert response.status_code == 409
+    assert reason in response.data["detail"]
+    assert not PublishedArticle.objects.filter(article=approved_article).exists()
+
+
+def test_an_approval_is_not_transferred_to_whoever_the_profile_is_linked_to_next(
+    editor, reviewer, approved_article
+):
+    profile = reviewer.reviewer_profile
+    profile.user = UserFactory(username="someone-else", group="Reviewers")
+    profile.save()
+    response = client_for(editor).post(f"{ARTICLES}{approved_article.pk}/publish/", {})
+    assert response.status_code == 409
+    assert "different user account" in response.data["detail"]
+
+
+def test_scheduled_publishing_rechecks_the_approval_and_records_why_it_did_not_publish(
+    editor, reviewer, approved_article
+):
+    at = timezone.now() + datetime.timedelta(hours=1)
+    workflow.publish(article=approved_article, by=editor, at=at)
+    profile = reviewer.reviewer_profile
+    profile.is_active = False
+    profile.save()
+    assert workflow.publish_due(now=at + datetime.timedelta(minutes=1)) == 0
+    article = Article.objects.get(pk=approved_article.pk)
+    assert article.state == State.APPROVED and article.publish_at is None
+    failed = Transition.objects.filter(article=article).first()
+    assert failed.action == "publish_failed"
+    assert "no longer an active reviewer" in failed.comment
+    assert not PublishedArticle.objects.filter(article=article).exists()
+
+
+# 4. Moves reach every reader before the call returns -------------------------------------------
+
+
+@pytest.fixture
+def linked_pair(writer, publish):
+    """`hip-pain` live, and `running` live naming it as a related topic and inline link."""
+    target = ArticleFactory(author=writer, slug="hip-pain", title="Hip pain")
+    SectionFactory(article=target, heading="Outside hip pain", anchor="outside-hip-pain")
+    publish(target)
+    source = ArticleFactory(author=writer, slug="running", title="Running")
+    SectionFactory(
+        article=source, body="See [hip pain](article:hip-pain#outside-hip-pain) for more."
+    )
+    RelatedTopicFactory(from_article=source, to_article=target)
+    publish(source)
+    document = public("running").json()
+    assert [card["slug"] for card in document["related_topics"]] == ["hip-pain"]
+    return target, source
+
+
+def test_after_unpublish_returns_no_reader_sees_its_card_even_if_no_task_ever_runs(
+    settings, editor, linked_pair
+):
+    settings.TASKS = NEVER_RUN
+    target, _ = linked_pair
+    response = client_for(editor).post(
+        f"{ARTICLES}{target.pk}/unpublish/", {"comment": "Outdated."}
+    )
+    assert response.status_code == 200
+    for _ in range(20):
+        document = public("running").json()
+        assert document["related_topics"] == []
+        assert "/articles/hip-pain/" not in document["sections"][0]["html"]
+
+
+def test_after_a_rename_is_published_cards_and_inline_links_follow_the_new_slug(
+    settings, writer, reviewer, editor, linked_pair
+):
+    settings.TASKS = NEVER_RUN
+    target, _ = linked_pair
+    writer_api = client_for(writer)
+    version = writer_api.get(f"{ARTICLES}{target.pk}/").data["version"]
+    renamed = writer_api.patch(
+        f"{ARTICLES}{target.pk}/", {"slug": "hip-pain-explained", "version": version}
+    )
+    assert renamed.status_code == 200
+    writer_api.post(f"{ARTICLES}{target.pk}/submit/", {"reviewers": ["jane-roe"]}, format="json")
+    review = pending_review(target)
+    assert client_for(reviewer).post(f"{REVIEWS}{review.pk}/approve/", {}).status_code == 200
+    assert client_for(editor).post(f"{ARTICLES}{target.pk}/publish/", {}).status_code == 200
+
+    document = public("running").json()
+    card = document["related_topics"][0]
+    assert card["slug"] == "hip-pain-explained"
+    assert card["url"].endswith("/articles/hip-pain-explained/")
+    assert "/articles/hip-pain-explained/#outside-hip-pain" in document["sections"][0]["html"]
+    old = public("hip-pain")
+    assert old.status_code == 301
+    assert old["Location"].endswith("/api/v1/articles/hip-pain-explained/")
+
+
+def test_a_second_rename_still_reaches_articles_that_named_the_first_slug(
+    writer, editor, linked_pair, publish
+):
+    target, _ = linked_pair
+    for slug in ("hip-pain-2", "hip-pain-3"):
+        publish(edit(Article.objects.get(pk=target.pk), writer, slug=slug))
+    card = public("running").json()["related_topics"][0]
+    assert card["slug"] == "hip-pain-3"
+
+
+# 6. Re-certification without an edit ------------------------------------------------------------
+
+
+@pytest.fixture
+def overdue(live):
+    PublishedArticle.objects.filter(article=live).update(
+        next_review_due=timezone.localdate() - datetime.timedelta(days=3)
+    )
+    return live
+
+
+@pytest.fixture
+def second_reviewer(db):
+    user = UserFactory(username="reviewer-2", group="Reviewers")
+    ReviewerFactory(user=user, name="Ada Poe", slug="ada-poe", credentials="DO")
+    return user
+
+
+def recertify(user, article, reviewers=("ada-poe",)):
+    return client_for(user).post(
+        f"{ARTICLES}{article.pk}/recertify/", {"reviewers": list(reviewers)}, format="json"
+    )
+
+
+def test_recertifying_moves_the_review_dates_without_a_new_revision(
+    writer, second_reviewer, overdue
+):
+    before = public("hip-pain").json()
+    revisions = ArticleRevision.objects.filter(article=overdue).count()
+    response = recertify(writer, overdue)
+    assert response.status_code == 200
+    assert response.data["state"] == State.IN_REVIEW
+    review = pending_review(overdue)
+    assert review.kind == Review.Kind.RECERTIFICATION
+    assert public("hip-pain").json()["last_reviewed_at"] == before["last_reviewed_at"]
+
+    approved = client_for(second_reviewer).post(f"{REVIEWS}{review.pk}/approve/", {})
+    assert approved.status_code == 200
+    after = public("hip-pain").json()
+    assert after["revision"] == before["revision"]
+    assert after["last_reviewed_at"] > before["last_reviewed_at"]
+    assert after["next_review_due"] > timezone.localdate().isoformat()
+    assert after["review_overdue"] is False
+    assert after["reviewer"]["slug"] == "ada-poe"
+    assert after["json_ld"]["lastReviewed"] == after["last_reviewed_at"][:10]
+    assert ArticleRevision.objects.filter(article=overdue).count() == revisions
+    article = Article.objects.get(pk=overdue.pk)
+    assert article.state == State.PUBLISHED
+    assert [t.action for t in Transition.objects.filter(article=article)[:2]] == [
+        "recertified",
+        "recertify",
+    ]
+
+
+def test_changes_requested_on_a_recertification_keep_the_live_version_up(
+    writer, second_reviewer, overdue
+):
+    recertify(writer, overdue)
+    review = pending_review(overdue)
+    response = client_for(second_reviewer).post(
+        f"{REVIEWS}{review.pk}/request-changes/", {"comment": "Guidance changed in 2026."}
+    )
+    assert response.status_code == 200
+    article = Article.objects.get(pk=overdue.pk)
+    assert article.state == State.CHANGES_REQUESTED
+    assert article.live_revision_id is not None
+    assert public("hip-pain").status_code == 200
+    assert Transition.objects.filter(article=article).first().comment == (
+        "Guidance changed in 2026."
+    )
+
+
+@pytest.mark.parametrize("who", ["other_writer", "reviewer"])
+def test_only_the_author_and_editors_may_recertify(who, request, second_reviewer, overdue):
+    response = recertify(request.getfixturevalue(who), overdue)
+    assert response.status_code in (403, 404)
+    assert Article.objects.get(pk=overdue.pk).state == State.PUBLISHED
+
+
+def test_an_editor_may_recertify(editor, second_reviewer, overdue):
+    assert recertify(editor, overdue).status_code == 200
+
+
+def test_recertify_refuses_an_article_whose_working_copy_changed(writer, second_reviewer, overdue):
+    edit(overdue, writer, intro="Not yet reviewed.")
+    response = recertify(writer, overdue)
+    assert response.status_code == 409
+    assert "submit it for review instead" in response.data["detail"]
+
+
+def test_recertify_refuses_an_article_that_is_not_live(writer, second_reviewer):
+    draft = ArticleFactory(author=writer)
+    response = recertify(writer, draft)
+    assert response.status_code == 409
+
+
+def test_recertify_refuses_bad_input_and_anonymous_callers(writer, second_reviewer, overdue):
+    assert recertify(writer, overdue, reviewers=()).status_code == 400
+    assert recertify(writer, overdue, reviewers=("nobody",)).status_code == 400
+    anonymous = APIClient().post(f"{ARTICLES}{overdue.pk}/recertify/", {"reviewers": ["ada-poe"]})
+    assert anonymous.status_code in (401, 403)
+
+
+def test_the_admin_offers_recertification_on_the_overdue_list_and_runs_it(
+    client, editor, second_reviewer, overdue
+):
+    client.force_login(editor)
+    listing = client.get(reverse("admin:articles_article_changelist") + "?review_due=overdue")
+    move = reverse("admin:articles_article_move", args=[overdue.pk, "recertify"])
+    assert move in listing.content.decode()
+    profile = second_reviewer.reviewer_profile
+    response = client.post(move, {"reviewers": [profile.pk], "comment": "Due."})
+    assert response.status_code == 302
+    assert Article.objects.get(pk=overdue.pk).state == State.IN_REVIEW
+    assert pending_review(overdue).kind == Review.Kind.RECERTIFICATION
+
+
+# 7. The reviewer approves what readers will see -----------------------------------------------
+
+
+def test_the_review_page_renders_the_whole_document_as_publishing_does(
+    client, writer, reviewer, publish
+):
+    tag = TagFactory(name="Hip Pain", slug="hip-pain-tag")
+    related = ArticleFactory(author=writer, slug="thigh-pain", title="Thigh pain")
+    SectionFactory(article=related)
+    publish(related)
+    not_live = ArticleFactory(author=writer, slug="secret-draft", title="Secret draft")
+    article = ArticleFactory(
+        author=writer,
+        slug="knee",
+        disclaimer="Ask your doctor first.",
+        hero_image=stored_image(alt="A bent knee"),
+    )
+    article.tags.add(tag)
+    SectionFactory(
+        article=article,
+        body="See [the draft](article:secret-draft) and [thigh pain](article:thigh-pain).",
+    )
+    RelatedTopicFactory(from_article=article, to_article=related, blurb="When the thigh aches.")
+    RelatedTopicFactory(from_article=article, to_article=not_live)
+    ReferenceFactory(article=article, label="Knee pain overview")
+    workflow.submit(article=article, by=writer, reviewers=[reviewer.reviewer_profile])
+    client.force_login(reviewer)
+    review = pending_review(article)
+    html = client.get(reverse("admin:articles_review_decide", args=[review.pk])).content.decode()
+    assert 'alt="A bent knee"' in html
+    assert "Hip Pain" in html
+    assert "When the thigh aches." in html  # the related card of a live article
+    assert "Knee pain overview" in html
+    assert "Ask your doctor first." in html
+    assert "https://health.example/articles/thigh-pain/" in html
+    # A link to an article that is not live reads as plain text, as readers will see it.
+    assert "https://health.example/articles/secret-draft/" not in html
+    assert "the draft" in html
