@@ -89,6 +89,12 @@ REQUESTS = {
     "withdraw": ("in_review", "post", "articles/{article}/withdraw/", {}),
     "publish": ("approved", "post", "articles/{article}/publish/", {}),
     "unpublish": ("published", "post", "articles/{article}/unpublish/", {"comment": "Old."}),
+    "recertify": (
+        "published",
+        "post",
+        "articles/{article}/recertify/",
+        {"reviewers": ["jane-roe"]},
+    ),
     "list reviews": ("in_review", "get", "reviews/", None),
     "read review": ("in_review", "get", "reviews/{review}/", None),
     "approve": ("in_review", "post", "reviews/{review}/approve/", {}),
@@ -115,6 +121,7 @@ EXPECTED_TABLE = """
     withdraw              401     200    404         404       403     200       401
     publish               401     403    404         404       403     200       401
     unpublish             401     403    404         404       403     200       401
+    recertify             401     200    404         404       403     200       401
     list reviews          401     200    200         200       200     200       401
     read review           401     200    404         404       200     200       401
     approve               401     403    404         404       200     403       401
