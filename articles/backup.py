@@ -43,6 +43,7 @@ MODELS = [
     "articles.reference",
     "articles.taggedarticle",
     "articles.articlerevision",
+    "articles.articleedit",
     "articles.review",
     "articles.transition",
     "articles.publishedarticle",

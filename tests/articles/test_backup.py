@@ -18,6 +18,7 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 HISTORY = [
     "articles.articlerevision",
+    "articles.articleedit",
     "articles.review",
     "articles.transition",
     "articles.articleslugalias",
@@ -88,6 +89,7 @@ def media_files(settings):
 def test_a_restore_into_an_empty_database_answers_byte_for_byte(site, tmp_path, settings):
     before, recorded, files = public_answers(site["live"]), history(), media_files(settings)
     assert len(files) > 1  # the hero image and its renditions
+    assert recorded["articles.articleedit"]  # who changed what, which review rights rest on
     out = io.StringIO()
     call_command("export_content", str(tmp_path / "backup"), stdout=out)
     assert "Exported" in out.getvalue()
@@ -159,3 +161,4 @@ def _first_difference(old, new):
         min(len(old), len(new)),
     )
     return old[max(0, at - 80) : at + 80], new[max(0, at - 80) : at + 80]
+
