@@ -1,7 +1,9 @@
 """Uploaded images and their renditions.
 
 An image's file never changes once stored: replacing a picture means uploading a new Image, so a
-revision that was reviewed with an image keeps pointing at exactly that picture.
+revision that was reviewed with an image keeps pointing at exactly that picture. Once a revision
+submitted for review uses an image, the image is locked: its alt text, credit and focal point (so
+its crops) never change either, and edits are saved as a new image.
 """
 
 import hashlib
@@ -11,6 +13,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import models
+from django.utils import timezone
 
 from config.plain_text import validate_plain_text
 from images import processing
@@ -23,6 +26,20 @@ def image_path(image, filename):
 class RenditionKind(models.TextChoices):
     WIDTH = "width", "Scaled to a width"
     SQUARE = "square", "Square crop around the focal point"
+
+
+# What a reviewed revision shows of an image; none of it changes once the image is locked.
+LOCKED_FIELDS = ("file", "alt", "credit", "focal_x", "focal_y")
+
+
+class ImageLockedError(Exception):
+    """Raised when code tries to change what reviewed content shows of a locked image."""
+
+
+class ImageQuerySet(models.QuerySet):
+    def lock(self):
+        """Lock the images not locked yet (a revision submitted for review uses them)."""
+        return self.filter(locked_at__isnull=True).update(locked_at=timezone.now())
 
 
 class Image(models.Model):
@@ -63,9 +80,21 @@ class Image(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    locked_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=(
+            "When a revision submitted for review first used the image. From then on its "
+            "picture, alt text, credit and focal point never change: edits make a new image."
+        ),
+    )
+
+    objects = ImageQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
+        permissions = [("change_any_image", "Can change images uploaded by anyone")]
         constraints = [
             models.CheckConstraint(
                 condition=~models.Q(alt=""),
@@ -88,6 +117,28 @@ class Image(models.Model):
     def __str__(self):
         return self.alt
 
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            # Read the lock from the database: this instance may have been loaded before it.
+            stored = (
+                Image.objects.filter(pk=self.pk, locked_at__isnull=False)
+                .values("locked_at", *LOCKED_FIELDS)
+                .first()
+            )
+            if stored is not None:
+                changed = [name for name in LOCKED_FIELDS if self._value(name) != stored[name]]
+                if changed:
+                    raise ImageLockedError(
+                        f"Image {self.pk} is part of reviewed content, so its "
+                        f"{', '.join(changed)} never change: save the changes as a new image."
+                    )
+                self.locked_at = stored["locked_at"]
+        super().save(*args, **kwargs)
+
+    def _value(self, name):
+        value = getattr(self, name)
+        return value.name if name == "file" else value
+
     @classmethod
     def from_upload(cls, upload, **fields):
         """A new, unsaved Image from an uploaded file; raises ValidationError if unsafe."""
@@ -101,6 +152,13 @@ class Image(models.Model):
         self.placeholder = processing.placeholder(clean.content)
         self.file.save(f"upload.{clean.extension}", ContentFile(clean.content), save=False)
         self.width, self.height = clean.width, clean.height
+
+    def copy_picture_from(self, source):
+        """Give this new image a copy of `source`'s stored picture, under its own key."""
+        extension = source.file.name.rsplit(".", 1)[-1]
+        self.format, self.placeholder = source.format, source.placeholder
+        self.file.save(f"upload.{extension}", ContentFile(_read(source.file)), save=False)
+        self.width, self.height = source.width, source.height
 
     @property
     def focal_point(self):
