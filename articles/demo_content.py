@@ -2,6 +2,11 @@
 
 The flagship article links to the others inline (`article:` links) and lists six of them as
 related topics. Everything here is illustrative demo content for the CMS, not medical advice.
+
+Most articles are published; a few are left at other points of the review workflow (their
+`story`), so that every queue and screen of the admin has something to show. Hero images are
+drawn by the loader at load time from the scene described here; their alt text says what the
+drawing shows.
 """
 
 REVIEWER = {
@@ -59,7 +64,28 @@ TAGS = [
         "kind": "topic",
         "description": "Rest, night-time symptoms and sleeping positions.",
     },
+    {
+        "name": "Foot Pain",
+        "slug": "foot-pain",
+        "kind": "symptom",
+        "description": "Pain in the heel, the sole, the toes or the ankle.",
+    },
+    {
+        "name": "Back Pain",
+        "slug": "back-pain",
+        "kind": "symptom",
+        "description": "Pain in the lower or upper back, including pain that spreads to the legs.",
+    },
 ]
+
+IMAGE_CREDIT = "Illustration: drawn in code for the demo knowledge base"
+
+# Where each non-published demo article is left in the review workflow.
+IN_REVIEW_SLUG = "shin-pain-from-running"
+EDIT_IN_REVIEW_SLUG = "heel-pain-in-the-morning"
+CHANGES_REQUESTED_SLUG = "sciatica-pain-down-the-leg"
+SCHEDULED_SLUG = "pain-on-the-outside-of-the-hip"
+OVERDUE_SLUG = "ankle-sprain-recovery"
 
 FLAGSHIP_SLUG = "inner-thigh-and-leg-pain"
 
@@ -78,6 +104,16 @@ ARTICLES = [
             "best clue to the cause, and to what will help."
         ),
         "tags": ["orthopedics", "hip-pain", "leg-pain"],
+        "hero_image": {
+            "name": "footpath-at-sunrise.jpg",
+            "alt": "Illustration of a footpath winding over green hills towards a rising sun.",
+            "scene": {
+                "sky": ("#7fb2d9", "#fbd9a6"),
+                "sun": ("#fff1c1", 0.68, 0.5, 70),
+                "hills": ("#9cc59a", "#6fa676", "#4a8a5c"),
+                "path": "#efe3c8",
+            },
+        },
         "sections": [
             (
                 "Inner thigh pain during or after exercise",
@@ -379,5 +415,308 @@ posture. Together they put extra load on the hips and the joints of the pelvis.
             ),
         ],
         "related": [FLAGSHIP_SLUG, "hip-and-leg-pain-at-night"],
+    },
+    # The articles below are left at other points of the workflow; see `story`.
+    {
+        "slug": IN_REVIEW_SLUG,
+        "story": "in_review",
+        "title": "Shin Pain from Running: Shin Splints and Stress Fractures",
+        "summary": (
+            "Why the shins ache when you start running or run more, how to ease the pain and "
+            "keep fit meanwhile, and the signs of a stress fracture."
+        ),
+        "intro": (
+            "An ache along the shinbone is one of the most common complaints of new runners "
+            "and of anyone who steps up their training quickly. It usually settles with a "
+            "change of routine, but pain in one small spot deserves more care."
+        ),
+        "tags": ["orthopedics", "leg-pain"],
+        "hero_image": {
+            "name": "running-path-at-midday.jpg",
+            "alt": (
+                "Illustration of a dirt running path crossing rolling green hills under a "
+                "clear midday sky."
+            ),
+            "scene": {
+                "sky": ("#3f8fd2", "#c4e5f7"),
+                "sun": ("#fffbe6", 0.22, 0.2, 55),
+                "hills": ("#a8d08d", "#7db36b", "#5a9450"),
+                "path": "#d9c7a3",
+            },
+        },
+        "sections": [
+            (
+                "What shin splints feel like",
+                """
+**Shin splints** is the everyday name for an aching, tender strip along the inner edge of the
+shinbone. The ache builds during a run and may linger afterwards, and the bone feels sore to
+press along several centimetres. It comes from the bone and the muscles attached to it being
+loaded more than they are used to: a sudden rise in distance or speed, hard or sloping
+surfaces, and worn-out shoes all add to it.
+""",
+            ),
+            (
+                "Easing the pain and staying fit",
+                """
+- **Cut back** on running, or stop for two to four weeks if every run hurts.
+- Keep your fitness with **cycling, swimming or water running**, which spare the shins.
+- Use a **cold pack** for 15 minutes after activity if the shin is sore.
+- Return **gradually**: short, easy runs on soft, level ground, adding a little each week.
+- Strengthen the **calves and hips** and check that your shoes still give support.
+
+Our guide to [pain when walking](article:easing-pain-when-walking#knees-and-shins) has more
+on building up distance safely.
+""",
+            ),
+            (
+                "When it might be a stress fracture",
+                """
+A **stress fracture** is a small crack in the bone from repeated loading. Suspect one if the
+pain is in **one spot you can cover with a fingertip**, if it hurts when you walk or rest, or
+if it keeps you awake. Stop running and see a doctor: an X-ray can look normal in the first
+weeks, so a scan is sometimes needed, and the bone needs time off impact to heal.
+""",
+            ),
+        ],
+        "related": ["easing-pain-when-walking", "why-do-my-legs-ache"],
+    },
+    {
+        "slug": EDIT_IN_REVIEW_SLUG,
+        "story": "edit_in_review",
+        "title": "Heel Pain in the Morning: Plantar Fasciitis",
+        "summary": (
+            "Why the heel hurts with the first steps of the day, what eases it at home, and "
+            "when heel pain needs a closer look."
+        ),
+        "intro": (
+            "A sharp pain under the heel when you get out of bed, which eases as you move "
+            "about, is the classic sign of plantar fasciitis, the most common cause of heel "
+            "pain in adults."
+        ),
+        "tags": ["orthopedics", "foot-pain"],
+        "hero_image": {
+            "name": "path-at-sunset.jpg",
+            "alt": (
+                "Illustration of a path over purple hills at sunset, the sun low on the horizon."
+            ),
+            "scene": {
+                "sky": ("#5b4b8a", "#f4a261"),
+                "sun": ("#ffd6a0", 0.3, 0.5, 80),
+                "hills": ("#8e6c88", "#6b4f6e", "#4a3550"),
+                "path": "#e8c3a0",
+            },
+        },
+        "sections": [
+            (
+                "Why the first steps hurt",
+                """
+The **plantar fascia** is a thick band of tissue under the sole that runs from the heel to the
+toes and supports the arch. When it is overloaded, where it joins the heel becomes irritated.
+It tightens while you rest, so the **first steps in the morning** or after sitting stretch it
+and hurt; the pain eases as you walk, then returns after long periods on your feet.
+""",
+            ),
+            (
+                "What helps at home",
+                """
+- **Stretch the calf and the sole** before you get up and several times a day.
+- Wear **cushioned, supportive shoes** and avoid walking barefoot on hard floors.
+- Try **heel pads or insoles** that support the arch.
+- Roll the sole over a **cold bottle** for a few minutes to ease soreness.
+- Spend less time running or standing until the pain settles.
+""",
+            ),
+            (
+                "When to get it checked",
+                """
+See a doctor or a physiotherapist if the pain has not improved after a few weeks of home
+care, if it began with an injury, if the heel is **swollen or red**, or if you have
+**numbness or tingling** in the foot. Heel pain that is worse at night or at rest also needs
+a closer look.
+""",
+            ),
+        ],
+        "related": ["easing-pain-when-walking", "ankle-sprain-recovery"],
+        # After publishing, the writer changes this much and submits it again; the live version
+        # stays up while the new revision waits for review.
+        "edit": {
+            "intro": (
+                "A sharp pain under the heel when you get out of bed, which eases as you move "
+                "about, is the classic sign of plantar fasciitis, the most common cause of heel "
+                "pain in adults. It can take months to settle, but most people get better with "
+                "simple measures and never need an operation."
+            ),
+            "sections": {
+                "What helps at home": """
+- **Stretch the calf and the sole** before you get up and several times a day.
+- Wear **cushioned, supportive shoes** and avoid walking barefoot on hard floors.
+- Try **heel pads or insoles** that support the arch.
+- Roll the sole over a **cold bottle** for a few minutes to ease soreness.
+- Spend less time running or standing until the pain settles, and keep fit with cycling or
+  swimming meanwhile.
+- If the pain is worst first thing, ask a physiotherapist about a **night splint**, which holds
+  the foot gently flexed while you sleep.
+""",
+            },
+            "hero_image": {
+                "name": "path-on-a-hazy-morning.jpg",
+                "alt": (
+                    "Illustration of a pale path through blue-green hills under a hazy morning sky."
+                ),
+                "scene": {
+                    "sky": ("#b7c9d6", "#eef2f3"),
+                    "sun": ("#ffffff", 0.75, 0.3, 60),
+                    "hills": ("#a7c4bc", "#7fa99b", "#5c8d89"),
+                    "path": "#f2efe6",
+                },
+            },
+        },
+    },
+    {
+        "slug": CHANGES_REQUESTED_SLUG,
+        "story": "changes_requested",
+        "title": "Sciatica: Pain That Runs Down the Leg",
+        "summary": (
+            "What sciatica is, why it makes the leg hurt more than the back, and how to keep "
+            "moving while it settles."
+        ),
+        "intro": (
+            "Sciatica is pain that travels from the lower back or buttock down the back of the "
+            "leg, sometimes as far as the foot. It is common, it can be very painful, and most "
+            "of the time it gets better on its own within a few weeks."
+        ),
+        "tags": ["back-pain", "leg-pain"],
+        "sections": [
+            (
+                "What sciatica is",
+                """
+The **sciatic nerve** is formed from nerve roots that leave the lower spine. When one of those
+roots is pressed on or irritated, most often by a **bulging disc**, pain is felt along the
+nerve's path: through the buttock and down the back of the thigh and calf. It often comes
+with **tingling, pins and needles or numbness**, and the leg usually hurts more than the back.
+""",
+            ),
+            (
+                "Looking after yourself",
+                """
+- **Keep moving** as normally as you can: short, frequent walks are better than bed rest.
+- Change position often and avoid sitting for long stretches.
+- A **heat pack** on the lower back or buttock can ease muscle spasm.
+- Ask a pharmacist which **pain relief** suits you, especially if you take other medicines.
+
+Most people improve within four to six weeks.
+""",
+            ),
+        ],
+        "related": ["why-do-my-legs-ache", "hip-and-leg-pain-relief"],
+        "review_comment": (
+            "Clear and accurate as far as it goes, but it cannot go out without the warning "
+            "signs. Please add a section on when to get help: the same day (emergency care) "
+            "for numbness around the genitals or buttocks, new trouble passing urine or "
+            "controlling the bladder or bowel, or weakness in both legs, which can mean "
+            "cauda equina syndrome; and a routine appointment if the pain is not improving "
+            "after four to six weeks or keeps coming back."
+        ),
+    },
+    {
+        "slug": SCHEDULED_SLUG,
+        "story": "scheduled",
+        "title": "Pain on the Outside of the Hip",
+        "summary": (
+            "Why the bony point on the side of the hip aches, especially when you lie on it, "
+            "and what eases it."
+        ),
+        "intro": (
+            "Pain over the outside of the hip that is worse when you lie on that side, climb "
+            "stairs or stand on one leg is very common in middle age. It usually comes from the "
+            "tendons there rather than from the hip joint itself."
+        ),
+        "tags": ["orthopedics", "hip-pain"],
+        "sections": [
+            (
+                "What causes it",
+                """
+The **gluteal tendons** attach the buttock muscles to the bony point on the outside of the
+hip, with a small fluid-filled sac (a bursa) nearby. When these tendons are irritated, the
+side of the hip becomes sore to touch and aches with walking, stairs and lying on that side.
+Doctors call this **greater trochanteric pain syndrome**; it is more common in women and
+after the age of forty.
+""",
+            ),
+            (
+                "What helps",
+                """
+- Avoid **lying on the sore side**; on the other side, put a pillow between your knees.
+- Try not to **cross your legs** or stand with your weight on one hip.
+- Choose higher chairs so your knees stay below your hips.
+- **Strengthening exercises** for the hip, guided by a physiotherapist, help most people over
+  a few months.
+
+Our article on [hip pain at night](article:hip-and-leg-pain-at-night#pain-on-the-side-of-the-hip)
+has more on sleeping comfortably.
+""",
+            ),
+            (
+                "When to see a doctor",
+                """
+Book an appointment if the pain has not eased after a few weeks, or if it keeps you from
+sleeping. Get help the same day if the hip hurts after a **fall** and you cannot bear weight,
+or if pain comes with **fever** or a hot, swollen joint.
+""",
+            ),
+        ],
+        "related": ["hip-and-leg-pain-at-night", "hip-and-leg-pain-relief"],
+    },
+    {
+        "slug": OVERDUE_SLUG,
+        "story": "overdue",
+        "title": "Ankle Sprains: The First Days and Getting Back on Your Feet",
+        "summary": (
+            "How to look after a sprained ankle in the first few days, how to rebuild strength "
+            "and balance, and when an ankle needs an X-ray."
+        ),
+        "intro": (
+            "Rolling an ankle is one of the most common injuries there is. Most sprains heal "
+            "well, and the right mix of early care and gradual exercise lowers the chance of "
+            "spraining it again."
+        ),
+        "tags": ["orthopedics", "foot-pain"],
+        "sections": [
+            (
+                "What happens in a sprain",
+                """
+A sprain is a stretch or tear of the **ligaments** that hold the ankle bones together. Most
+happen when the foot rolls inwards, hurting the ligaments on the **outer side** of the ankle.
+The ankle swells, may bruise, and hurts to stand on.
+""",
+            ),
+            (
+                "The first few days",
+                """
+- **Protect** the ankle and rest it from anything that makes the pain worse.
+- Apply a **cold pack** wrapped in a cloth for 15 to 20 minutes every few hours.
+- **Raise** the ankle above the level of your heart when you can.
+- Start moving the ankle gently, and **walk on it** as soon as the pain allows.
+""",
+            ),
+            (
+                "Getting back to sport",
+                """
+Once walking is comfortable, work on **balance** (standing on the injured leg, first with
+support) and on strengthening the calf and the muscles around the ankle. Mild sprains often
+feel better within two weeks; a return to running and jumping sports usually takes longer. If
+the ankle keeps giving way, a physiotherapist can help.
+""",
+            ),
+            (
+                "When an X-ray is needed",
+                """
+See a doctor or urgent care if you **could not take four steps** straight after the injury or
+cannot now, if the **bony bumps of the ankle** or the outer edge of the foot are tender to
+press, if the ankle looks misshapen, or if the foot is numb or cold.
+""",
+            ),
+        ],
+        "related": ["easing-pain-when-walking", "why-do-my-legs-ache"],
     },
 ]

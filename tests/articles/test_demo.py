@@ -5,10 +5,13 @@ import io
 import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.core.files.storage import default_storage
 from django.core.management import call_command
+from django.utils import timezone
 
 from articles import demo_content
-from articles.models import Article, PublishedArticle
+from articles.models import Article, PublishedArticle, Review
+from images.models import Image
 from reviewers.models import Reviewer
 
 pytestmark = pytest.mark.django_db
@@ -20,13 +23,24 @@ DEMO_MODELS = [
     "articles.Reference",
     "articles.TaggedArticle",
     "articles.ArticleRevision",
+    "articles.ArticleEdit",
     "articles.Review",
     "articles.Transition",
     "articles.PublishedArticle",
     "articles.PublishedLink",
     "tags.Tag",
     "reviewers.Reviewer",
+    "images.Image",
+    "images.Rendition",
     "auth.User",
+]
+PUBLISHED_SLUGS = [
+    spec["slug"] for spec in demo_content.ARTICLES if spec.get("story", "published") == "published"
+]
+LIVE_SLUGS = [
+    *PUBLISHED_SLUGS,
+    demo_content.EDIT_IN_REVIEW_SLUG,
+    demo_content.OVERDUE_SLUG,
 ]
 
 
@@ -113,18 +127,103 @@ def test_without_demo_password_a_password_is_generated_and_printed(monkeypatch, 
     assert "password" not in load_demo()
 
 
-def test_dry_run_writes_nothing():
+def test_dry_run_writes_nothing(settings):
     call_command("load_demo", "--dry-run", stdout=io.StringIO())
     assert not Article.objects.exists()
     assert not get_user_model().objects.exists()
+    assert not Image.objects.exists()
+    stored = [path for path in settings.MEDIA_ROOT.rglob("*") if path.is_file()]
+    assert stored == []
 
 
 def test_demo_articles_are_published_through_the_review_workflow(demo):
-    assert PublishedArticle.objects.count() == len(demo_content.ARTICLES)
-    for article in Article.objects.all():
+    assert sorted(PublishedArticle.objects.values_list("slug", flat=True)) == sorted(LIVE_SLUGS)
+    for article in Article.objects.filter(slug__in=[*PUBLISHED_SLUGS, demo_content.OVERDUE_SLUG]):
         assert article.state == Article.State.PUBLISHED
         moves = article.transitions.order_by("at", "pk").values_list("action", "by__username")
         assert list(moves) == [("submit", "writer"), ("approve", "reviewer"), ("publish", "editor")]
+
+
+def assert_hero_image_is_stored(image):
+    assert image is not None
+    assert len(image.alt) > 30 and image.credit
+    assert default_storage.exists(image.file.name)
+    assert image.renditions.exists()
+    for rendition in image.renditions.all():
+        assert default_storage.exists(rendition.file.name)
+
+
+def test_flagship_has_a_stored_hero_image_with_alt_text_live(demo):
+    assert_hero_image_is_stored(demo.hero_image)
+    assert demo.hero_image.width == 1200 and demo.hero_image.uploaded_by == demo.author
+    hero = PublishedArticle.objects.get(slug=demo_content.FLAGSHIP_SLUG).document["hero_image"]
+    assert hero["alt"] == demo.hero_image.alt
+    assert hero["src"].endswith(demo.hero_image.file.name)
+
+
+def test_an_article_with_a_hero_image_waits_for_the_demo_reviewer(demo):
+    article = Article.objects.get(slug=demo_content.IN_REVIEW_SLUG)
+    assert article.state == Article.State.IN_REVIEW
+    assert_hero_image_is_stored(article.hero_image)
+    assert article.current_revision.snapshot["hero_image"]["id"] == article.hero_image_id
+    review = Review.objects.get(revision=article.current_revision)
+    assert review.decision == Review.Decision.PENDING
+    assert review.reviewer.user.username == "reviewer"
+    assert not PublishedArticle.objects.filter(article=article).exists()
+
+
+def test_a_live_article_has_an_edit_with_a_new_hero_image_awaiting_review(demo):
+    article = Article.objects.get(slug=demo_content.EDIT_IN_REVIEW_SLUG)
+    live = PublishedArticle.objects.get(article=article)
+    assert article.state == Article.State.IN_REVIEW
+    assert live.revision == article.live_revision
+    assert article.current_revision.number == article.live_revision.number + 1
+    pending = Review.objects.get(revision=article.current_revision)
+    assert pending.decision == Review.Decision.PENDING
+    assert pending.reviewer.user.username == "reviewer"
+
+    submitted, published = article.current_revision.snapshot, article.live_revision.snapshot
+    assert submitted["hero_image"]["id"] == article.hero_image_id
+    assert submitted["hero_image"]["id"] != published["hero_image"]["id"]
+    assert submitted["hero_image"]["alt"] != published["hero_image"]["alt"]
+    assert submitted["intro"] != published["intro"]
+    assert submitted["sections"] != published["sections"]
+    assert_hero_image_is_stored(article.hero_image)
+    # Readers still get the reviewed version, picture and all.
+    assert_hero_image_is_stored(Image.objects.get(pk=published["hero_image"]["id"]))
+    assert live.document["hero_image"]["id"] == published["hero_image"]["id"]
+    assert "an operation" in article.intro and "an operation" not in live.document["intro_html"]
+    moves = article.transitions.order_by("at", "pk").values_list("action", flat=True)
+    assert list(moves) == ["submit", "approve", "publish", "edit", "submit"]
+
+
+def test_an_article_was_sent_back_with_changes_requested(demo):
+    article = Article.objects.get(slug=demo_content.CHANGES_REQUESTED_SLUG)
+    assert article.state == Article.State.CHANGES_REQUESTED
+    review = Review.objects.get(revision=article.current_revision)
+    assert review.decision == Review.Decision.CHANGES_REQUESTED
+    assert "cauda equina" in review.comment
+    assert not PublishedArticle.objects.filter(article=article).exists()
+
+
+def test_an_approved_article_is_scheduled_for_next_week(demo):
+    article = Article.objects.get(slug=demo_content.SCHEDULED_SLUG)
+    assert article.state == Article.State.SCHEDULED
+    assert article.publish_at > timezone.now() + timezone.timedelta(days=6)
+    assert article.scheduled_by.username == "editor"
+    assert article.current_revision.approval() is not None
+    assert not PublishedArticle.objects.filter(article=article).exists()
+
+
+def test_a_live_article_is_overdue_for_review(demo):
+    live = PublishedArticle.objects.get(slug=demo_content.OVERDUE_SLUG)
+    assert live.article.state == Article.State.PUBLISHED
+    assert list(PublishedArticle.objects.review_overdue()) == [live]
+    assert live.review_is_overdue
+    assert live.last_reviewed_at == live.approval.decided_at
+    assert live.last_reviewed_at < timezone.now() - timezone.timedelta(days=365)
+    assert live.published_at == live.last_reviewed_at
+    assert live.document["next_review_due"] == live.next_review_due.isoformat()
 
 
 def test_flagship_live_document_has_its_reviewer_cards_and_resolved_links(demo):

@@ -23,6 +23,8 @@ class Command(BaseCommand):
             result = load_demo(password=os.environ.get("DEMO_PASSWORD") or None)
             if dry_run:
                 transaction.set_rollback(True)
+        if dry_run:
+            result.delete_stored_files()  # the rollback took their rows, not the files
         prefix = "Would create" if dry_run else "Created"
         if verbosity >= 1:
             self.stdout.write(f"{prefix} {len(result.created_articles)} demo articles.")
