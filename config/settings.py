@@ -336,7 +336,11 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # OpenAPI 3.1 says "this object or null" in a way validators agree on; 3.0 does not.
     "OAS_VERSION": "3.1.0",
-    "ENUM_NAME_OVERRIDES": {"ArticleStateEnum": "articles.models.ArticleState"},
+    "ENUM_NAME_OVERRIDES": {
+        "ArticleStateEnum": "articles.models.ArticleState",
+        "ReviewKindEnum": "articles.models.revisions.ReviewKind",
+        "TagKindEnum": "tags.models.TagKind",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "articles.api.schema.add_error_responses",

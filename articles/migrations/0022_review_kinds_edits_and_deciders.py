@@ -58,6 +58,9 @@ class Migration(migrations.Migration):
             field=models.CharField(
                 choices=[("review", "Review"), ("recertification", "Re-certification")],
                 default="review",
+                help_text=(
+                    "review of a submitted revision, or recertification of a live one unchanged."
+                ),
                 max_length=20,
             ),
         ),

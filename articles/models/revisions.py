@@ -123,7 +123,12 @@ class Review(models.Model):
         related_name="+",
         help_text="Who decided; publishing checks the profile is still theirs.",
     )
-    kind = models.CharField(max_length=20, choices=ReviewKind.choices, default=ReviewKind.REVIEW)
+    kind = models.CharField(
+        max_length=20,
+        choices=ReviewKind.choices,
+        default=ReviewKind.REVIEW,
+        help_text="review of a submitted revision, or recertification of a live one unchanged.",
+    )
 
     objects = ReviewQuerySet.as_manager()
 
