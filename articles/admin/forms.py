@@ -62,7 +62,11 @@ class SubmitForm(MoveForm):
     reviewers = forms.ModelMultipleChoiceField(
         queryset=Reviewer.objects.none(),
         widget=forms.CheckboxSelectMultiple,
-        help_text="Each reviewer gets the revision in their queue; the first decision counts.",
+        help_text=(
+            "Each reviewer gets the revision in their queue; the first decision counts. "
+            "Reviewers who wrote the article or changed it since it was last approved are not "
+            "offered: someone else must review those changes."
+        ),
     )
     comment = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3, "cols": 80}),

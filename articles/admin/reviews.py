@@ -33,9 +33,11 @@ class ReviewAdmin(admin.ModelAdmin):
     """Reviewers' queue, oldest first. Reviews are decided on their own page, through the
     workflow."""
 
+    # The link to the review page comes first, so it is in view however narrow the screen.
     list_display = [
-        "article", "revision_number", "reviewer", "decision", "assigned_at", "review_kind", "open"
+        "open", "article", "revision_number", "reviewer", "decision", "assigned_at", "review_kind"
     ]  # fmt: skip
+    list_display_links = None
     list_filter = [AssignedToMeFilter, "decision"]
     ordering = ["assigned_at"]
     fields = ["article", "revision_number", "reviewer", "decision", "comment", "decided_at", "open"]

@@ -139,7 +139,7 @@ def walk_through(browser, live_server, steps, writer, reviewer, editor):
     submit_for_review(writer_page, steps, "Added the number of days.")
 
     open_review(reviewer_page, live_server, steps)
-    expect(reviewer_page.locator(".revision")).to_contain_text(FIXED_BODY)
+    expect(reviewer_page.locator(".article-preview")).to_contain_text(FIXED_BODY)
     reviewer_page.fill("#id_comment", "Accurate and clear.")
     reviewer_page.locator("input[name=approve]").click()
     expect(reviewer_page.locator(".messagelist")).to_contain_text("Your review is recorded")
