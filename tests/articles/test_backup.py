@@ -161,4 +161,3 @@ def _first_difference(old, new):
         min(len(old), len(new)),
     )
     return old[max(0, at - 80) : at + 80], new[max(0, at - 80) : at + 80]
-
