@@ -497,6 +497,8 @@ def reviewing_barrier(review, user):
         return "Only the reviewer assigned to this review can decide it."
     if not reviewer.is_active:
         return "Your reviewer profile is inactive, so you cannot review."
+    if not reviewer.credentials.strip():
+        return "Your reviewer profile has no credentials on record, so you cannot review."
     article = review.revision.article
     if article.author_id == user.pk:
         return "You wrote this article, so you cannot review it."

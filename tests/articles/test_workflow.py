@@ -124,6 +124,18 @@ def test_inactive_reviewers_and_reviewers_without_accounts_cannot_be_assigned(dr
     assert refreshed(draft).state == State.DRAFT
 
 
+def test_a_reviewer_without_credentials_can_neither_be_assigned_nor_decide(
+    draft, writer, reviewer, profile
+):
+    with pytest.raises(workflow.InvalidInput, match="no credentials"):
+        submitted(draft, writer, ReviewerFactory(user=UserFactory(), credentials=""))
+    article = submitted(draft, writer, profile)
+    profile.credentials = " "
+    profile.save()
+    with pytest.raises(workflow.NotAllowed, match="no credentials"):
+        workflow.approve(review=pending_review(article), by=reviewer)
+
+
 def test_nobody_is_assigned_to_review_their_own_article(draft, writer):
     own_profile = ReviewerFactory(user=writer)
     with pytest.raises(workflow.InvalidInput, match="wrote this article"):
