@@ -314,7 +314,11 @@ class EditorialImageViewSet(
 
 
 def _with_renditions(image):
-    return {**image.as_public(), "renditions": image.rendition_list()}
+    return {
+        **image.as_public(),
+        "renditions": image.rendition_list(),
+        "locked_at": image.locked_at.isoformat() if image.locked_at else None,
+    }
 
 
 @extend_schema_view(

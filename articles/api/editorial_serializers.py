@@ -203,6 +203,13 @@ class RenditionSerializer(serializers.Serializer):
 
 class EditorialImageSerializer(ImageSerializer):
     renditions = RenditionSerializer(many=True, help_text="Every rendition, made or planned.")
+    locked_at = serializers.DateTimeField(
+        allow_null=True,
+        help_text=(
+            "When a revision submitted for review first used the image; from then on its alt "
+            "text, credit and focal point never change (edits make a new image). Null before."
+        ),
+    )
 
 
 class EditorialArticleSerializer(serializers.ModelSerializer):

@@ -294,6 +294,37 @@ def test_a_second_rename_still_reaches_articles_that_named_the_first_slug(
     assert card["slug"] == "hip-pain-3"
 
 
+# 5. Images cannot change a reviewed document ---------------------------------------------------
+
+
+def test_an_image_submitted_through_the_api_is_locked_and_the_live_document_keeps_it(
+    client, writer, other_writer, editor, live, publish, tiny_png
+):
+    api = client_for(writer)
+    upload = api.post(
+        "/api/v1/editorial/images/",
+        {"file": tiny_png, "alt": "A swollen hip", "focal_x": 0.2, "focal_y": 0.8},
+        format="multipart",
+    )
+    assert upload.status_code == 201 and upload.data["locked_at"] is None
+    image_id = upload.data["id"]
+    version = api.get(f"{ARTICLES}{live.pk}/").data["version"]
+    assert api.patch(f"{ARTICLES}{live.pk}/", {"hero_image": image_id, "version": version})
+    publish(Article.objects.get(pk=live.pk))
+    assert api.get(f"/api/v1/editorial/images/{image_id}/").data["locked_at"] is not None
+    before = public("hip-pain").json()["hero_image"]
+
+    # Neither another writer nor an editor changes it in place in the admin.
+    change = reverse("admin:images_image_change", args=[image_id])
+    for user in (other_writer, editor):
+        client.force_login(user)
+        client.post(change, {"alt": "Changed", "credit": "", "focal_x": 0.5, "focal_y": 0.5})
+    article = Article.objects.get(pk=live.pk)
+    assert article.state == State.PUBLISHED  # its content hash did not move
+    assert public("hip-pain").json()["hero_image"] == before
+    assert before["alt"] == "A swollen hip" and before["focal_point"] == {"x": 0.2, "y": 0.8}
+
+
 # 6. Re-certification without an edit ------------------------------------------------------------
 
 
