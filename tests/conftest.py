@@ -62,6 +62,36 @@ def editor(db):
 
 
 @pytest.fixture
+def live(writer, publish):
+    """`hip-pain`, live, by the writer."""
+    from articles.models import Article
+    from tests.factories import ArticleFactory, SectionFactory
+
+    article = ArticleFactory(author=writer, slug="hip-pain", title="Hip pain")
+    SectionFactory(article=article, heading="Causes", body="Overuse and **bursitis**.")
+    publish(article)
+    return Article.objects.get(pk=article.pk)
+
+
+@pytest.fixture
+def editor_reviewer(db):
+    """A user who is an editor and also a linked, credentialed, active reviewer."""
+    from django.contrib.auth.models import Group
+
+    user = UserFactory(username="editor-reviewer", group="Editors")
+    user.groups.add(Group.objects.get(name="Reviewers"))
+    ReviewerFactory(user=user, name="Sam Both", slug="sam-both", credentials="MD")
+    return user
+
+
+@pytest.fixture
+def second_reviewer(db):
+    user = UserFactory(username="reviewer-2", group="Reviewers")
+    ReviewerFactory(user=user, name="Ada Poe", slug="ada-poe", credentials="DO")
+    return user
+
+
+@pytest.fixture
 def writer_client(client, writer):
     client.force_login(writer)
     return client

@@ -5,7 +5,6 @@ when the workflow says so, before the move returns."""
 import datetime
 
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
@@ -17,7 +16,6 @@ from tests.factories import (
     ArticleFactory,
     ReferenceFactory,
     RelatedTopicFactory,
-    ReviewerFactory,
     SectionFactory,
     TagFactory,
     UserFactory,
@@ -44,23 +42,6 @@ def client_for(user):
 
 def public(slug):
     return APIClient().get(f"{PUBLIC}{slug}/")
-
-
-@pytest.fixture
-def editor_reviewer(db):
-    """A user who is an editor and also a linked, credentialed reviewer."""
-    user = UserFactory(username="editor-reviewer", group="Editors")
-    user.groups.add(Group.objects.get(name="Reviewers"))
-    ReviewerFactory(user=user, name="Sam Both", slug="sam-both", credentials="MD")
-    return user
-
-
-@pytest.fixture
-def live(writer, publish):
-    article = ArticleFactory(author=writer, slug="hip-pain", title="Hip pain")
-    SectionFactory(article=article, heading="Causes", body="Overuse and **bursitis**.")
-    publish(article)
-    return Article.objects.get(pk=article.pk)
 
 
 def pending_review(article, reviewer_user=None):
@@ -334,13 +315,6 @@ def overdue(live):
         next_review_due=timezone.localdate() - datetime.timedelta(days=3)
     )
     return live
-
-
-@pytest.fixture
-def second_reviewer(db):
-    user = UserFactory(username="reviewer-2", group="Reviewers")
-    ReviewerFactory(user=user, name="Ada Poe", slug="ada-poe", credentials="DO")
-    return user
 
 
 def recertify(user, article, reviewers=("ada-poe",)):

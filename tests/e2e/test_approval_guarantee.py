@@ -16,7 +16,6 @@ from urllib.parse import unquote
 
 import pytest
 from django.conf import settings
-from django.contrib.auth.models import Group
 from django.test import Client
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -25,10 +24,6 @@ from articles import workflow
 from articles.models import Article, PublishedArticle, Review
 from tests.e2e.test_editorial_journey import signed_in
 from tests.factories import (
-    ArticleFactory,
-    ReviewerFactory,
-    SectionFactory,
-    UserFactory,
     edit,
     stored_image,
 )
@@ -63,30 +58,6 @@ def serve_uploads(page):
             route.fulfill(status=404)
 
     page.context.route(f"{prefix}**", from_media_root)
-
-
-@pytest.fixture
-def live(writer, publish):
-    article = ArticleFactory(author=writer, slug="hip-pain", title="Hip pain")
-    SectionFactory(article=article, heading="Causes", body="Overuse and **bursitis**.")
-    publish(article)
-    return Article.objects.get(pk=article.pk)
-
-
-@pytest.fixture
-def editor_reviewer(db):
-    """A user who is an editor and also a linked, credentialed, active reviewer."""
-    user = UserFactory(username="editor-reviewer", group="Editors")
-    user.groups.add(Group.objects.get(name="Reviewers"))
-    ReviewerFactory(user=user, name="Sam Both", slug="sam-both", credentials="MD")
-    return user
-
-
-@pytest.fixture
-def second_reviewer(db):
-    user = UserFactory(username="reviewer-2", group="Reviewers")
-    ReviewerFactory(user=user, name="Ada Poe", slug="ada-poe", credentials="DO")
-    return user
 
 
 # 1. A revision with a hero image is reviewed and approved in the admin ------------------------
