@@ -267,14 +267,15 @@ class ArticleAdmin(admin.ModelAdmin):
         super().save_related(request, form, formsets, change)
         if change:
             before = form.instance.state
-            after = workflow.record_edit(article=form.instance, by=request.user).state
-            if after != before:
-                self.message_user(
-                    request,
-                    "The article changed after it was submitted, so it is a draft again and "
-                    "needs a new review. Readers keep seeing the published version meanwhile.",
-                    messages.WARNING,
+            article = workflow.record_edit(article=form.instance, by=request.user)
+            if article.state != before:
+                message = (
+                    "The article now differs from the revision last submitted for review, so it "
+                    "is a draft again and needs a new review."
                 )
+                if article.live_revision_id is not None:
+                    message += " Readers keep seeing the published version meanwhile."
+                self.message_user(request, message, messages.WARNING)
         for problem in form.instance.link_problems():
             self.message_user(request, f"Broken link: {problem}", messages.WARNING)
 

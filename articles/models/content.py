@@ -64,16 +64,27 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(state=ArticleState.SCHEDULED, publish_at__lte=now)
 
     def link_resolver(self, slugs):
-        """A LinkResolver for `article:` links to any of `slugs` that exist among these rows."""
-        targets = {
-            slug: set() for slug in self.filter(slug__in=slugs).values_list("slug", flat=True)
-        }
-        anchors = Section.objects.filter(article__slug__in=targets).values_list(
-            "article__slug", "anchor"
+        """A LinkResolver for `article:` links to any of `slugs` that exist among these rows,
+        by their slug or by an old slug they still answer to."""
+        pks = dict(self.filter(slug__in=slugs).values_list("slug", "pk"))
+        slug_of = {slug: slug for slug in pks}
+        alias_model = self.model.slug_aliases.field.model
+        renamed = alias_model.objects.filter(
+            slug__in=set(slugs) - pks.keys(), article__in=self
+        ).values_list("slug", "article_id", "article__slug")
+        for old_slug, pk, slug in renamed:
+            pks[old_slug], slug_of[old_slug] = pk, slug
+        targets = {slug: set() for slug in pks}
+        named = {}
+        for slug, pk in pks.items():
+            named.setdefault(pk, []).append(slug)
+        anchors = Section.objects.filter(article_id__in=named).values_list("article_id", "anchor")
+        for pk, anchor in anchors:
+            for slug in named[pk]:
+                targets[slug].add(anchor)
+        return LinkResolver(
+            targets=targets, url_for=lambda slug: frontend_article_url(slug_of[slug])
         )
-        for slug, anchor in anchors:
-            targets[slug].add(anchor)
-        return LinkResolver(targets=targets, url_for=frontend_article_url)
 
 
 class ArticleState(models.TextChoices):

@@ -275,6 +275,16 @@ def test_a_second_rename_still_reaches_articles_that_named_the_first_slug(
     assert card["slug"] == "hip-pain-3"
 
 
+def test_a_link_by_a_retired_slug_is_not_reported_broken_to_the_writer(
+    writer, linked_pair, publish
+):
+    target, source = linked_pair
+    publish(edit(Article.objects.get(pk=target.pk), writer, slug="hip-pain-explained"))
+    assert Article.objects.get(pk=source.pk).link_problems() == []
+    html = Article.objects.get(pk=source.pk).render().sections[0].html
+    assert "/articles/hip-pain-explained/#outside-hip-pain" in html
+
+
 # 5. Images cannot change a reviewed document ---------------------------------------------------
 
 
