@@ -2,6 +2,8 @@
 
 import difflib
 
+from articles.models import Article
+
 
 def snapshot_lines(snapshot):
     """A snapshot as lines of text a person can compare: every field a review covers."""
@@ -27,8 +29,11 @@ def snapshot_lines(snapshot):
             *section["body"].splitlines(),
         ]
     lines += ["", "Related topics:"]
+    slugs = _current_slugs(snapshot["related_topics"])
     lines += [
-        f"- {topic['slug']} {topic['blurb']}".rstrip() for topic in snapshot["related_topics"]
+        f"- {topic.get('slug') or slugs.get(topic['article_id'], '(deleted article)')} "
+        f"{topic['blurb']}".rstrip()
+        for topic in snapshot["related_topics"]
     ]
     lines += ["", "References:"]
     lines += [
@@ -36,6 +41,12 @@ def snapshot_lines(snapshot):
         for ref in snapshot["references"]
     ]
     return lines
+
+
+def _current_slugs(topics):
+    """{article id: its slug now} for related topics named by article."""
+    ids = [topic["article_id"] for topic in topics if "article_id" in topic]
+    return dict(Article.objects.filter(pk__in=ids).values_list("pk", "slug")) if ids else {}
 
 
 def diff_table(old_snapshot, new_snapshot, *, old_label, new_label):

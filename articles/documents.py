@@ -16,7 +16,6 @@ from articles.models import ArticleSlugAlias, PublishedArticle, frontend_article
 from articles.rendering import (
     LinkResolver,
     ParsedMarkdown,
-    article_links,
     count_words_in,
     html_text,
     reading_time_minutes,
@@ -39,20 +38,14 @@ def next_review_due(approved_at, interval_months):
     return add_months(approved_at.date(), interval_months)
 
 
-def linked_slugs(snapshot):
-    """Every slug the snapshot's related topics and inline links name."""
-    texts = [snapshot["intro"], *(section["body"] for section in snapshot["sections"])]
-    inline = {link.slug for text in texts for link in article_links(text)}
-    return inline | {topic["slug"] for topic in snapshot["related_topics"]}
-
-
 @dataclass(frozen=True)
 class Rendering:
     """A rendered document and what the read model keeps beside it."""
 
     document: dict
     search_text: str
-    linked_slugs: set
+    linked_slugs: set  # slugs its inline links name (and related topics, in older revisions)
+    related_articles: set  # ids of the articles its related topics name
     problems: list  # sentences naming each `article:` link readers would find broken
 
 
@@ -78,9 +71,12 @@ def render_document(
         ParsedMarkdown(snapshot["intro"]),
         *(ParsedMarkdown(section["body"]) for section in snapshot["sections"]),
     ]
+    topics = snapshot["related_topics"]
+    related_ids = {topic["article_id"] for topic in topics if "article_id" in topic}
     links = {link.slug for text in parsed for link in text.links}
-    links |= {topic["slug"] for topic in snapshot["related_topics"]}
+    links |= {topic["slug"] for topic in topics if "slug" in topic}  # older revisions
     live = live_targets(links, besides=article_id)
+    live_related = live_articles(related_ids, besides=article_id)
     own_anchors = {section["anchor"] for section in snapshot["sections"]}
     resolver = LinkResolver(
         targets={slug: set(row["anchors"]) for slug, row in live.items()}
@@ -116,16 +112,7 @@ def render_document(
         "sections": [
             {"anchor": s.anchor, "heading": s.heading, "html": s.html} for s in text.sections
         ],
-        "related_topics": [
-            {
-                "slug": live[topic["slug"]]["slug"],
-                "title": live[topic["slug"]]["title"],
-                "summary": topic["blurb"] or live[topic["slug"]]["summary"],
-                "url": frontend_article_url(live[topic["slug"]]["slug"]),
-            }
-            for topic in snapshot["related_topics"]
-            if topic["slug"] in live
-        ],
+        "related_topics": related_cards(topics, live, live_related),
         "references": snapshot["references"],
         "disclaimer": snapshot.get("disclaimer") or settings.SITE_DISCLAIMER,
         "revision": revision_number,
@@ -134,8 +121,40 @@ def render_document(
     headings = [section["heading"] for section in snapshot["sections"]]
     search = "\n".join([snapshot["title"], snapshot["summary"], *headings, *words])
     return Rendering(
-        document=document, search_text=search, linked_slugs=links, problems=text.problems
+        document=document,
+        search_text=search,
+        linked_slugs=links,
+        related_articles=related_ids,
+        problems=text.problems,
     )
+
+
+def related_cards(topics, live_by_slug, live_by_article):
+    """The "Recommended topics" cards of the live articles among `topics`, in order."""
+    cards = []
+    for topic in topics:
+        if "article_id" in topic:
+            target = live_by_article.get(topic["article_id"])
+        else:
+            target = live_by_slug.get(topic["slug"])
+        if target is not None:
+            cards.append(
+                {
+                    "slug": target["slug"],
+                    "title": target["title"],
+                    "summary": topic["blurb"] or target["summary"],
+                    "url": frontend_article_url(target["slug"]),
+                }
+            )
+    return cards
+
+
+def live_articles(article_ids, *, besides):
+    """The live rows of `article_ids` (but `besides`), as {article id: {slug, title, summary}}."""
+    if not article_ids:
+        return {}
+    rows = PublishedArticle.objects.filter(article_id__in=article_ids).exclude(article_id=besides)
+    return {row["article_id"]: row for row in rows.values("article_id", "slug", "title", "summary")}
 
 
 def live_targets(slugs, *, besides):

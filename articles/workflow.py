@@ -15,7 +15,7 @@ that an assigned, active reviewer approved, and the approval covers exactly that
 import logging
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from articles import public_cache, webhooks
@@ -130,13 +130,13 @@ def record_edit(*, article, by):
     """
     article = _lock(article)
     snapshot_hash = content_hash(article.snapshot())
-    if snapshot_hash == _last_recorded_hash(article):
+    if snapshot_hash == _last_recorded_hash(article) or _unchanged_since(
+        article, article.current_revision, snapshot_hash
+    ):
         return article  # saved without changing anything
     ArticleEdit.objects.create(article=article, by=by, content_hash=snapshot_hash)
     if article.state == State.DRAFT or article.current_revision is None:
         return article
-    if snapshot_hash == article.current_revision.content_hash:
-        return article  # changed back to what was submitted
     _supersede_pending_reviews(article.current_revision)
     return _move(
         article,
@@ -163,6 +163,17 @@ def contributors(article, revision=None):
     if last_approved is not None:
         edits = edits.exclude(revision__number__lte=last_approved)
     return {article.author_id, *edits.values_list("by_id", flat=True)}
+
+
+def _unchanged_since(article, revision, snapshot_hash=None):
+    """Whether the working copy is exactly what `revision` froze. `snapshot_hash` is the working
+    copy's, if the caller has it; a revision recorded before related topics were named by
+    article is compared with the working copy in its own form."""
+    if revision is None:
+        return False
+    if any("slug" in topic for topic in revision.snapshot["related_topics"]):
+        snapshot_hash = content_hash(article.snapshot(related_by_slug=True))
+    return (snapshot_hash or content_hash(article.snapshot())) == revision.content_hash
 
 
 def _last_recorded_hash(article):
@@ -246,7 +257,7 @@ def recertify(*, article, by, reviewers, comment=""):
         raise InvalidTransition(
             f"The article is {article.get_state_display().lower()}; finish that first."
         )
-    if content_hash(article.snapshot()) != live.content_hash:
+    if not _unchanged_since(article, live):
         raise InvalidTransition(
             "The working copy differs from the live version; submit it for review instead."
         )
@@ -402,7 +413,7 @@ def unpublish(*, article, by, comment=""):
         article, to=to_state, action="unpublish", by=by, comment=comment, live_revision=None
     )
     # In this transaction: once the call returns, no live article still shows a card for it.
-    rerender_linking_to(dependents_of)
+    rerender_linking_to(dependents_of, article=article)
     return article
 
 
@@ -423,10 +434,14 @@ def rerender(published_articles):
     return count
 
 
-def rerender_linking_to(slugs, *, besides=None):
-    """Render again the live articles that link to any of `slugs`, from their own revisions;
+def rerender_linking_to(slugs, *, article=None, besides=None):
+    """Render again, from their own revisions, the live articles that link to any of `slugs`
+    or to the article that now has one of them, or that name `article` as a related topic;
     `besides` (an article) is left out: it was just rendered."""
-    linking = PublishedArticle.objects.filter(links__target_slug__in=slugs).values("pk")
+    pointing = Q(target_slug__in=slugs) | Q(target_article__slug__in=slugs)
+    if article is not None:
+        pointing |= Q(target_article=article)
+    linking = PublishedLink.objects.filter(pointing).values("source_id")
     rows = PublishedArticle.objects.filter(pk__in=linking)
     if besides is not None:
         rows = rows.exclude(article=besides)
@@ -525,7 +540,7 @@ def _open_review(review, by):
         raise InvalidTransition(
             "The article has changed since this revision was submitted; review the new one."
         )
-    if content_hash(article.snapshot()) != review.revision.content_hash:
+    if not _unchanged_since(article, review.revision):
         raise InvalidTransition(
             "The working copy no longer matches the submitted revision; it needs resubmitting."
         )
@@ -554,7 +569,7 @@ def _approved_revision(article):
     approval = revision.approval() if revision else None
     if approval is None:
         raise InvalidTransition("No reviewer has approved the current revision.")
-    if content_hash(article.snapshot()) != revision.content_hash:
+    if not _unchanged_since(article, revision):
         raise InvalidTransition(
             "The working copy changed after it was approved; it needs a new review."
         )
@@ -658,7 +673,9 @@ def _go_live(
     if rerender_dependents:
         # In this transaction: once the call returns, every card and link to the article, by
         # any slug it ever had, shows it as it now is.
-        rerender_linking_to(_slugs_of(article, new_slug, old_slug), besides=article)
+        rerender_linking_to(
+            _slugs_of(article, new_slug, old_slug), article=article, besides=article
+        )
     return article
 
 
@@ -700,7 +717,16 @@ def _write_read_model(article, revision, approval, published_at, updated_at):
     )
     PublishedLink.objects.filter(source=live).delete()
     PublishedLink.objects.bulk_create(
-        PublishedLink(source=live, target_slug=slug) for slug in sorted(rendering.linked_slugs)
+        [
+            *(
+                PublishedLink(source=live, target_slug=slug)
+                for slug in sorted(rendering.linked_slugs)
+            ),
+            *(
+                PublishedLink(source=live, target_article_id=pk)
+                for pk in sorted(rendering.related_articles)
+            ),
+        ]
     )
     mark_read_model_changed(live_delta=1 if created else 0)
     public_cache.write_document_on_commit(live.slug)

@@ -254,11 +254,13 @@ class Article(models.Model):
     def reading_time_minutes(self):
         return reading_time_minutes(self.word_count)
 
-    def snapshot(self):
+    def snapshot(self, *, related_by_slug=False):
         """The working copy as plain data: exactly what a revision freezes and a review covers.
 
-        Tags and related topics are named by slug: renaming a tag or retitling a related article
-        is not an edit of this article's medical content.
+        Tags are named by slug and related topics by the id of the article they point to:
+        renaming a tag, or retitling or renaming a related article, is not an edit of this
+        article's medical content. `related_by_slug` names related topics by slug instead, as
+        revisions recorded before 2026-11-29 did, to compare the working copy with one of them.
         """
         hero_image = None
         if self.hero_image_id:
@@ -281,8 +283,10 @@ class Article(models.Model):
                 for anchor, heading, body in self.sections.values_list("anchor", "heading", "body")
             ],
             "related_topics": [
-                {"slug": slug, "blurb": blurb}
-                for slug, blurb in self.related_topics.values_list("to_article__slug", "blurb")
+                {"slug" if related_by_slug else "article_id": target, "blurb": blurb}
+                for target, blurb in self.related_topics.values_list(
+                    "to_article__slug" if related_by_slug else "to_article_id", "blurb"
+                )
             ],
             "references": [
                 {

@@ -268,22 +268,39 @@ class PublishedArticleTag(models.Model):
 
 
 class PublishedLink(models.Model):
-    """A live article's related topic or inline link to another slug, live or not.
+    """A live article's inline link to another slug, or related topic naming another article,
+    live or not.
 
     Kept so that publishing or unpublishing an article can re-render the live articles that
-    point to it.
+    point to it. Each row has a slug (an inline link, or a related topic of a revision recorded
+    before related topics were named by article) or an article (a related topic).
     """
 
     source = models.ForeignKey(PublishedArticle, on_delete=models.CASCADE, related_name="links")
-    target_slug = models.SlugField(max_length=200, db_index=True)
+    target_slug = models.SlugField(max_length=200, blank=True, db_index=True)
+    target_article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["source", "target_slug"], name="published_link_unique"),
+            models.UniqueConstraint(
+                fields=["source", "target_slug"],
+                condition=~models.Q(target_slug=""),
+                name="published_link_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["source", "target_article"], name="published_link_unique_article"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(target_slug="", target_article__isnull=False)
+                | (~models.Q(target_slug="") & models.Q(target_article__isnull=True)),
+                name="published_link_slug_or_article",
+            ),
         ]
 
     def __str__(self):
-        return f"{self.source_id} → {self.target_slug}"
+        return f"{self.source_id} → {self.target_slug or f'article {self.target_article_id}'}"
 
 
 class ArticleSlugAlias(models.Model):

@@ -285,6 +285,49 @@ def test_a_link_by_a_retired_slug_is_not_reported_broken_to_the_writer(
     assert "/articles/hip-pain-explained/#outside-hip-pain" in html
 
 
+def test_renaming_a_related_article_changes_nothing_another_article_has_under_review(
+    writer, reviewer, editor, second_reviewer, linked_pair, publish
+):
+    target, source = linked_pair
+    source = workflow.submit(
+        article=edit(Article.objects.get(pk=source.pk), writer, summary="Updated."),
+        by=writer,
+        reviewers=[reviewer.reviewer_profile],
+    )
+    publish(edit(Article.objects.get(pk=target.pk), writer, slug="hip-pain-explained"))
+    # The revision in review still covers the working copy: it can be approved and published.
+    workflow.approve(review=pending_review(source), by=reviewer)
+    workflow.publish(article=Article.objects.get(pk=source.pk), by=editor)
+    assert public("running").json()["related_topics"][0]["slug"] == "hip-pain-explained"
+    # And a live article naming it can still be re-certified unchanged.
+    assert recertify(writer, source).status_code == 200
+
+
+def test_a_revision_naming_related_topics_by_slug_still_covers_its_working_copy(
+    writer, reviewer, editor, linked_pair
+):
+    """Revisions recorded before related topics were named by article keep working."""
+    _, source = linked_pair
+    source = Article.objects.get(pk=source.pk)
+    old_style = ArticleRevision.objects.create(
+        article=source,
+        number=99,
+        snapshot=source.snapshot(related_by_slug=True),
+        created_by=writer,
+    )
+    assert old_style.snapshot["related_topics"][0]["slug"] == "hip-pain"
+    review = Review.objects.create(
+        revision=old_style, reviewer=reviewer.reviewer_profile, assigned_by=writer
+    )
+    Article.objects.filter(pk=source.pk).update(state=State.IN_REVIEW, current_revision=old_style)
+    assert edit(Article.objects.get(pk=source.pk), writer).state == State.IN_REVIEW
+    workflow.approve(review=review, by=reviewer)
+    workflow.publish(article=Article.objects.get(pk=source.pk), by=editor)
+    document = public("running").json()
+    assert document["revision"] == 99
+    assert [card["slug"] for card in document["related_topics"]] == ["hip-pain"]
+
+
 # 5. Images cannot change a reviewed document ---------------------------------------------------
 
 
