@@ -58,7 +58,7 @@ def update_article(*, article, by, content, version=None):
     article.save()
     _write_parts(article, content)
     if article.hero_image_id != previous_image:
-        image_cleanup.delete_if_unused([previous_image])
+        image_cleanup.delete_if_unused([previous_image], by=by)
     return workflow.record_edit(article=article, by=by)
 
 

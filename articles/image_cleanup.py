@@ -26,9 +26,13 @@ def unused_images():
     )
 
 
-def delete_if_unused(image_ids):
-    """Delete those of `image_ids` that nothing uses; return how many went."""
-    doomed = list(unused_images().filter(pk__in=[pk for pk in image_ids if pk]))
+def delete_if_unused(image_ids, *, by):
+    """Delete those of `image_ids` that `by` uploaded and nothing uses; return how many went.
+
+    Someone else's upload stays: it may be about to be used elsewhere, and `by` may not delete it.
+    """
+    ids = [pk for pk in image_ids if pk]
+    doomed = list(unused_images().filter(pk__in=ids, uploaded_by=by))
     for image in doomed:
         image.delete()
     return len(doomed)

@@ -372,6 +372,8 @@ def _publish_scheduled(pk, now):
     article = _lock(Article(pk=pk))
     if article.state != State.SCHEDULED or article.publish_at > now:
         return 0  # another run got there first, or the schedule changed
+    if article.scheduled_by is None or not is_editor(article.scheduled_by):
+        raise InvalidTransition("Whoever scheduled it can no longer publish articles.")
     revision, approval = _approved_revision(article)
     _go_live(article, revision, approval, by=article.scheduled_by, action="publish_due")
     return 1
@@ -409,6 +411,10 @@ def unpublish(*, article, by, comment=""):
     public_cache.write_document_on_commit(slug)
     webhooks.announce(WebhookEvent.UNPUBLISHED, slug=slug, url=url)
     to_state = State.ARCHIVED if article.state == State.PUBLISHED else article.state
+    if article.state == State.IN_REVIEW and article.current_revision_id == article.live_revision_id:
+        # A re-certification of the version taken down has nothing left to certify.
+        _supersede_pending_reviews(article.current_revision)
+        to_state = State.ARCHIVED
     article = _move(
         article, to=to_state, action="unpublish", by=by, comment=comment, live_revision=None
     )
@@ -540,6 +546,8 @@ def _open_review(review, by):
         raise InvalidTransition(
             "The article has changed since this revision was submitted; review the new one."
         )
+    if review.kind == Review.Kind.RECERTIFICATION and article.live_revision_id != review.revision_id:
+        raise InvalidTransition("The article is no longer live, so there is nothing to re-certify.")
     if not _unchanged_since(article, review.revision):
         raise InvalidTransition(
             "The working copy no longer matches the submitted revision; it needs resubmitting."
@@ -639,14 +647,26 @@ def _go_live(
             f"Another live article, “{holder}”, is published under the slug "
             f"“{revision.snapshot['slug']}”. Change this article's slug and submit it again."
         )
+    redirecting_to = (
+        ArticleSlugAlias.objects.filter(slug=revision.snapshot["slug"])
+        .exclude(article=article)
+        .values_list("article__title", flat=True)
+        .first()
+    )
+    if redirecting_to is not None:
+        raise InvalidTransition(
+            f"The slug “{revision.snapshot['slug']}” still leads readers and other articles' "
+            f"links to “{redirecting_to}”, which was published under it before. Change this "
+            "article's slug and submit it again."
+        )
     first_published_at, updated_at = dates or (None, None)
     now = timezone.now()
     previous = PublishedArticle.objects.filter(article=article).first()
     published_at = previous.published_at if previous else (first_published_at or now)
     old_slug = previous.slug if previous else None
     new_slug = revision.snapshot["slug"]
-    # A slug now live belongs to this article; one it leaves behind keeps redirecting here.
-    ArticleSlugAlias.objects.filter(slug=new_slug).delete()
+    # A slug this article takes back is live again; one it leaves behind keeps redirecting here.
+    ArticleSlugAlias.objects.filter(slug=new_slug, article=article).delete()
     if old_slug and old_slug != new_slug:
         ArticleSlugAlias.objects.update_or_create(slug=old_slug, defaults={"article": article})
         public_cache.write_document_on_commit(old_slug)

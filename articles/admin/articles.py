@@ -49,6 +49,8 @@ class TagFilter(admin.SimpleListFilter):
         return queryset
 
 
+# The largest number a revision can have (a PositiveIntegerField on every database).
+MAX_REVISION_NUMBER = 2_147_483_647
 # How long before its review date a live article is offered for re-certification.
 RECERTIFY_AHEAD = datetime.timedelta(days=30)
 
@@ -261,7 +263,7 @@ class ArticleAdmin(admin.ModelAdmin):
             obj.author = request.user
         super().save_model(request, obj, form, change)
         if "hero_image" in form.changed_data:
-            image_cleanup.delete_if_unused([form.initial.get("hero_image")])
+            image_cleanup.delete_if_unused([form.initial.get("hero_image")], by=request.user)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -448,6 +450,8 @@ class ArticleAdmin(admin.ModelAdmin):
         )
         number = request.GET.get("revision")
         if number:
+            if not number.isdigit() or int(number) > MAX_REVISION_NUMBER:
+                raise Http404("No such revision.")
             revision = get_object_or_404(article.revisions, number=number)
             new, new_label = revision.snapshot, f"Revision {revision.number}"
         else:

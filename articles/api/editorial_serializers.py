@@ -308,7 +308,11 @@ class PublishSerializer(serializers.Serializer):
 
 class PreviewTokenSerializer(serializers.Serializer):
     revision = serializers.IntegerField(
-        required=False, allow_null=True, help_text="A revision number; omit for the working copy."
+        required=False,
+        allow_null=True,
+        min_value=1,
+        max_value=2_147_483_647,  # what a revision number column holds on every database
+        help_text="A revision number; omit for the working copy.",
     )
 
 

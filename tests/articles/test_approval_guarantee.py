@@ -73,6 +73,27 @@ def test_review_and_diff_pages_show_an_article_with_a_hero_image(client, writer,
     assert "runner" in diff.content.decode()  # difflib writes spaces as &nbsp;
 
 
+def test_a_heavily_rewritten_section_is_compared_as_a_list_not_paired_line_by_line(
+    client, writer, reviewer, live
+):
+    """Pairing every rewritten line with every other took 50 s for 400 lines: a writer could
+    make their article impossible to review, and hold a server worker meanwhile."""
+    before = "\n".join(f"Line {n}: rest the leg and <b>ice</b> it." for n in range(400))
+    SectionFactory(article=live, heading="Long", body=before)
+    live = edit(live, writer, intro="Changed.")
+    workflow.submit(article=live, by=writer, reviewers=[reviewer.reviewer_profile])
+    workflow.approve(review=pending_review(live), by=reviewer)
+    workflow.publish(article=Article.objects.get(pk=live.pk), by=UserFactory(group="Editors"))
+    section = Article.objects.get(pk=live.pk).sections.get(heading="Long")
+    section.body = before.replace("leg", "knee").replace("ice", "heat")
+    section.save()
+    client.force_login(writer)
+    html = client.get(reverse("admin:articles_article_diff", args=[live.pk])).content.decode()
+    assert "Too much was rewritten to pair the lines up" in html
+    assert "+Line 399: rest the knee and &lt;b&gt;heat&lt;/b&gt; it." in html
+    assert "<b>heat</b>" not in html
+
+
 # 2. Separation of duties ----------------------------------------------------------------------
 
 
@@ -507,3 +528,43 @@ def test_the_review_page_renders_the_whole_document_as_publishing_does(
     # A link to an article that is not live reads as plain text, as readers will see it.
     assert "https://health.example/articles/secret-draft/" not in html
     assert "the draft" in html
+
+
+# Found by attacking the above ---------------------------------------------------------------
+
+
+def test_unpublishing_during_a_recertification_closes_it(
+    writer, editor, second_reviewer, overdue
+):
+    recertify(writer, overdue)
+    review = pending_review(overdue)
+    response = client_for(editor).post(f"{ARTICLES}{overdue.pk}/unpublish/", {"comment": "Old."})
+    assert response.status_code == 200
+    assert Article.objects.get(pk=overdue.pk).state == State.ARCHIVED
+    assert Review.objects.get(pk=review.pk).decision == "superseded"
+    approved = client_for(second_reviewer).post(f"{REVIEWS}{review.pk}/approve/", {})
+    assert approved.status_code == 409
+
+
+def test_a_scheduled_article_does_not_go_live_once_its_scheduler_cannot_publish(
+    editor, approved_article
+):
+    at = timezone.now() + datetime.timedelta(hours=1)
+    workflow.publish(article=approved_article, by=editor, at=at)
+    editor.is_active = False
+    editor.save()
+    assert workflow.publish_due(now=at + datetime.timedelta(minutes=1)) == 0
+    failed = Transition.objects.filter(article=approved_article).first()
+    assert failed.action == "publish_failed"
+    assert "can no longer publish" in failed.comment
+
+
+def test_bad_revision_numbers_are_client_errors(client, writer, live):
+    client.force_login(writer)
+    diff = reverse("admin:articles_article_diff", args=[live.pk])
+    for number in ("abc", "-1", "99999999999999999999"):
+        assert client.get(f"{diff}?revision={number}").status_code == 404
+    token = client_for(writer).post(
+        f"{ARTICLES}{live.pk}/preview-token/", {"revision": 10**20}, format="json"
+    )
+    assert token.status_code == 400

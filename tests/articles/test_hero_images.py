@@ -167,7 +167,7 @@ def test_renditions_made_after_publishing_reach_the_live_document(writer, publis
 
 
 def test_an_image_replaced_before_review_is_deleted_with_its_files(writer):
-    old = stored_image(alt="First try")
+    old = stored_image(alt="First try", uploaded_by=writer)
     old.generate_renditions()
     names = [old.file.name, *old.renditions.values_list("file", flat=True)]
     article = ArticleFactory(author=writer, hero_image=old)
@@ -179,6 +179,18 @@ def test_an_image_replaced_before_review_is_deleted_with_its_files(writer):
     )
     assert not Image.objects.filter(pk=old.pk).exists()
     assert not any(default_storage.exists(name) for name in names)
+
+
+def test_replacing_someone_elses_image_leaves_it_alone(writer, other_writer):
+    """Picking another writer's image, then another, must not delete their upload."""
+    theirs = stored_image(alt="Their photo", uploaded_by=writer)
+    article = ArticleFactory(author=other_writer, hero_image=theirs)
+    from articles import editing
+
+    editing.update_article(
+        article=article, by=other_writer, content=editing.WorkingCopy(fields={"hero_image": None})
+    )
+    assert Image.objects.filter(pk=theirs.pk).exists()
 
 
 def test_cleanup_command_deletes_old_unused_uploads_only(writer, illustrated):

@@ -573,3 +573,28 @@ def test_publishing_under_a_slug_another_live_article_still_uses_is_refused(
     with pytest.raises(workflow.InvalidTransition, match="Another live article"):
         workflow.publish(article=second, by=editor)
     assert PublishedArticle.objects.get(slug="knee-pain").article_id == first.pk
+
+
+def test_a_slug_that_still_redirects_to_another_article_cannot_be_taken(
+    writer, reviewer, editor, profile
+):
+    """Links and bookmarks to a renamed article's old slug must not start showing another."""
+    first = ArticleFactory(author=writer, slug="knee-pain", title="Knee pain, first")
+    SectionFactory(article=first)
+    approved(first, writer, reviewer, profile)
+    workflow.publish(article=first, by=editor)
+    renamed = edit(Article.objects.get(pk=first.pk), writer, slug="knee-pain-explained")
+    approved(renamed, writer, reviewer, profile)
+    workflow.publish(article=Article.objects.get(pk=first.pk), by=editor)
+    second = ArticleFactory(author=writer, slug="knee-pain", title="Knee pain, second")
+    SectionFactory(article=second)
+    approved(second, writer, reviewer, profile)
+    with pytest.raises(workflow.InvalidTransition, match="still leads readers"):
+        workflow.publish(article=second, by=editor)
+    assert not PublishedArticle.objects.filter(article=second).exists()
+    # The renamed article itself may take its old slug back.
+    edit(Article.objects.get(pk=second.pk), writer, slug="knee-pain-second")
+    back = edit(Article.objects.get(pk=first.pk), writer, slug="knee-pain")
+    approved(back, writer, reviewer, profile)
+    workflow.publish(article=Article.objects.get(pk=first.pk), by=editor)
+    assert PublishedArticle.objects.get(article=first).slug == "knee-pain"
