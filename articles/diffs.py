@@ -81,6 +81,6 @@ def _unified(old, new, *, old_label, new_label):
     lines = difflib.unified_diff(old, new, fromfile=old_label, tofile=new_label, lineterm="")
     return format_html(
         '<p class="help">Too much was rewritten to pair the lines up; the changes as a list '
-        "(- removed, + added):</p><pre class=\"unified-diff\">{}</pre>",
+        '(- removed, + added):</p><pre class="unified-diff">{}</pre>',
         "\n".join(lines),
     )

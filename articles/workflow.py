@@ -546,7 +546,8 @@ def _open_review(review, by):
         raise InvalidTransition(
             "The article has changed since this revision was submitted; review the new one."
         )
-    if review.kind == Review.Kind.RECERTIFICATION and article.live_revision_id != review.revision_id:
+    recertifying = review.kind == Review.Kind.RECERTIFICATION
+    if recertifying and article.live_revision_id != review.revision_id:
         raise InvalidTransition("The article is no longer live, so there is nothing to re-certify.")
     if not _unchanged_since(article, review.revision):
         raise InvalidTransition(

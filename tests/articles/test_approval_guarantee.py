@@ -533,9 +533,7 @@ def test_the_review_page_renders_the_whole_document_as_publishing_does(
 # Found by attacking the above ---------------------------------------------------------------
 
 
-def test_unpublishing_during_a_recertification_closes_it(
-    writer, editor, second_reviewer, overdue
-):
+def test_unpublishing_during_a_recertification_closes_it(writer, editor, second_reviewer, overdue):
     recertify(writer, overdue)
     review = pending_review(overdue)
     response = client_for(editor).post(f"{ARTICLES}{overdue.pk}/unpublish/", {"comment": "Old."})
