@@ -151,18 +151,35 @@ def record_edit(*, article, by):
 
 def contributors(article, revision=None):
     """Ids of the users who changed `revision` (or the working copy) since the article's last
-    approved revision before it, the author included: none of them may review it."""
+    approval that still holds, the author included: none of them may review it.
+
+    A change is a saved edit of the article, or the wording of its hero image (alt text,
+    credit, focal point): whoever uploaded or edited an image not yet locked by that approval.
+    """
     edits = ArticleEdit.objects.filter(article=article)
-    approved = article.revisions.filter(
-        reviews__decision=ReviewDecision.APPROVED, reviews__kind=Review.Kind.REVIEW
-    )
     if revision is not None:
-        approved = approved.filter(number__lt=revision.number)
         edits = edits.filter(revision__number__lte=revision.number)
-    last_approved = approved.order_by("-number").values_list("number", flat=True).first()
-    if last_approved is not None:
-        edits = edits.exclude(revision__number__lte=last_approved)
-    return {article.author_id, *edits.values_list("by_id", flat=True)}
+    since = _last_valid_approval(article, before=revision)
+    if since is not None:
+        edits = edits.exclude(revision__number__lte=since.revision.number)
+    changed_by = {article.author_id, *edits.values_list("by_id", flat=True)}
+    image = revision.hero_image if revision is not None else article.hero_image
+    if image is not None and (
+        image.locked_at is None or since is None or image.locked_at > since.revision.created_at
+    ):
+        changed_by |= {image.uploaded_by_id, *image.edited_by.values_list("pk", flat=True)}
+    return changed_by - {None}
+
+
+def _last_valid_approval(article, *, before=None):
+    """The approval of the article's latest approved revision (before `before`) whose reviewer
+    still vouches for it: a lapsed approval marks no point past which changes were reviewed."""
+    approvals = Review.objects.filter(
+        revision__article=article, decision=ReviewDecision.APPROVED, kind=Review.Kind.REVIEW
+    ).select_related("revision", "reviewer__user")
+    if before is not None:
+        approvals = approvals.filter(revision__number__lt=before.number)
+    return next((a for a in approvals.order_by("-revision__number") if _lapsed(a) is None), None)
 
 
 def _unchanged_since(article, revision, snapshot_hash=None):

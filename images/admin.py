@@ -139,6 +139,10 @@ class ImageAdmin(admin.ModelAdmin):
         if not change and (source := _copy_source(request)) is not None:
             obj.copy_picture_from(source)
         super().save_model(request, obj, form, change)
+        if change and form.changed_data:
+            # Their words are now in every article that shows the image: reviewing those is
+            # not for them (articles' separation of duties reads this).
+            obj.edited_by.add(request.user)
         # New image, or a new focal point: (re)make the renditions off the request path.
         if not change or {"focal_x", "focal_y"} & set(form.changed_data):
             transaction.on_commit(lambda: generate_renditions.enqueue(obj.pk))

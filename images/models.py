@@ -80,6 +80,13 @@ class Image(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    edited_by = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        editable=False,
+        related_name="+",
+        help_text="Everyone who changed its alt text, credit or focal point after the upload.",
+    )
     locked_at = models.DateTimeField(
         null=True,
         blank=True,

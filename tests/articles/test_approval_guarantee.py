@@ -16,6 +16,7 @@ from tests.factories import (
     ArticleFactory,
     ReferenceFactory,
     RelatedTopicFactory,
+    ReviewerFactory,
     SectionFactory,
     TagFactory,
     UserFactory,
@@ -566,3 +567,42 @@ def test_bad_revision_numbers_are_client_errors(client, writer, live):
         f"{ARTICLES}{live.pk}/preview-token/", {"revision": 10**20}, format="json"
     )
     assert token.status_code == 400
+
+
+def test_whoever_worded_a_new_hero_image_cannot_review_the_article_showing_it(
+    client, writer, editor_reviewer, live
+):
+    """Alt text is read to readers who cannot see the image: it is part of the reviewed text."""
+    image = stored_image(alt="A runner's hip", uploaded_by=writer)
+    client.force_login(editor_reviewer)
+    change = reverse("admin:images_image_change", args=[image.pk])
+    data = {"alt": "Take 5,000 mg a day", "credit": "", "focal_x": "", "focal_y": ""}
+    assert client.post(change, data).status_code == 302
+    live = edit(live, writer, hero_image=image)
+    response = client_for(writer).post(
+        f"{ARTICLES}{live.pk}/submit/", {"reviewers": ["sam-both"]}, format="json"
+    )
+    assert response.status_code == 400
+    assert "changed this article since it was last approved" in response.data["detail"]
+
+
+def test_an_image_uploaded_by_a_reviewer_keeps_them_from_reviewing_it(writer, live):
+    uploader = UserFactory(username="wr-rev", group="Writers")
+    ReviewerFactory(user=uploader, slug="wr-rev")
+    live = edit(live, writer, hero_image=stored_image(alt="Hip", uploaded_by=uploader))
+    with pytest.raises(workflow.InvalidInput, match="changed this article"):
+        workflow.submit(article=live, by=writer, reviewers=[uploader.reviewer_profile])
+
+
+def test_a_lapsed_approval_does_not_clear_the_changes_made_before_it(
+    writer, reviewer, editor_reviewer, second_reviewer, live
+):
+    live = edit(live, editor_reviewer, intro="Text by the editor-reviewer.")
+    article = workflow.submit(article=live, by=writer, reviewers=[second_reviewer.reviewer_profile])
+    workflow.approve(review=pending_review(article), by=second_reviewer)
+    profile = second_reviewer.reviewer_profile
+    profile.is_active = False
+    profile.save()
+    article = edit(Article.objects.get(pk=live.pk), writer, summary="A trivial change.")
+    with pytest.raises(workflow.InvalidInput, match="changed this article"):
+        workflow.submit(article=article, by=writer, reviewers=[editor_reviewer.reviewer_profile])
