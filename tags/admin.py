@@ -10,3 +10,11 @@ class TagAdmin(admin.ModelAdmin):
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     fields = ["name", "slug", "kind", "description"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Articles name their tags by slug in every revision, whose hash covers it: a new slug
+        # would change every working copy that carries the tag, and none of them was edited.
+        return ["slug"] if obj is not None else []
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return {} if obj is not None else self.prepopulated_fields

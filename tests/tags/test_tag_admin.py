@@ -1,0 +1,30 @@
+"""Tags are printed in every live article that carries them, and articles name them by slug in
+each reviewed revision: writers add tags, editors change them, and nobody changes a slug."""
+
+import pytest
+from django.urls import reverse
+
+from tags.models import Tag
+from tests.factories import TagFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_writers_add_tags_but_do_not_change_them(client, writer):
+    tag = TagFactory(name="Hip Pain", slug="hip-pain")
+    client.force_login(writer)
+    assert writer.has_perm("tags.add_tag")
+    url = reverse("admin:tags_tag_change", args=[tag.pk])
+    response = client.post(url, {"name": "Gone", "slug": "gone", "kind": tag.kind})
+    assert response.status_code == 403
+    assert Tag.objects.get(pk=tag.pk).slug == "hip-pain"
+
+
+def test_an_editor_renames_a_tag_but_its_slug_stays(client, editor):
+    tag = TagFactory(name="Hip Pain", slug="hip-pain")
+    client.force_login(editor)
+    url = reverse("admin:tags_tag_change", args=[tag.pk])
+    data = {"name": "Hip pain", "slug": "renamed", "kind": tag.kind, "description": ""}
+    assert client.post(url, data).status_code == 302
+    tag.refresh_from_db()
+    assert (tag.name, tag.slug) == ("Hip pain", "hip-pain")
