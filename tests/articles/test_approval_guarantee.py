@@ -606,3 +606,18 @@ def test_a_lapsed_approval_does_not_clear_the_changes_made_before_it(
     article = edit(Article.objects.get(pk=live.pk), writer, summary="A trivial change.")
     with pytest.raises(workflow.InvalidInput, match="changed this article"):
         workflow.submit(article=article, by=writer, reviewers=[editor_reviewer.reviewer_profile])
+
+
+def test_a_reviewer_reading_an_article_is_not_offered_a_preview_of_unsaved_changes(
+    client, writer, reviewer
+):
+    draft = ArticleFactory(author=writer)
+    SectionFactory(article=draft)
+    workflow.submit(article=draft, by=writer, reviewers=[reviewer.reviewer_profile])
+    client.force_login(reviewer)
+    html = client.get(reverse("admin:articles_article_change", args=[draft.pk])).content.decode()
+    assert "Preview unsaved changes" not in html  # it answered 403 for a read-only form
+    assert "Changes since live" not in html  # nothing of it is live
+    client.force_login(writer)
+    html = client.get(reverse("admin:articles_article_change", args=[draft.pk])).content.decode()
+    assert "Preview unsaved changes" in html
