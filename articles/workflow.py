@@ -512,12 +512,8 @@ def _check_reviewers(article, reviewers, changed_by):
     if not reviewers:
         raise InvalidInput("Choose at least one reviewer.")
     for reviewer in reviewers:
-        if not reviewer.is_active:
-            raise InvalidInput(f"{reviewer.byline} is not an active reviewer.")
-        if reviewer.user_id is None:
-            raise InvalidInput(f"{reviewer.byline} has no user account to review with.")
-        if not reviewer.credentials.strip():
-            raise InvalidInput(f"{reviewer.byline} has no credentials on record.")
+        if unfit := reviewer.unfit_to_review():
+            raise InvalidInput(f"{reviewer.byline} {unfit}.")
         if reviewer.user_id == article.author_id:
             raise InvalidInput(f"{reviewer.byline} wrote this article and cannot review it.")
         if reviewer.user_id in changed_by:
@@ -533,10 +529,8 @@ def reviewing_barrier(review, user):
     reviewer = review.reviewer
     if reviewer.user_id != user.pk or not user.is_active:
         return "Only the reviewer assigned to this review can decide it."
-    if not reviewer.is_active:
-        return "Your reviewer profile is inactive, so you cannot review."
-    if not reviewer.credentials.strip():
-        return "Your reviewer profile has no credentials on record, so you cannot review."
+    if unfit := reviewer.unfit_to_review():
+        return f"You cannot review: your reviewer profile ({reviewer.byline}) {unfit}."
     article = review.revision.article
     if article.author_id == user.pk:
         return "You wrote this article, so you cannot review it."

@@ -4,6 +4,13 @@ from django.db import models
 from config.plain_text import validate_plain_text
 
 
+class ReviewerQuerySet(models.QuerySet):
+    def able_to_review(self):
+        """Profiles that `Reviewer.unfit_to_review()` finds nothing against."""
+        able = self.filter(is_active=True, user__is_active=True)
+        return able.exclude(credentials__regex=r"^\s*$")  # blank or only spaces
+
+
 class Reviewer(models.Model):
     """A credentialed clinician whose approval lets an article reach readers."""
 
@@ -53,6 +60,8 @@ class Reviewer(models.Model):
         help_text="Inactive reviewers keep their past approvals but cannot review new work.",
     )
 
+    objects = ReviewerQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
         constraints = [
@@ -61,6 +70,19 @@ class Reviewer(models.Model):
 
     def __str__(self):
         return self.byline
+
+    def unfit_to_review(self):
+        """Why this profile cannot review now, as the end of a sentence about it; None when it
+        can. The one rule for assigning reviewers and for deciding reviews."""
+        if not self.is_active:
+            return "is inactive, so not an active reviewer"
+        if self.user_id is None:
+            return "has no user account to review with"
+        if not self.user.is_active:
+            return "has a user account that is switched off"
+        if not self.credentials.strip():
+            return "has no credentials on record"
+        return None
 
     @property
     def byline(self) -> str:

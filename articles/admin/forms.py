@@ -78,10 +78,8 @@ class SubmitForm(MoveForm):
         super().__init__(*args, article=article, **kwargs)
         # Only reviewers who can actually review this article are offered: not its author, nor
         # anyone who changed it since it was last approved.
-        self.fields["reviewers"].queryset = (
-            Reviewer.objects.filter(is_active=True, user__isnull=False)
-            .exclude(credentials="")
-            .exclude(user_id__in=self.changed_by())
+        self.fields["reviewers"].queryset = Reviewer.objects.able_to_review().exclude(
+            user_id__in=self.changed_by()
         )
 
     def changed_by(self):

@@ -12,28 +12,21 @@ from articles.models import Article, Review
 from articles.readability import readability_of_document
 
 
-def preview_context(article, snapshot=None):
-    """What the preview templates need for `article`, or for `snapshot` of it if given."""
-    rendering = render_document(snapshot or article.snapshot(), article_id=article.pk or 0)
-    return {
-        "document": rendering.document,
-        "problems": rendering.problems,
-        "readability": readability_of_document(rendering.document),
-        "review_line": review_line(article) if article.pk else None,
-    }
-
-
-def revision_context(revision):
-    """What the preview templates need for a submitted revision, rendered as publishing would
-    render it (links to articles that are not live show as plain text, as readers see them)."""
+def preview_context(article, snapshot=None, *, revision=None):
+    """What the preview templates need for `article`: its working copy, or `snapshot` of it,
+    or a submitted `revision` of it, rendered as publishing would render it."""
+    if revision is not None:
+        snapshot = revision.snapshot
     rendering = render_document(
-        revision.snapshot, article_id=revision.article_id, revision_number=revision.number
+        snapshot or article.snapshot(),
+        article_id=article.pk or 0,
+        revision_number=revision.number if revision else None,
     )
     return {
         "document": rendering.document,
         "problems": rendering.problems,
         "readability": readability_of_document(rendering.document),
-        "review_line": review_line(revision.article),
+        "review_line": review_line(article) if article.pk else None,
     }
 
 

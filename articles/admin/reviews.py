@@ -130,7 +130,7 @@ class ReviewAdmin(admin.ModelAdmin):
             "snapshot": snapshot,
             # Rendered as publishing renders it, so links to articles that are not live show
             # as readers will see them.
-            **previews.revision_context(revision),
+            **previews.preview_context(article, revision=revision),
             "pending": review.decision == Review.Decision.PENDING,
             "can_decide": review.decision == Review.Decision.PENDING and barrier is None,
             "barrier": barrier if review.reviewer.user_id == request.user.pk else None,

@@ -124,6 +124,15 @@ def test_inactive_reviewers_and_reviewers_without_accounts_cannot_be_assigned(dr
     assert refreshed(draft).state == State.DRAFT
 
 
+def test_a_reviewer_whose_account_is_switched_off_is_neither_assigned_nor_offered(draft, writer):
+    from articles.admin.forms import SubmitForm
+
+    gone = ReviewerFactory(user=UserFactory(is_active=False))
+    with pytest.raises(workflow.InvalidInput, match="switched off"):
+        submitted(draft, writer, gone)
+    assert gone not in SubmitForm(article=draft).fields["reviewers"].queryset
+
+
 def test_a_reviewer_without_credentials_can_neither_be_assigned_nor_decide(
     draft, writer, reviewer, profile
 ):
