@@ -10,10 +10,9 @@ that are slow or broken never hold up publishing.
 import datetime
 import hashlib
 import hmac
+import http.client
 import json
 import time
-import urllib.error
-import urllib.request
 
 from django.conf import settings
 from django.db import transaction
@@ -21,14 +20,21 @@ from django.utils import timezone
 from django_tasks import task
 
 from articles.models import DeliveryStatus, WebhookAttempt, WebhookDelivery, WebhookEndpoint
+from articles.webhook_targets import RefusedTarget, connection_for
 
 SIGNATURE_HEADER = "X-Webhook-Signature"
 
 
-def sign(secret, body):
-    """The signature header's value for `body` (bytes): "sha256=" and the hex HMAC."""
-    digest = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
-    return f"sha256={digest}"
+def sign(secret, body, timestamp=None):
+    """The signature header's value for `body` (bytes): "t=<unix seconds>,v1=<hex HMAC>".
+
+    The HMAC covers the timestamp as well as the body, so a receiver that refuses old
+    timestamps cannot be fed a delivery captured earlier; each attempt is signed afresh.
+    """
+    timestamp = int(time.time()) if timestamp is None else timestamp
+    signed = f"{timestamp}.".encode() + body
+    digest = hmac.new(secret.encode(), signed, hashlib.sha256).hexdigest()
+    return f"t={timestamp},v1={digest}"
 
 
 def announce(event, *, slug, url, title=None, revision=None):
@@ -74,34 +80,51 @@ def retry_due(now=None):
 
 
 def attempt(delivery):
-    """POST the delivery once, log the attempt, and decide what happens next."""
+    """POST the delivery once, log the attempt, and decide what happens next.
+
+    Only to a public address (see webhook_targets), and never following a redirect: a 3xx is
+    a failed attempt like any other, since the receiver is the URL the editor registered. A
+    refused address is retried like any other failure, and checked again each time.
+    """
     body = delivery.body.encode()
-    request = urllib.request.Request(
-        delivery.endpoint.url,
-        data=body,
-        method="POST",
-        headers={
-            "Content-Type": "application/json",
-            "User-Agent": "HealthCMS-Webhooks/1",
-            "X-Webhook-Event": delivery.event,
-            "X-Webhook-Delivery": str(delivery.id),
-            SIGNATURE_HEADER: sign(delivery.endpoint.secret, body),
-        },
-    )
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": "HealthCMS-Webhooks/1",
+        "X-Webhook-Event": delivery.event,
+        "X-Webhook-Delivery": str(delivery.id),
+        SIGNATURE_HEADER: sign(delivery.endpoint.secret, body),
+    }
     started = time.monotonic()
     status_code, error = None, ""
+    connection = None
     try:
-        with urllib.request.urlopen(request, timeout=settings.WEBHOOK_TIMEOUT) as response:
-            status_code = response.status
-    except urllib.error.HTTPError as failure:
-        status_code, error = failure.code, f"HTTP {failure.code}"
-    except (urllib.error.URLError, TimeoutError, OSError) as failure:
-        error = str(getattr(failure, "reason", failure)) or type(failure).__name__
+        connection, path = connection_for(delivery.endpoint.url, settings.WEBHOOK_TIMEOUT)
+        connection.request("POST", path, body=body, headers=headers)
+        response = connection.getresponse()
+        status_code = response.status
+        error = _error_for(response)
+    except RefusedTarget as refusal:
+        error = f"Not sent: {refusal}"
+    except (OSError, http.client.HTTPException) as failure:
+        error = str(failure) or type(failure).__name__
+    finally:
+        if connection is not None:
+            connection.close()
     duration_ms = int((time.monotonic() - started) * 1000)
     WebhookAttempt.objects.create(
         delivery=delivery, status_code=status_code, error=error, duration_ms=duration_ms
     )
     _record_outcome(delivery, succeeded=status_code is not None and 200 <= status_code < 300)
+
+
+def _error_for(response):
+    """What went wrong according to the receiver's answer ("" for a 2xx)."""
+    if 200 <= response.status < 300:
+        return ""
+    if 300 <= response.status < 400:
+        location = response.getheader("Location", "nowhere")
+        return f"HTTP {response.status}: redirect to {location} not followed"
+    return f"HTTP {response.status}"
 
 
 def _record_outcome(delivery, *, succeeded):

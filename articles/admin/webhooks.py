@@ -7,7 +7,9 @@ from articles.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint, We
 
 class WebhookEndpointForm(forms.ModelForm):
     url = forms.URLField(
-        max_length=500, assume_scheme="https", help_text="Where to POST the JSON events."
+        max_length=500,
+        assume_scheme="https",
+        help_text="Where to POST the JSON events: an https:// URL on a public address.",
     )
     events = forms.MultipleChoiceField(
         choices=WebhookEvent.choices,

@@ -2,7 +2,10 @@
 
 import uuid
 
+from django.core.exceptions import ValidationError
 from django.db import models
+
+from articles import webhook_targets
 
 
 class WebhookEvent(models.TextChoices):
@@ -12,11 +15,14 @@ class WebhookEvent(models.TextChoices):
 
 
 class WebhookEndpoint(models.Model):
-    url = models.URLField(max_length=500, help_text="Where to POST the JSON events.")
+    url = models.URLField(
+        max_length=500,
+        help_text="Where to POST the JSON events: an https:// URL on a public address.",
+    )
     secret = models.CharField(
         max_length=200,
-        help_text="Shared secret: each request carries an HMAC-SHA256 of its body made with it, "
-        "in the X-Webhook-Signature header.",
+        help_text="Shared secret: each request carries X-Webhook-Signature: t=<unix time>,"
+        "v1=<hex HMAC-SHA256 of the time, a dot and the body, made with this secret>.",
     )
     events = models.JSONField(
         default=list, help_text="The events this endpoint receives; empty means all of them."
@@ -30,6 +36,15 @@ class WebhookEndpoint(models.Model):
 
     def __str__(self):
         return self.description or self.url
+
+    def clean(self):
+        # Rows written without clean() (a restored backup, say) are checked again at each
+        # attempt, so an address refused here is never sent to either way.
+        if self.url:
+            try:
+                webhook_targets.check_url(self.url)
+            except webhook_targets.RefusedTarget as refusal:
+                raise ValidationError({"url": str(refusal)}) from refusal
 
     def wants(self, event):
         return self.is_active and (not self.events or event in self.events)

@@ -1,15 +1,20 @@
-"""Webhooks: signed events to a real local receiver, retries with backoff, every attempt logged."""
+"""Webhooks: signed events to a real local receiver, retries with backoff, every attempt logged.
+
+The receiver listens on 127.0.0.1, which only a host listed in WEBHOOK_ALLOWED_HOSTS may reach
+(test_webhook_targets.py tests that rule)."""
 
 import datetime
 import hashlib
 import hmac
 import io
 import json
+import re
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -28,15 +33,20 @@ class Receiver:
         self.requests = []
         self.status = 200
         self.delay = 0.0
+        self.location = None  # sent as Location, with a 3xx status
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):
-                body = self.rfile.read(int(self.headers["Content-Length"]))
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 receiver.requests.append((dict(self.headers), body))
                 time.sleep(receiver.delay)
                 self.send_response(receiver.status)
+                if receiver.location:
+                    self.send_header("Location", receiver.location)
                 self.end_headers()
+
+            do_GET = do_POST  # a client following a redirect may switch to GET
 
             def log_message(self, *args):
                 pass
@@ -52,6 +62,7 @@ class Receiver:
 
 @pytest.fixture
 def receiver(settings):
+    settings.WEBHOOK_ALLOWED_HOSTS = ["127.0.0.1"]
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.WEBHOOK_TIMEOUT = 0.5
     receiver = Receiver()
@@ -70,12 +81,17 @@ def article(writer):
 def test_publishing_sends_a_signed_article_published_event(
     receiver, article, publish, django_capture_on_commit_callbacks
 ):
+    before = int(time.time())
     with django_capture_on_commit_callbacks(execute=True):
         publish(article)
     [(headers, body)] = receiver.requests
-    expected = "sha256=" + hmac.new(SECRET.encode(), body, hashlib.sha256).hexdigest()
-    assert headers["X-Webhook-Signature"] == expected
-    assert webhooks.sign(SECRET, body) == expected
+    timestamp, digest = re.fullmatch(
+        r"t=(\d+),v1=([0-9a-f]{64})", headers["X-Webhook-Signature"]
+    ).groups()
+    assert before <= int(timestamp) <= time.time()
+    signed = f"{timestamp}.".encode() + body
+    assert digest == hmac.new(SECRET.encode(), signed, hashlib.sha256).hexdigest()
+    assert webhooks.sign(SECRET, body, int(timestamp)) == headers["X-Webhook-Signature"]
     payload = json.loads(body)
     assert payload["event"] == headers["X-Webhook-Event"] == "article.published"
     assert payload["article"]["slug"] == "calf-cramps"
@@ -168,6 +184,7 @@ def test_deliveries_give_up_after_the_last_attempt(
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_thread_backend_delivers_without_holding_up_the_caller(settings):
+    settings.WEBHOOK_ALLOWED_HOSTS = ["127.0.0.1"]
     settings.TASKS = {"default": {"BACKEND": "articles.task_backend.ThreadBackend"}}
     receiver = Receiver()
     receiver.delay = 1.0
@@ -200,3 +217,48 @@ def test_editors_see_deliveries_and_their_attempts_in_the_admin(
     html = client.get(f"/admin/articles/webhookdelivery/{delivery.pk}/change/").content.decode()
     assert "article.published" in html and "200" in html
     assert client.get("/admin/articles/webhookendpoint/add/").status_code == 200
+
+
+def test_a_redirect_is_not_followed(receiver, article, publish, django_capture_on_commit_callbacks):
+    elsewhere = Receiver()
+    try:
+        receiver.status, receiver.location = 302, elsewhere.url
+        with django_capture_on_commit_callbacks(execute=True):
+            publish(article)
+        assert len(receiver.requests) == 1
+        assert elsewhere.requests == []
+    finally:
+        elsewhere.close()
+    delivery = WebhookDelivery.objects.get()
+    attempt = delivery.attempt_log.get()
+    assert attempt.status_code == 302
+    assert attempt.error == f"HTTP 302: redirect to {elsewhere.url} not followed"
+    assert delivery.status == WebhookDelivery.Status.PENDING  # a failure, retried as usual
+
+
+def readme_receiver():
+    """The receiver code the README shows, run as it stands there."""
+    readme = (django_settings.BASE_DIR / "README.md").read_text()
+    webhooks_section = readme.split("## Webhooks", 1)[1]
+    code = re.search(r"```python\n(.*?)```", webhooks_section, re.DOTALL).group(1)
+    namespace = {}
+    exec(code, namespace)
+    return namespace["signature_is_valid"]
+
+
+def test_the_readme_receiver_accepts_a_fresh_signature_and_refuses_an_old_or_forged_one():
+    signature_is_valid = readme_receiver()
+    body = b'{"event": "article.published"}'
+    now = int(time.time())
+    assert signature_is_valid(SECRET.encode(), body, webhooks.sign(SECRET, body))
+    assert signature_is_valid(SECRET.encode(), body, webhooks.sign(SECRET, body, now - 290))
+    assert not signature_is_valid(SECRET.encode(), body, webhooks.sign(SECRET, body, now - 310))
+    assert not signature_is_valid(SECRET.encode(), body + b" ", webhooks.sign(SECRET, body))
+    assert not signature_is_valid(b"another secret", body, webhooks.sign(SECRET, body))
+    # The old, timestamp-less form and garbage are refused, not crashed on.
+    digest = hmac.new(SECRET.encode(), body, hashlib.sha256).hexdigest()
+    for header in [f"sha256={digest}", f"v1={digest}", "t=soon,v1=00", ""]:
+        assert not signature_is_valid(SECRET.encode(), body, header)
+    # A replay with a fresh timestamp but the old digest fails: the digest covers the time.
+    old = webhooks.sign(SECRET, body, now - 600)
+    assert not signature_is_valid(SECRET.encode(), body, f"t={now},{old.split(',')[1]}")
