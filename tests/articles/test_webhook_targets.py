@@ -199,13 +199,17 @@ def test_a_name_that_resolves_elsewhere_at_send_time_gets_nothing(settings, dns,
     assert delivery.status == WebhookDelivery.Status.PENDING and delivery.attempts == 1
 
 
-def test_the_address_actually_connected_to_is_checked(settings, dns, local_receiver):
-    """DNS rebinding: a public answer to the check, then a private one to the connection."""
+@pytest.mark.parametrize("scheme", ["http", "https"])
+def test_the_address_actually_connected_to_is_checked(settings, dns, local_receiver, scheme):
+    """DNS rebinding: a public answer to the check, then a private one to the connection.
+
+    Over https the refusal comes before the TLS handshake: were it after, the handshake with
+    this plain-http receiver would fail first, with an SSL error instead of the refusal."""
     settings.DEBUG = True
     port = local_receiver.server.server_address[1]
     answers = iter([PUBLIC])
     dns["rebind.example"] = lambda: next(answers, "127.0.0.1")
-    delivery = delivery_to(f"http://rebind.example:{port}/hooks")
+    delivery = delivery_to(f"{scheme}://rebind.example:{port}/hooks")
     webhooks.attempt(delivery)
     assert local_receiver.requests == []
     assert delivery.attempt_log.get().error.startswith(
