@@ -94,8 +94,12 @@ def check_url(url):
     delivered to it and its addresses cannot be checked.
     """
     _, host, port = _parts(url)
-    if is_allowed_host(host):
-        return
+    if not is_allowed_host(host):
+        refuse_unless_public(host, port)
+
+
+def refuse_unless_public(host, port):
+    """Raise RefusedTarget unless every address `host` resolves to is public."""
     for address in _resolve(host, port):
         refuse_address(host, address)
 
@@ -117,8 +121,7 @@ class PublicHTTPConnection(http.client.HTTPConnection):
 
     def connect(self):
         if not is_allowed_host(self.host):
-            for address in _resolve(self.host, self.port):
-                refuse_address(self.host, address)
+            refuse_unless_public(self.host, self.port)
         super().connect()
         if not is_allowed_host(self.host):
             try:
