@@ -18,6 +18,9 @@ class ImageUploadForm(forms.ModelForm):
     class Meta:
         model = Image
         fields = ["file", "alt", "credit", "focal_x", "focal_y"]
+        # A plain file field: forms.ImageField would refuse some files itself with a vaguer
+        # sentence than clean_upload's, which the API and the importer give.
+        field_classes = {"file": forms.FileField}
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

@@ -221,20 +221,32 @@ class Image(models.Model):
         made = {(r.kind, r.format, r.width): r for r in self.renditions.all()}
         listed = []
         for kind, width, image_format, crop in self.rendition_plan():
-            source_width = (crop[2] - crop[0]) if crop else self.width
-            source_height = (crop[3] - crop[1]) if crop else self.height
-            height = round(source_height * width / source_width)
             rendition = made.get((kind, image_format, width))
             listed.append(
                 {
                     "kind": kind,
                     "format": image_format.lower(),
                     "width": width,
-                    "height": rendition.height if rendition else height,
+                    "height": rendition.height if rendition else self.planned_size(width, crop)[1],
                     "src": default_storage.url(rendition.file.name) if rendition else None,
                 }
             )
         return listed
+
+    def planned_size(self, width, crop=None):
+        """(width, height) of the rendition `width` wide, cropped to `crop` first if given."""
+        if crop:
+            return processing.scaled_size(crop[2] - crop[0], crop[3] - crop[1], width)
+        return processing.scaled_size(self.width, self.height, width)
+
+    def lacks_renditions(self):
+        """Whether a rendition of the plan was never made: the background job stopped first,
+        or the plan grew since (reads `renditions` from a prefetch if there is one)."""
+        made = {(r.kind, r.format, r.width) for r in self.renditions.all()}
+        return any(
+            (kind, image_format, width) not in made
+            for kind, width, image_format, _crop in self.rendition_plan()
+        )
 
     def generate_renditions(self):
         """Write every rendition this image should have, replacing any there were."""

@@ -1,9 +1,9 @@
 """What Pillow does to an upload: prove it is a real image, clean it, and derive its sizes.
 
 An upload is accepted only if Pillow can decode all of it as JPEG, PNG or WebP, its name says
-the same format, and it is within the size and pixel limits. What is stored is a fresh encoding
-of the pixels, turned upright as the camera meant, without EXIF, XMP or text chunks (photos can
-carry where and with what they were taken).
+the same format, it is within the size and pixel limits, and its shape lets every rendition be
+made. What is stored is a fresh encoding of the pixels, turned upright as the camera meant,
+without EXIF, XMP or text chunks (photos can carry where and with what they were taken).
 """
 
 import base64
@@ -23,6 +23,13 @@ FORMATS = {
     "WEBP": ({"webp"}, "webp"),
 }
 RENDITION_WIDTHS = (320, 640, 960, 1280, 1920)
+# How many times as wide as tall (or as tall as wide) an image may be. WebP stops at 16,383
+# pixels a side, and the widest rendition of a tall image is 1920 x 8 = 15,360 pixels tall; a
+# wide image's narrowest rendition, 320 wide, stays at least 40 pixels tall.
+MAX_ASPECT_RATIO = 8
+# Every PNG ends with an empty IEND chunk and its checksum. Pillow decodes every pixel of a PNG
+# cut anywhere in its last 20 bytes, so a missing end is checked for on its own.
+PNG_END = b"\x00\x00\x00\x00IEND\xaeB`\x82"
 PLACEHOLDER_WIDTH = 16
 QUALITY = 82
 
@@ -57,6 +64,7 @@ def clean_upload(upload):
             f"to .{stored_extension} and upload it again.",
             code="wrong_extension",
         )
+    _check_shape(*picture.size)
     upright = ImageOps.exif_transpose(picture)
     content = _encode(upright, picture.format, icc_profile=picture.info.get("icc_profile"))
     return CleanImage(content, picture.format, stored_extension, *upright.size)
@@ -67,13 +75,7 @@ def _decode(upload):
     upload.seek(0)
     data = upload.read()
     try:
-        with warnings.catch_warnings():
-            # Pillow only warns between its limit and twice it; make every excess an error.
-            warnings.simplefilter("error", PillowImage.DecompressionBombWarning)
-            picture = PillowImage.open(io.BytesIO(data), formats=list(FORMATS))
-            if picture.width * picture.height > settings.MAX_IMAGE_PIXELS:
-                raise PillowImage.DecompressionBombError("too many pixels")
-            picture.load()  # decodes every byte: a truncated file fails here
+        picture = _decode_whole(data)
     except (PillowImage.DecompressionBombError, PillowImage.DecompressionBombWarning) as error:
         raise ValidationError(
             f"The image has more than {settings.MAX_IMAGE_PIXELS:,} pixels; make it smaller.",
@@ -84,17 +86,65 @@ def _decode(upload):
             f"This is not an image in an accepted format ({accepted}).", code="not_an_image"
         ) from error
     except (OSError, SyntaxError, ValueError) as error:
+        if _cut_short(data):
+            raise ValidationError(
+                "The file ends before the picture does; it may have been cut short in the "
+                "upload. Upload it again.",
+                code="truncated",
+            ) from error
         raise ValidationError(
             "The image file is damaged or incomplete; export it again.", code="damaged"
         ) from error
     return picture
 
 
+def _decode_whole(data):
+    """The picture in `data`, decoded to the last pixel and checked to the last byte."""
+    with warnings.catch_warnings():
+        # Pillow only warns between its limit and twice it; make every excess an error.
+        warnings.simplefilter("error", PillowImage.DecompressionBombWarning)
+        picture = PillowImage.open(io.BytesIO(data), formats=list(FORMATS))
+        if picture.width * picture.height > settings.MAX_IMAGE_PIXELS:
+            raise PillowImage.DecompressionBombError("too many pixels")
+        picture.verify()  # checks every PNG chunk's checksum, which decoding skips
+        if picture.format == "PNG" and PNG_END not in data:
+            raise OSError("the PNG has no end chunk")
+        # verify() leaves the picture unusable: open it again to decode every byte.
+        picture = PillowImage.open(io.BytesIO(data), formats=[picture.format])
+        picture.load()
+    return picture
+
+
+def _cut_short(data):
+    """Whether `data` stops before the end its format marks (only asked once it failed to
+    decode: a JPEG may carry more after its end, as phones' motion photos do)."""
+    if data.startswith(b"RIFF"):  # WebP says its own length after these four bytes
+        return int.from_bytes(data[4:8], "little") + 8 > len(data)
+    if data.startswith(b"\x89PNG"):
+        return PNG_END not in data
+    return not data.endswith(b"\xff\xd9")  # JPEG's end of image marker
+
+
+def _check_shape(width, height):
+    """Refuse a picture so long and thin that some rendition of it could not be made."""
+    long_side, short_side = max(width, height), min(width, height)
+    if long_side <= MAX_ASPECT_RATIO * short_side:
+        return
+    ratio = long_side / short_side
+    shown = f"{ratio:.0f}" if ratio.is_integer() else f"{ratio:.1f}"
+    shape = "wide as it is tall" if width > height else "tall as it is wide"
+    raise ValidationError(
+        f"This image is {width} x {height} pixels, {shown} times as {shape}; images may be at "
+        f"most {MAX_ASPECT_RATIO} times as wide as tall or as tall as wide. Crop it and upload "
+        "it again.",
+        code="extreme_shape",
+    )
+
+
 def _encode(picture, image_format, *, icc_profile=None, width=None):
     """Encode `picture` (resized to `width` if given) without any metadata but colour."""
     if width and width < picture.width:
-        height = round(picture.height * width / picture.width)
-        picture = picture.resize((width, height), PillowImage.LANCZOS)
+        picture = picture.resize(scaled_size(*picture.size, width), PillowImage.LANCZOS)
     if image_format == "JPEG" and picture.mode not in ("RGB", "L"):
         picture = picture.convert("RGB")
     options = {"quality": QUALITY} if image_format in ("JPEG", "WEBP") else {"optimize": True}
@@ -105,10 +155,18 @@ def _encode(picture, image_format, *, icc_profile=None, width=None):
     return buffer.getvalue()
 
 
+def scaled_size(width, height, to_width):
+    """The size of a `width` x `height` picture scaled down to `to_width` wide (never up)."""
+    if to_width >= width:
+        return width, height
+    return to_width, round(height * to_width / width)
+
+
 def rendition_widths(original_width):
-    """The standard widths below the original's, or just the original's when it is narrower."""
-    widths = [width for width in RENDITION_WIDTHS if width <= original_width]
-    return widths or [original_width]
+    """The standard widths narrower than the original, then the original's own width (up to the
+    largest standard width), so that a screen wanting every pixel gets them; never upscaled."""
+    largest = min(original_width, RENDITION_WIDTHS[-1])
+    return [width for width in RENDITION_WIDTHS if width < largest] + [largest]
 
 
 def crop_box(width, height, *, aspect, focal_x=0.5, focal_y=0.5):

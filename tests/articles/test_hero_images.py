@@ -59,7 +59,7 @@ def test_upload_answers_201_with_the_image_and_then_its_renditions(
     assert {(r["kind"], r["format"], r["width"], r["height"]) for r in detail["renditions"]} == (
         planned
     )
-    assert detail["srcset"].count("w,") == 3  # 320, 640, 960 and 1280: four entries
+    assert detail["srcset"].count("w,") == 4  # 320, 640, 960, 1280 and 1400: five entries
     assert "1280w" in detail["srcset"] and ".jpg 640w" in detail["srcset_original_format"]
 
 

@@ -12,17 +12,20 @@ from tests.factories import stored_image
 pytestmark = pytest.mark.django_db
 
 
-def test_renditions_at_every_standard_width_below_the_original_in_webp_and_the_original_format():
+def test_renditions_at_every_standard_width_below_the_original_and_at_its_own_in_two_formats():
     image = stored_image(size=(1000, 500))
     image.generate_renditions()
     widths = {
         (r.format, r.width, r.height) for r in image.renditions.filter(kind=Rendition.Kind.WIDTH)
     }
     assert widths == {
-        (fmt, width, width // 2) for fmt in ("WEBP", "PNG") for width in (320, 640, 960)
+        (fmt, width, width // 2) for fmt in ("WEBP", "PNG") for width in (320, 640, 960, 1000)
     }
-    [square] = image.renditions.filter(kind=Rendition.Kind.SQUARE)
-    assert (square.width, square.height, square.format) == (320, 320, "WEBP")
+    squares = image.renditions.filter(kind=Rendition.Kind.SQUARE)
+    assert {(s.width, s.height, s.format) for s in squares} == {
+        (320, 320, "WEBP"),
+        (500, 500, "WEBP"),
+    }
     for rendition in image.renditions.all():
         assert default_storage.exists(rendition.file.name)
 
@@ -42,18 +45,23 @@ def test_public_representation_has_everything_a_frontend_needs():
     assert data["src"].endswith("/original.png")
     assert data["placeholder"].startswith("data:image/webp;base64,")
     assert data["focal_point"] == {"x": 0.25, "y": 0.5}
-    assert [part.split()[-1] for part in data["srcset"].split(", ")] == ["320w", "640w", "960w"]
+    assert [part.split()[-1] for part in data["srcset"].split(", ")] == [
+        "320w",
+        "640w",
+        "960w",
+        "1000w",
+    ]
     assert ".webp 320w" in data["srcset"] and ".png 320w" in data["srcset_original_format"]
 
 
 def test_changing_the_focal_point_remakes_the_square_crops():
     image = stored_image(size=(1000, 500), focal_x=0.1, focal_y=0.5)
     image.generate_renditions()
-    first = image.renditions.get(kind=Rendition.Kind.SQUARE).file.name
+    first = image.renditions.get(kind=Rendition.Kind.SQUARE, width=320).file.name
     image.focal_x = 0.9
     image.save()
     image.generate_renditions()
-    [square] = image.renditions.filter(kind=Rendition.Kind.SQUARE)
+    square = image.renditions.get(kind=Rendition.Kind.SQUARE, width=320)
     assert square.file.name != first
     assert not default_storage.exists(first) and default_storage.exists(square.file.name)
 
