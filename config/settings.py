@@ -332,7 +332,9 @@ REST_FRAMEWORK = {
 # Empty switches throttling off.
 API_ANON_RATE = os.environ.get("API_ANON_RATE", "120/min")
 # The same for the sitemap, the feed and the API schema and docs, counted apart from the API.
-PAGES_ANON_RATE = os.environ.get("PAGES_ANON_RATE", "300/min")
+# Lower than the API's: generating the schema costs 150-230 ms, so a client at this rate keeps
+# at most a fifth of a core busy; a person reading the docs makes three requests.
+PAGES_ANON_RATE = os.environ.get("PAGES_ANON_RATE", "60/min")
 # Set only by `make bench`: routes its floor view (config/bench_floor.py).
 BENCH_FLOOR_FILE = os.environ.get("BENCH_FLOOR_FILE", "")
 

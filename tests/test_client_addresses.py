@@ -164,7 +164,7 @@ def test_the_pages_have_a_rate_of_their_own_apart_from_the_api(settings, live):
 def test_the_pages_rate_can_be_switched_off(settings, live):
     settings.PAGES_ANON_RATE = ""
     client = Client()
-    assert {client.get("/feeds/articles/").status_code for _ in range(310)} == {200}
+    assert {client.get("/feeds/articles/").status_code for _ in range(70)} == {200}
 
 
 @pytest.fixture

@@ -28,7 +28,7 @@ class PublicRateThrottle(throttling.AnonRateThrottle):
 
 class PageRateThrottle(throttling.AnonRateThrottle):
     """Anonymous clients of the sitemap, the feed and the API schema and docs: PAGES_ANON_RATE
-    requests (default 300/min; empty switches it off), counted apart from the API's."""
+    requests (default 60/min; empty switches it off), counted apart from the API's."""
 
     scope = "pages"
 
