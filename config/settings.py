@@ -37,6 +37,14 @@ def env_int_or_none(name, default):
     return int(value) if value.strip() else None
 
 
+def env_count(name):
+    """A whole number from 0 from the environment (0 if unset), or a clear refusal."""
+    value = os.environ.get(name, "").strip() or "0"
+    if not value.isdecimal():
+        raise ImproperlyConfigured(f"{name} must be a whole number from 0, not {value!r}.")
+    return int(value)
+
+
 def media_origin(media_url):
     """The scheme and host of an absolute MEDIA_URL ("'self'" for a relative one)."""
     parts = urlsplit(media_url)
@@ -64,6 +72,14 @@ if not SECRET_KEY:
             "DJANGO_SECRET_KEY is not set. Set it to a long random value, or set DJANGO_DEBUG=1 "
             "for local development."
         )
+# Django marks the keys it makes up for development with this prefix, and the example files use
+# it for their placeholders: a server that starts with one was configured by copying an example.
+if SECRET_KEY.startswith("django-insecure-") and not DEBUG:
+    raise ImproperlyConfigured(
+        "DJANGO_SECRET_KEY is a placeholder (it starts with 'django-insecure-'), as in the "
+        ".env example files. Set it to a long random value of your own, such as the output of "
+        "python -c 'import secrets; print(secrets.token_urlsafe(64))'."
+    )
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
@@ -79,6 +95,10 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
 if env_bool("DJANGO_BEHIND_PROXY"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# How many proxies in front of the server each append the address they saw to X-Forwarded-For.
+# Rate limits and login lockouts count clients by the entry the outermost of them appended; with
+# 0 they count REMOTE_ADDR and ignore the header, which any client can write.
+TRUSTED_PROXIES = env_count("DJANGO_TRUSTED_PROXIES")
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 
@@ -135,6 +155,8 @@ AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# The same client address as the rate limits (DRF's rule, from NUM_PROXIES below).
+AXES_CLIENT_IP_CALLABLE = "config.client_address.client_address"
 
 ROOT_URLCONF = "config.urls"
 
@@ -269,10 +291,10 @@ STORAGES = {
 # Content-Security-Policy for the HTML pages this server renders (the admin, its previews and the
 # API docs): scripts and styles only from this server's static files, no plugins, no framing.
 # Inline style attributes stay allowed because the admin's own templates use them; images may
-# also come from the media host and over HTTPS (an S3 bucket or its CDN). The JSON API is left
-# out: a browser never renders it as a page.
+# also come from the media host and over HTTPS (an S3 bucket or its CDN). The API has it too:
+# the editorial endpoints render DRF's browsable pages to a logged-in browser, and those load
+# their scripts from static files (their one inline <script> is JSON data, never run).
 CONTENT_SECURITY_POLICY = {
-    "EXCLUDE_URL_PREFIXES": ["/api/v1/"],
     "DIRECTIVES": {
         "default-src": [csp.SELF],
         "script-src": [csp.SELF],
@@ -302,11 +324,17 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 20,
     "EXCEPTION_HANDLER": "articles.api.errors.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Throttles take the client's address from X-Forwarded-For only past trusted proxies.
+    "NUM_PROXIES": TRUSTED_PROXIES,
 }
 
 # Anonymous clients of the public API: requests per second, minute, hour or day ("120/min").
 # Empty switches throttling off.
 API_ANON_RATE = os.environ.get("API_ANON_RATE", "120/min")
+# The same for the sitemap, the feed and the API schema and docs, counted apart from the API.
+# Lower than the API's: generating the schema costs 150-230 ms, so a client at this rate keeps
+# at most a fifth of a core busy; a person reading the docs makes three requests.
+PAGES_ANON_RATE = os.environ.get("PAGES_ANON_RATE", "60/min")
 # Set only by `make bench`: routes its floor view (config/bench_floor.py).
 BENCH_FLOOR_FILE = os.environ.get("BENCH_FLOOR_FILE", "")
 

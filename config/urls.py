@@ -9,6 +9,7 @@ from django.views.decorators.http import last_modified
 from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from articles.api.http import throttled_page
 from articles.feeds import ArticleSitemap, LatestArticlesFeed
 from articles.models import read_model_changed_at
 from config.views import healthz
@@ -30,15 +31,23 @@ dated = last_modified(lambda request: read_model_changed_at())
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("articles.api.urls")),
-    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
+    path("api/schema/", throttled_page(SpectacularAPIView.as_view()), name="schema"),
+    path(
+        "api/docs/",
+        throttled_page(SpectacularSwaggerSplitView.as_view(url_name="schema")),
+        name="api-docs",
+    ),
     path(
         "sitemap.xml",
-        public_cache(sitemap),
+        throttled_page(public_cache(sitemap)),
         {"sitemaps": {"articles": ArticleSitemap}},
         name="django.contrib.sitemaps.views.sitemap",
     ),
-    path("feeds/articles/", public_cache(dated(LatestArticlesFeed())), name="article-feed"),
+    path(
+        "feeds/articles/",
+        throttled_page(public_cache(dated(LatestArticlesFeed()))),
+        name="article-feed",
+    ),
     path("healthz", healthz, name="healthz"),
 ]
 

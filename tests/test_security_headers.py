@@ -75,3 +75,18 @@ def test_every_response_says_nosniff_and_a_referrer_policy(client):
         response = client.get(path)
         assert response.headers["X-Content-Type-Options"] == "nosniff", path
         assert response.headers["Referrer-Policy"] == "same-origin", path
+
+
+@pytest.mark.django_db
+def test_the_browsable_editorial_api_carries_the_policy_and_keeps_to_it(editor_client):
+    response = editor_client.get("/api/v1/editorial/articles/", HTTP_ACCEPT="text/html")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/html")
+    policy = directives(response)
+    assert policy["script-src"] == ["'self'"]
+    assert policy["frame-ancestors"] == ["'none'"]
+    html = response.content.decode()
+    assert inline_scripts(html) == []
+    scripts = re.findall(r'<script\b[^>]*src="([^"]+)"', html)
+    assert scripts
+    assert all(src.startswith("/static/") for src in scripts)

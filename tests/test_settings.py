@@ -2,6 +2,7 @@
 
 import json
 import os
+import secrets
 import subprocess
 import sys
 from pathlib import Path
@@ -24,7 +25,7 @@ PRINT_SETTINGS = (
 )
 
 
-def load_settings(**env):
+def load_settings(code=PRINT_SETTINGS, **env):
     """Import the settings in a fresh interpreter with exactly the given variables."""
     clean_env = {
         name: value
@@ -33,7 +34,7 @@ def load_settings(**env):
     }
     clean_env |= {"DJANGO_SETTINGS_MODULE": "config.settings", **env}
     return subprocess.run(
-        [sys.executable, "-c", PRINT_SETTINGS],
+        [sys.executable, "-c", code],
         cwd=PROJECT,
         env=clean_env,
         capture_output=True,
@@ -106,6 +107,7 @@ def test_deploy_check_is_clean_with_the_production_example(tmp_path):
     }
     env |= production_example()
     env |= {
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),  # as the example says to make one
         "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
         "REDIS_URL": "",
         "DJANGO_SETTINGS_MODULE": "config.settings",
@@ -120,6 +122,40 @@ def test_deploy_check_is_clean_with_the_production_example(tmp_path):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_the_placeholder_key_of_the_examples_is_refused_at_startup():
+    result = load_settings(**production_example())
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: DJANGO_SECRET_KEY is a placeholder" in result.stderr
+    # The same kind of key is fine for development.
+    development = load_settings(DJANGO_DEBUG="1", DJANGO_SECRET_KEY="django-insecure-dev")
+    assert development.returncode == 0, development.stderr
+
+
+PRINT_CLIENT_ADDRESS = (
+    "import json, django; from django.conf import settings; django.setup(); "
+    "print(json.dumps({'drf': settings.REST_FRAMEWORK['NUM_PROXIES'], "
+    "'axes': settings.AXES_CLIENT_IP_CALLABLE}))"
+)
+
+
+@pytest.mark.parametrize(("value", "proxies"), [(None, 0), ("", 0), ("0", 0), ("2", 2)])
+def test_trusted_proxies_come_from_one_variable_for_throttles_and_lockouts(value, proxies):
+    env = {"DJANGO_DEBUG": "1"} | ({} if value is None else {"DJANGO_TRUSTED_PROXIES": value})
+    result = load_settings(**env, code=PRINT_CLIENT_ADDRESS)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == {
+        "drf": proxies,
+        "axes": "config.client_address.client_address",
+    }
+
+
+@pytest.mark.parametrize("value", ["one", "-1", "1.5"])
+def test_a_trusted_proxy_count_that_is_not_a_whole_number_is_refused(value):
+    result = load_settings(DJANGO_DEBUG="1", DJANGO_TRUSTED_PROXIES=value)
+    assert result.returncode != 0
+    assert f"DJANGO_TRUSTED_PROXIES must be a whole number from 0, not '{value}'" in result.stderr
 
 
 def test_https_settings_follow_one_variable():

@@ -6,9 +6,9 @@ import functools
 
 from django.conf import settings
 from django.core import paginator as django_paginator
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.utils.http import http_date
-from rest_framework import negotiation, pagination, permissions, renderers, throttling
+from rest_framework import exceptions, negotiation, pagination, permissions, renderers, throttling
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 
@@ -24,6 +24,38 @@ class PublicRateThrottle(throttling.AnonRateThrottle):
 
     def get_rate(self):
         return settings.API_ANON_RATE or None
+
+
+class PageRateThrottle(throttling.AnonRateThrottle):
+    """Anonymous clients of the sitemap, the feed and the API schema and docs: PAGES_ANON_RATE
+    requests (default 60/min; empty switches it off), counted apart from the API's."""
+
+    scope = "pages"
+
+    def get_rate(self):
+        return settings.PAGES_ANON_RATE or None
+
+
+def throttled_page(view):
+    """`view` under PageRateThrottle: past the rate, the 429 DRF's views answer (the same
+    `detail`, `code` and Retry-After) in JSON whatever `view` renders. The limit is checked
+    before `view` runs, so a refusal carries none of its caching headers."""
+
+    @functools.wraps(view)
+    def limited(request, *args, **kwargs):
+        throttle = PageRateThrottle()
+        if throttle.allow_request(Request(request), None):
+            return view(request, *args, **kwargs)
+        refusal = exceptions.Throttled(throttle.wait())
+        response = JsonResponse(
+            {"detail": str(refusal.detail), "code": refusal.default_code},
+            status=refusal.status_code,
+        )
+        if refusal.wait is not None:  # none when the rate was lowered below a full history
+            response.headers["Retry-After"] = str(refusal.wait)
+        return response
+
+    return limited
 
 
 class DescribedPagination(pagination.PageNumberPagination):
