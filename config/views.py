@@ -46,7 +46,10 @@ def bad_request(request, exception=None):
 
     error = refused_request(exception)
     body = {"detail": str(error.detail), "code": error.detail.code}
-    return JsonResponse(body, status=error.status_code)
+    # Compact, as DRF's renderer writes the API's other errors.
+    return JsonResponse(
+        body, status=error.status_code, json_dumps_params={"separators": (",", ":")}
+    )
 
 
 def not_found(request, exception=None):
