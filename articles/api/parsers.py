@@ -36,9 +36,10 @@ def nesting_depth(body):
 
 
 def too_deep(depth=None):
-    how_deep = f"nested {depth} levels deep" if depth else "nested too deep"
+    how_deep = f"{depth} levels deep" if depth else "deeper than it can be read"
     return ParseError(
-        f"The JSON body is {how_deep}; at most {MAX_JSON_DEPTH} are accepted.", code="too_deep"
+        f"The JSON body is nested {how_deep}; at most {MAX_JSON_DEPTH} levels are accepted.",
+        code="too_deep",
     )
 
 

@@ -56,7 +56,7 @@ def test_a_100000_deep_array_is_a_400_with_a_sentence(writer):
     response = client_for(writer).post(ARTICLES, nested(100_000), content_type="application/json")
     detail = assert_api_error(response, 400, "too_deep")
     assert detail == (
-        f"The JSON body is nested 100000 levels deep; at most {MAX_JSON_DEPTH} are accepted."
+        f"The JSON body is nested 100000 levels deep; at most {MAX_JSON_DEPTH} levels are accepted."
     )
 
 
@@ -71,6 +71,13 @@ def test_a_4000_deep_value_inside_sections_is_a_400_on_create_and_on_edit(writer
     response = client.patch(f"{ARTICLES}{article.pk}/", edit, content_type="application/json")
     assert_api_error(response, 400, "too_deep")
     assert list(Article.objects.values_list("slug", "version")) == [("hamstring-strain", 1)]
+
+
+def test_a_recursion_error_while_decoding_is_the_same_400(writer, monkeypatch):
+    # The bracket scan stops such bodies first; this is the net under it.
+    monkeypatch.setattr("articles.api.parsers.nesting_depth", lambda body: 0)
+    response = client_for(writer).post(ARTICLES, nested(5000), content_type="application/json")
+    assert "deeper than it can be read" in assert_api_error(response, 400, "too_deep")
 
 
 def test_the_depth_limit_is_checked_on_every_json_endpoint(writer, article):
@@ -123,9 +130,21 @@ def test_an_image_over_max_upload_mb_is_a_413_and_nothing_is_stored(settings, wr
     big = SimpleUploadedFile("big.jpg", b"\xff" * (3 * 1024 * 1024), "image/jpeg")
     response = client_for(writer).post(IMAGES, {"file": big, "alt": "Big."}, format="multipart")
     detail = assert_api_error(response, 413, "too_large")
-    assert detail == "The file is larger than 1 MB, the most an image upload may be."
+    assert detail == "The upload is larger than 1 MB, the most an image may be."
     assert not Image.objects.exists()
     assert not any(path.stat().st_size > 1024 * 1024 for path in tmp_path.iterdir())
+
+
+def test_files_that_together_pass_max_upload_mb_are_a_413(settings, writer, tmp_path):
+    settings.MAX_UPLOAD_MB = 1
+    settings.FILE_UPLOAD_TEMP_DIR = tmp_path
+    files = {
+        name: SimpleUploadedFile(f"{name}.jpg", b"\xff" * (600 * 1024), "image/jpeg")
+        for name in ("file", "spare", "another")
+    }
+    response = client_for(writer).post(IMAGES, files | {"alt": "Many."}, format="multipart")
+    assert_api_error(response, 413, "too_large")
+    assert sum(path.stat().st_size for path in tmp_path.iterdir()) <= 1024 * 1024
 
 
 def test_an_image_at_max_upload_mb_is_still_checked_as_an_image(settings, writer):
