@@ -319,7 +319,8 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     # Articles are nested (sections, references…), which form encoding cannot say without
     # ambiguity, so bodies are JSON; only image uploads take multipart (their own view says so).
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # Nested at most MAX_JSON_DEPTH levels deep, or a 400.
+    "DEFAULT_PARSER_CLASSES": ["articles.api.parsers.DepthLimitedJSONParser"],
     "DEFAULT_PAGINATION_CLASS": "articles.api.http.DescribedPagination",
     "PAGE_SIZE": 20,
     "EXCEPTION_HANDLER": "articles.api.errors.exception_handler",

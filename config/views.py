@@ -3,6 +3,7 @@ from django.db import DatabaseError, connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
+from django.views.defaults import bad_request as default_bad_request
 from django.views.defaults import page_not_found
 from django.views.defaults import server_error as default_server_error
 
@@ -34,6 +35,21 @@ def _cache_ok():
         return cache.get("healthz") == "ok"
     except Exception:  # any backend error means the cache is not usable
         return False
+
+
+def bad_request(request, exception=None):
+    """A request Django refused to read (too large, too many fields, a host it does not serve):
+    JSON for API clients, with 413 for a body over the limit; Django's page for people."""
+    if not request.path.startswith("/api/"):
+        return default_bad_request(request, exception)
+    from articles.api.errors import refused_request  # config loads before the apps
+
+    error = refused_request(exception)
+    body = {"detail": str(error.detail), "code": error.detail.code}
+    # Compact, as DRF's renderer writes the API's other errors.
+    return JsonResponse(
+        body, status=error.status_code, json_dumps_params={"separators": (",", ":")}
+    )
 
 
 def not_found(request, exception=None):

@@ -7,6 +7,7 @@ Every move is one call into `articles.workflow`, so the rules are the admin's ru
 import django_filters
 from django.db import transaction
 from django.db.models import Q
+from django.utils.http import parse_etags
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.authtoken.models import Token
@@ -33,6 +34,7 @@ from articles.api.editorial_serializers import (
     TransitionSerializer,
 )
 from articles.api.errors import PreconditionFailed, PreconditionRequired
+from articles.api.uploads import SizeLimitedFileUploadHandler
 from articles.models import Article, Review, Transition
 from images.models import Image
 from images.tasks import generate_renditions
@@ -44,6 +46,12 @@ class IsStaff(permissions.BasePermission):
     def has_permission(self, request, view):
         user = request.user
         return bool(user and user.is_authenticated and user.is_active and user.is_staff)
+
+
+STAR_NAMES_NO_VERSION = (
+    "`If-Match: *` only says that the article exists; it names no version. Send the ETag of "
+    "the version your edit is based on in If-Match, or a `version` field."
+)
 
 
 def article_etag(article):
@@ -226,20 +234,39 @@ class EditorialArticleViewSet(
         return serializer.validated_data
 
     def _based_on_version(self, request):
-        """The version an edit is based on, and whether it came from If-Match."""
-        if_match = request.headers.get("If-Match")
-        if if_match:
-            article = self.get_object()
-            if if_match.strip() not in (article_etag(article), "*"):
-                raise PreconditionFailed()
-            return article.version, True
+        """The version an edit is based on, and whether it came from If-Match.
+
+        `If-Match: *` holds for any article that exists (RFC 9110 §13.1.1), so it names no
+        version and an edit sent with it still needs a `version` field.
+        """
+        if_match = (request.headers.get("If-Match") or "").strip()
+        if if_match and if_match != "*":
+            return self._version_in_if_match(if_match), True
         version = request.data.get("version") if hasattr(request.data, "get") else None
         if version is None:
-            raise PreconditionRequired()
+            raise PreconditionRequired(STAR_NAMES_NO_VERSION if if_match else None)
         try:
             return int(version), False
         except (TypeError, ValueError) as error:
             raise workflow.InvalidInput("`version` must be a whole number.") from error
+
+    def _version_in_if_match(self, if_match):
+        """The article's version, if If-Match lists its current ETag (compared strongly, as
+        RFC 9110 asks of If-Match: a weak ETag never matches)."""
+        etags = parse_etags(if_match)
+        if not etags:
+            raise workflow.InvalidInput(
+                'If-Match must be "*" or ETags in double quotes, as the ETag header gives them.'
+            )
+        article = self.get_object()
+        if article_etag(article) in etags:
+            return article.version
+        if any(etag.startswith("W/") for etag in etags):
+            raise PreconditionFailed(
+                "If-Match compares ETags strongly, so a weak one (W/…) never matches: send the "
+                "ETag as the article's response gave it."
+            )
+        raise PreconditionFailed()
 
     def _article_response(self, article, status=status.HTTP_200_OK):
         article = Article.objects.for_editorial_api().get(pk=article.pk)
@@ -277,6 +304,12 @@ class EditorialImageViewSet(
     permission_classes = [IsStaff]
     parser_classes = [MultiPartParser, FormParser]
     serializer_class = ImageUploadSerializer
+
+    def initialize_request(self, request, *args, **kwargs):
+        # First, before anything reads the form: session authentication reads it for its CSRF
+        # token before the view does.
+        request.upload_handlers.insert(0, SizeLimitedFileUploadHandler(request))
+        return super().initialize_request(request, *args, **kwargs)
 
     def get_queryset(self):
         return Image.objects.prefetch_related("renditions")

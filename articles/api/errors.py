@@ -1,5 +1,12 @@
 """Every API error as JSON with a human sentence in `detail` and a stable `code`."""
 
+from django.conf import settings
+from django.core.exceptions import (
+    DisallowedHost,
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -26,6 +33,12 @@ class PreconditionFailed(exceptions.APIException):
     default_code = "stale_version"
 
 
+class PayloadTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = "The request body is larger than the API accepts."
+    default_code = "too_large"
+
+
 class PreconditionRequired(exceptions.APIException):
     status_code = 428
     default_detail = (
@@ -33,6 +46,41 @@ class PreconditionRequired(exceptions.APIException):
         "or a `version` field."
     )
     default_code = "version_required"
+
+
+def megabytes(size):
+    return f"{size / 1024 / 1024:g} MB"
+
+
+def refused_request(exc):
+    """The API error for a request Django refused to read (a SuspiciousOperation), such as a
+    body over DATA_UPLOAD_MAX_MEMORY_SIZE: Django's messages name its settings, not limits.
+
+    Django answers these with its handler400 (config.views.bad_request), wherever they are
+    raised: in a middleware, or in a view reading request.data, as DRF lets them through.
+    """
+    if isinstance(exc, RequestDataTooBig):
+        limit = megabytes(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+        return PayloadTooLarge(
+            f"The request body is larger than {limit}, the most the API accepts."
+        )
+    if isinstance(exc, TooManyFieldsSent):
+        return exceptions.ParseError(
+            "The request has too many parameters or form fields; at most "
+            f"{settings.DATA_UPLOAD_MAX_NUMBER_FIELDS} are accepted.",
+            code="too_many_fields",
+        )
+    if isinstance(exc, TooManyFilesSent):
+        return exceptions.ParseError(
+            f"The request has too many files; at most {settings.DATA_UPLOAD_MAX_NUMBER_FILES} "
+            "are accepted.",
+            code="too_many_files",
+        )
+    if isinstance(exc, DisallowedHost):
+        return exceptions.ParseError(
+            "This server does not answer for the host named in the request.", code="bad_request"
+        )
+    return exceptions.ParseError("The request was refused as malformed.", code="bad_request")
 
 
 def exception_handler(exc, context):

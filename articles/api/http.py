@@ -6,6 +6,7 @@ import functools
 
 from django.conf import settings
 from django.core import paginator as django_paginator
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse, JsonResponse
 from django.utils.http import http_date
 from rest_framework import exceptions, negotiation, pagination, permissions, renderers, throttling
@@ -14,7 +15,7 @@ from rest_framework.request import Request
 
 from articles import public_cache
 from articles.api.errors import BadQuery
-from articles.models import LiveCards, read_model_changed_at
+from articles.models import LiveCards, PublishedArticle, read_model_changed_at
 from articles.models.published import LIST_ORDER
 from config.db_router import public_reads
 
@@ -154,6 +155,33 @@ class CardCursorPagination(StrictPageSize, pagination.CursorPagination):
     Each page costs the same however deep it is, where `?page=N` must skip N-1 pages."""
 
     ordering = LIST_ORDER
+    invalid_cursor_message = (
+        "The cursor is not one this API gave: start with an empty cursor and follow `next`."
+    )
+
+    def decode_cursor(self, request):
+        """DRF's cursor, refused with a 400 rather than its 404 when it is not one this API
+        could have written: undecodable, with an offset past DRF's cutoff (it would clamp it),
+        or with a position that is not a date (the query would raise)."""
+        try:
+            cursor = super().decode_cursor(request)
+        except NotFound as error:
+            raise BadQuery(self.invalid_cursor_message) from error
+        if cursor is not None and (
+            cursor.offset >= self.offset_cutoff or not self.is_position(cursor.position)
+        ):
+            raise BadQuery(self.invalid_cursor_message)
+        return cursor
+
+    def is_position(self, position):
+        if position is None:
+            return True
+        field = PublishedArticle._meta.get_field(self.ordering[0].lstrip("-"))
+        try:
+            field.to_python(position)
+        except ValidationError:
+            return False
+        return True
 
     def cards_json(self, rows, request, view, by_id=False):
         # Rows as dicts, so the cursor can read the date each page ends at.

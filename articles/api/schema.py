@@ -30,6 +30,8 @@ REASONS = {
     "409": "The move is impossible from the article's state, or the edit was based on an "
     "older version.",
     "412": "If-Match does not match the article's current ETag.",
+    "413": "The body, or an uploaded file, is larger than the API accepts; `detail` gives the "
+    "limit.",
     "415": "The body's content type is not accepted.",
     "428": "An edit must say which version it is based on.",
     "429": "Too many requests; `Retry-After` says when to try again.",
@@ -44,7 +46,7 @@ def error_codes(path, method):
     if "/editorial/" in path:
         codes |= {"401", "403"}
     if method in ("post", "patch", "put"):
-        codes.add("415")
+        codes |= {"413", "415"}
     if "/editorial/" in path and method in ("post", "patch"):
         codes.add("409")
     if method == "patch":

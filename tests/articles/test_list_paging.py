@@ -60,10 +60,11 @@ def test_a_cursor_does_not_mix_with_search_ordering_or_page_numbers(seven_live, 
     assert "cursor cannot be combined" in response.json()["detail"]
 
 
-def test_a_forged_cursor_is_a_clear_404(seven_live):
+def test_a_forged_cursor_is_a_clear_400(seven_live):
     response = APIClient().get(LIST, {"cursor": "not-a-cursor"})
-    assert response.status_code == 404
-    assert response.json()["detail"] == "Invalid cursor"
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_query"
+    assert "start with an empty cursor" in response.json()["detail"]
 
 
 def test_the_recorded_total_follows_publishing_and_unpublishing(writer, editor, publish):
