@@ -106,8 +106,18 @@ def check_article(intro, sections, limits=None):
             f"article may have at most {limits.article_kb:,} KB. The largest part is "
             f"{texts[largest][0][0].lower()}{texts[largest][0][1:]} ({_kb(sizes[largest])} KB)."
         )
+    # The parser tries every "[" as the start of a link or an image and looks for its end: a
+    # text of unclosed brackets is cheap to send and makes no tokens to count, yet costs more
+    # to parse per KB than anything else. Links need one each; twice the links allowed is more
+    # than any article uses.
+    brackets = sum(text.count("[") for _, text in texts)
+    if brackets > 2 * limits.article_links:
+        problems.article.append(
+            f'The article has {brackets:,} square brackets "[", each of which Markdown reads as '
+            f"the start of a link; an article may have at most {2 * limits.article_links:,}."
+        )
     if problems:
-        return problems  # too large to be worth parsing
+        return problems  # not worth parsing
 
     elements = links = 0
     for index, (name, text) in enumerate(texts):
