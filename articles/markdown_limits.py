@@ -116,6 +116,14 @@ def check_article(intro, sections, limits=None):
             f'The article has {brackets:,} square brackets "[", each of which Markdown reads as '
             f"the start of a link; an article may have at most {2 * limits.article_links:,}."
         )
+    # Likewise every "_" and "*" is tried as emphasis, and the pieces of text it leaves are
+    # joined again before the tokens can be counted.
+    emphasis_marks = sum(text.count("_") + text.count("*") for _, text in texts)
+    if emphasis_marks > limits.article_elements:
+        problems.article.append(
+            f'The article has {emphasis_marks:,} emphasis marks ("_" and "*"); an article may '
+            f"have at most {limits.article_elements:,}."
+        )
     if problems:
         return problems  # not worth parsing
 
@@ -219,6 +227,9 @@ def _table_within_limits(state, start_line, end_line, silent):
 
 
 # The same parser the renderer uses, with its table rule guarded; only measuring uses it, so
-# rendering content saved before these limits never stops half-way.
-_parser = markdown_parser()
+# rendering content saved before these limits never stops half-way. Its last step, which joins
+# adjacent pieces of text into one token, is left out: "_a _a _a…" or "&amp; &amp;…" make a
+# token for each underscore or entity that the parser and the renderer pay for, and joining
+# them would hide that cost from the count.
+_parser = markdown_parser().disable("text_join")
 _parser.block.ruler.at("table", _table_within_limits, {"alt": ["paragraph", "reference"]})

@@ -58,6 +58,7 @@ ARTICLE_OVER_LIMIT = {
     "size": ("word " * 350, ["is 4 KB of Markdown", "at most 3 KB", 'section "A" (2 KB)']),
     "links": ("[a](https://example.org/) " * 6, ["12 links and images", "at most 10"]),
     "brackets": ("[a " * 11, ['22 square brackets "["', "at most 20"]),
+    "emphasis marks": ("_a " * 201, ['402 emphasis marks ("_" and "*")', "at most 400"]),
     "elements": ("*a*\n" * 60, ["more than 400 Markdown elements", 'goes over in section "B"']),
 }
 
