@@ -27,6 +27,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.text import slugify
 
 from articles import editing, workflow
+from articles.markdown_limits import check_article
 from articles.models import Article, RelatedTopic, Review
 from articles.models.content import SUMMARY_MAX_LENGTH
 from config.plain_text import validate_plain_text
@@ -150,6 +151,16 @@ def check_line(data, *, base, slugs):
     for index, section in enumerate(data["sections"], start=1):
         if not isinstance(section, dict) or not section.get("heading") or not section.get("body"):
             raise BadLine(f"section {index} needs a heading and a body")
+    intro = data.get("intro") or ""
+    if not isinstance(intro, str) or not all(
+        isinstance(section["heading"], str) and isinstance(section["body"], str)
+        for section in data["sections"]
+    ):
+        raise BadLine("the intro, section headings and bodies must be text")
+    sections = [(section["heading"], section["body"]) for section in data["sections"]]
+    limits_broken = check_article(intro, sections).messages()
+    if limits_broken:
+        raise BadLine(limits_broken[0])
     for name in ("published_at", "updated_at"):
         if data.get(name) and parse_datetime(data[name]) is None:
             raise BadLine(f"{name} is not an ISO 8601 date and time")

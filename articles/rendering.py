@@ -37,7 +37,13 @@ ALLOWED_URL_SCHEMES = {"http", "https"}
 
 WORDS_PER_MINUTE = 200  # a relaxed pace for patients reading about their health
 
-_markdown = MarkdownIt("commonmark", {"html": True}).enable("table")
+
+def markdown_parser():
+    """A parser configured as the one that renders articles: CommonMark, raw HTML, tables."""
+    return MarkdownIt("commonmark", {"html": True}).enable("table")
+
+
+_markdown = markdown_parser()
 _word = re.compile(r"\w+(?:['’-]\w+)*")  # noqa: RUF001 (typographic apostrophes join words)
 
 

@@ -346,6 +346,16 @@ API_CACHE_SHARED_MAX_AGE = int(os.environ.get("API_CACHE_SHARED_MAX_AGE", "300")
 # Seconds a preview link stays valid.
 PREVIEW_TOKEN_MAX_AGE = int(os.environ.get("PREVIEW_TOKEN_MAX_AGE", "3600"))
 
+# How much Markdown writers may save (API, admin and importer alike): limits no real health
+# article reaches, which keep rendering the largest article allowed well under a second
+# (docs/performance.md). A KB is 1,000 bytes of UTF-8.
+MARKDOWN_SECTION_MAX_KB = int(os.environ.get("MARKDOWN_SECTION_MAX_KB", "100"))
+MARKDOWN_ARTICLE_MAX_KB = int(os.environ.get("MARKDOWN_ARTICLE_MAX_KB", "400"))
+MARKDOWN_TABLE_MAX_CELLS = int(os.environ.get("MARKDOWN_TABLE_MAX_CELLS", "2000"))
+MARKDOWN_MAX_NESTING = int(os.environ.get("MARKDOWN_MAX_NESTING", "8"))
+MARKDOWN_ARTICLE_MAX_LINKS = int(os.environ.get("MARKDOWN_ARTICLE_MAX_LINKS", "1000"))
+MARKDOWN_ARTICLE_MAX_ELEMENTS = int(os.environ.get("MARKDOWN_ARTICLE_MAX_ELEMENTS", "30000"))
+
 # Frontends on other origins may call the public API from browsers.
 CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS")
 CORS_URLS_REGEX = r"^/(api/v1|feeds)/.*$"

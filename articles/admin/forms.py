@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.admin.widgets import AdminSplitDateTime
 
 from articles import workflow
+from articles.markdown_limits import check_article
 from articles.models import Article
 from reviewers.models import Reviewer
 
@@ -29,6 +30,15 @@ class ArticleAdminForm(forms.ModelForm):
                 "the page and apply them again."
             )
         return version
+
+    def clean_intro(self):
+        # The intro on its own; what it adds to the whole article is checked with the
+        # sections (SectionFormSet), which see every section typed.
+        intro = self.cleaned_data.get("intro", "")
+        problem = check_article(intro, []).intro
+        if problem:
+            raise forms.ValidationError(problem)
+        return intro
 
     class Meta:
         model = Article

@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.db import models
 
 from articles import workflow
+from articles.markdown_limits import check_article
 from articles.models import PARKING_OFFSET, Reference, RelatedTopic, Section
 
 
@@ -86,10 +87,39 @@ class WorkingCopyInline:
         return super().has_delete_permission(request, obj) and self._may_edit(request, obj)
 
 
+class SectionFormSet(PositionedInlineFormSet):
+    def clean(self):
+        super().clean()
+        self.check_markdown_limits()
+
+    def check_markdown_limits(self):
+        """Each section's body against the limits, and the article's Markdown as a whole.
+
+        The admin cleans the article's form before its inlines, so the instance already holds
+        the intro as typed (or as stored, when the typed one was refused).
+        """
+        kept = [
+            form
+            for form in self.forms
+            if hasattr(form, "cleaned_data")
+            and form not in self.deleted_forms
+            and (form.instance.pk or form.has_changed())
+        ]
+        sections = [
+            (form.cleaned_data.get("heading", ""), form.cleaned_data.get("body", ""))
+            for form in kept
+        ]
+        problems = check_article(self.instance.intro, sections)
+        for index, problem in problems.sections.items():
+            kept[index].add_error("body", problem)
+        if problems.article:
+            raise forms.ValidationError(problems.article)
+
+
 class SectionInline(WorkingCopyInline, admin.StackedInline):
     model = Section
     form = SectionForm
-    formset = PositionedInlineFormSet
+    formset = SectionFormSet
     fields = ["order", "heading", "anchor", "body"]
     extra = 1
     classes = ["sections"]

@@ -7,6 +7,7 @@ from rest_framework import serializers
 from articles import workflow
 from articles.api.public_serializers import ImageSerializer
 from articles.editing import ARTICLE_FIELDS, WorkingCopy
+from articles.markdown_limits import check_article
 from articles.models import Article, ArticleRevision, Reference, Review, Transition
 from config.plain_text import validate_plain_text
 from images import processing
@@ -131,7 +132,36 @@ class ArticleWriteSerializer(serializers.ModelSerializer):
                 raise serializers.ValidationError(
                     {name: "This field is required." for name in missing}
                 )
+        self._check_markdown_limits(data)
         return data
+
+    def _check_markdown_limits(self, data):
+        """Refuse Markdown over the limits, naming the section and the limit; the total counts
+        the stored intro or sections when only the other is sent."""
+        if "intro" not in data and "sections" not in data:
+            return
+        stored = self.instance
+        intro = data.get("intro", stored.intro if stored else "")
+        if "sections" in data:
+            sections = [(section["heading"], section["body"]) for section in data["sections"]]
+        else:
+            sections = list(stored.sections.values_list("heading", "body")) if stored else []
+        problems = check_article(intro, sections)
+        if not problems:
+            return
+        errors = {}
+        if problems.intro:
+            errors["intro"] = [problems.intro]
+        if problems.sections and "sections" in data:
+            errors["sections"] = [
+                {"body": [problems.sections[index]]} if index in problems.sections else {}
+                for index in range(len(sections))
+            ]
+        elif problems.sections:  # stored sections over a limit, sent unchanged by omission
+            errors["sections"] = [problems.sections[index] for index in sorted(problems.sections)]
+        if problems.article:
+            errors["non_field_errors"] = problems.article
+        raise serializers.ValidationError(errors)
 
     def working_copy(self):
         data = self.validated_data
