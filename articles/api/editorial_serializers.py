@@ -100,6 +100,13 @@ class ArticleWriteSerializer(serializers.ModelSerializer):
         model = Article
         fields = (*ARTICLE_FIELDS, "tags", "sections", "related_topics", "references", "version")
 
+    def to_representation(self, instance):
+        # Only the browsable API reads a write serializer (to fill its PATCH form), and tags
+        # and related topics are managers this class's list fields cannot read: show the
+        # article as the read serializer does, in the fields a write takes.
+        shown = EditorialArticleSerializer(instance, context=self.context).data
+        return {name: shown[name] for name in self.fields if name in shown}
+
     def validate_tags(self, slugs):
         tags = list(Tag.objects.filter(slug__in=slugs))
         missing = sorted(set(slugs) - {tag.slug for tag in tags})

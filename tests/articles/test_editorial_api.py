@@ -174,6 +174,22 @@ def test_detail_carries_an_etag(writer, article):
 # Editing with versions ---------------------------------------------------------------------
 
 
+def test_the_browsable_api_shows_an_article_with_tags_and_related_topics(editor, writer, targets):
+    # The browsable API fills its PATCH form from the write serializer, which once could not
+    # read an article's tags and answered 500 on every article page.
+    article = ArticleFactory(author=writer, slug="shin-splints-browsable")
+    article.tags.add(TagFactory(name="Shins", slug="shins"))
+    SectionFactory(article=article, heading="Rest", body="Rest the leg.")
+    client = APIClient()
+    client.force_login(editor)
+
+    page = client.get(url(article), HTTP_ACCEPT="text/html")
+
+    assert page.status_code == 200
+    assert page["Content-Type"].startswith("text/html")
+    assert "&quot;shins&quot;" in page.content.decode()  # the PATCH form, filled in
+
+
 def test_patch_with_the_current_etag_saves_and_moves_the_version_on(writer, article):
     client = client_for(writer)
     etag = client.get(url(article))["ETag"]
