@@ -56,8 +56,8 @@ def refused_request(exc):
     """The API error for a request Django refused to read (a SuspiciousOperation), such as a
     body over DATA_UPLOAD_MAX_MEMORY_SIZE: Django's messages name its settings, not limits.
 
-    Django answers these with its handler400 (config.views.bad_request), wherever they are
-    raised: in a middleware, or in a view reading request.data, as DRF lets them through.
+    Raised in a view (DRF reading request.data), they reach exception_handler below; raised
+    in a middleware, Django's handler400 (config.views.bad_request) answers them.
     """
     if isinstance(exc, RequestDataTooBig):
         limit = megabytes(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
@@ -83,7 +83,15 @@ def refused_request(exc):
     return exceptions.ParseError("The request was refused as malformed.", code="bad_request")
 
 
+# Django's refusals to read a request, raised inside a view when DRF reads the body.
+REFUSED_REQUESTS = (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent)
+
+
 def exception_handler(exc, context):
+    if isinstance(exc, REFUSED_REQUESTS):
+        # Answered here rather than by handler400, which Django skips for its HTML debug page
+        # when DJANGO_DEBUG is on: a frontend developer sees the 413 production gives.
+        exc = refused_request(exc)
     for error_class, (status_code, code) in WORKFLOW_ERRORS.items():
         if isinstance(exc, error_class):
             return Response({"detail": str(exc), "code": code}, status=status_code)

@@ -125,6 +125,17 @@ def test_a_json_body_over_the_limit_is_a_413_in_json(settings, writer, article):
     assert Article.objects.get(pk=article.pk).version == 1
 
 
+def test_a_json_body_over_the_limit_is_a_413_in_json_with_debug_on_too(settings, writer, article):
+    # With DEBUG on Django answers its refusals with an HTML debug page, not handler400.
+    settings.DEBUG = True
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+    body = json.dumps({"version": 1, "intro": "x" * (2 * 1024 * 1024)})
+    response = client_for(writer).patch(
+        f"{ARTICLES}{article.pk}/", body, content_type="application/json"
+    )
+    assert_api_error(response, 413, "too_large")
+
+
 def test_an_image_over_max_upload_mb_is_a_413_and_nothing_is_stored(settings, writer, tmp_path):
     settings.MAX_UPLOAD_MB = 1
     settings.FILE_UPLOAD_TEMP_DIR = tmp_path  # to see what reached the disk
