@@ -136,8 +136,8 @@ def check_article(intro, sections, limits=None):
             _record(
                 problems,
                 index,
-                f"{name} has a table of {error.cells:,} cells; a table may have at most "
-                f"{limits.table_cells:,}.",
+                f"{name} has a table of {error.cells:,} cells (its header row included); a "
+                f"table may have at most {limits.table_cells:,}.",
             )
             continue
         except _OutOfElements:

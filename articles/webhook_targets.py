@@ -34,8 +34,8 @@ PRIVATE_NETWORKS = [
 ]
 
 PUBLIC_ONLY = (
-    "webhooks go only to public addresses (an operator can list a receiver inside the network "
-    "in WEBHOOK_ALLOWED_HOSTS)"
+    "webhooks go only to public addresses. For a receiver inside your own network, ask whoever "
+    "runs the CMS to list its host in WEBHOOK_ALLOWED_HOSTS"
 )
 
 
@@ -168,9 +168,10 @@ def _resolve(host, port):
     """Every address `host` resolves to (numeric forms such as 2130706433 included)."""
     try:
         found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except (socket.gaierror, UnicodeError) as failure:
+    except (socket.gaierror, UnicodeError):
+        # The resolver's own words ("[Errno -2] Name or service not known") help nobody.
         raise RefusedTarget(
-            f"{host} could not be resolved ({failure}); check the host name."
+            f"No address could be found for {host}; check the spelling of the host name."
         ) from None
     return [sockaddr[0] for *_, sockaddr in found]
 

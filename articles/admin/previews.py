@@ -63,9 +63,10 @@ def error_sentences(form, formsets):
     sentences = [f"{name}: {' '.join(errors)}" for name, errors in form.errors.items()]
     for formset in formsets:
         sentences += list(formset.non_form_errors())
+        row_name = formset.model._meta.verbose_name.capitalize()
         for index, row in enumerate(formset.forms, start=1):
             for name, errors in row.errors.items():
-                sentences.append(f"{formset.prefix} {index}, {name}: {' '.join(errors)}")
+                sentences.append(f"{row_name} {index}, {name}: {' '.join(errors)}")
     return sentences
 
 

@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='webhookendpoint',
             name='secret',
-            field=models.CharField(help_text='Shared secret: each request carries X-Webhook-Signature: t=<unix time>,v1=<hex HMAC-SHA256 of the time, a dot and the body, made with this secret>.', max_length=200),
+            field=models.CharField(help_text='Shared secret: each request carries the header X-Webhook-Signature: t=TIME,v1=SIGNATURE, where SIGNATURE is the hex HMAC-SHA256, made with this secret, of the time, a dot and the body (the README shows a receiver that checks it).', max_length=200),
         ),
         migrations.AlterField(
             model_name='webhookendpoint',

@@ -21,8 +21,9 @@ class WebhookEndpoint(models.Model):
     )
     secret = models.CharField(
         max_length=200,
-        help_text="Shared secret: each request carries X-Webhook-Signature: t=<unix time>,"
-        "v1=<hex HMAC-SHA256 of the time, a dot and the body, made with this secret>.",
+        help_text="Shared secret: each request carries the header X-Webhook-Signature: "
+        "t=TIME,v1=SIGNATURE, where SIGNATURE is the hex HMAC-SHA256, made with this secret, of "
+        "the time, a dot and the body (the README shows a receiver that checks it).",
     )
     events = models.JSONField(
         default=list, help_text="The events this endpoint receives; empty means all of them."

@@ -132,7 +132,10 @@ def test_stored_content_over_a_limit_sent_again_unchanged_is_explained(writer, s
     )
     assert response.status_code == 400
     [sentence] = response.json()["errors"]["sections"][0]["body"]
-    assert sentence == 'Section "Dosing" has a table of 25 cells; a table may have at most 20.'
+    assert sentence == (
+        'Section "Dosing" has a table of 25 cells (its header row included); a table may have '
+        "at most 20."
+    )
     # and the working copy it cannot save still previews
     token = preview.issue_token(article=article)
     assert Client().get(f"/api/v1/preview/{token}/").status_code == 200

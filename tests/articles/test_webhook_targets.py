@@ -78,7 +78,7 @@ REFUSED = [
     ("https://192.0.2.7/", "192.0.2.7 is an address reserved for special use"),
     ("https://intranet.example/", "intranet.example resolves to 10.1.2.3, an address inside"),
     ("https://mixed.example/", "mixed.example resolves to 127.0.0.1, a loopback address"),
-    ("https://nowhere.example/", "nowhere.example could not be resolved"),
+    ("https://nowhere.example/", "No address could be found for nowhere.example"),
 ]
 
 
@@ -193,8 +193,8 @@ def test_a_name_that_resolves_elsewhere_at_send_time_gets_nothing(settings, dns,
     assert attempt.status_code is None
     assert attempt.error == (
         "Not sent: rebind.example resolves to 127.0.0.1, a loopback address (this machine "
-        "itself); webhooks go only to public addresses (an operator can list a receiver inside "
-        "the network in WEBHOOK_ALLOWED_HOSTS)."
+        "itself); webhooks go only to public addresses. For a receiver inside your own network, "
+        "ask whoever runs the CMS to list its host in WEBHOOK_ALLOWED_HOSTS."
     )
     assert delivery.status == WebhookDelivery.Status.PENDING and delivery.attempts == 1
 
