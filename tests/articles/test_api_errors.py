@@ -10,7 +10,7 @@ from django.test.client import encode_multipart
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from articles.api.parsers import MAX_JSON_DEPTH
+from articles.api.parsers import JSON_STRING, MAX_JSON_DEPTH
 from articles.models import Article
 from images.models import Image
 from tests.factories import ArticleFactory, SectionFactory
@@ -100,6 +100,24 @@ def test_nesting_up_to_the_limit_is_parsed_and_one_level_more_is_refused(writer,
     assert_api_error(at_the_limit, 400, "invalid")  # parsed; a list is not a section body
     assert at_the_limit.json()["errors"]["sections"] == {"0": {"body": ["Not a valid string."]}}
     assert_api_error(patch_with_body_nested(MAX_JSON_DEPTH + 1), 400, "too_deep")
+
+
+@pytest.mark.parametrize(
+    "unterminated",
+    [b'"' + b'\\"' * 1000, b'"abc' + b"[" * 100, b'"ends on a backslash \\', b'"\\\\\\'],
+)
+def test_a_string_left_open_is_read_to_the_end_in_one_match(unterminated):
+    # The depth scan stays linear only if a string it starts reading never fails to match:
+    # a failed match would be tried again from every quote inside it (quadratic time).
+    assert JSON_STRING.match(unterminated).end() == len(unterminated)
+
+
+def test_a_body_of_escaped_quotes_left_open_is_a_clear_400(writer, article):
+    body = b'{"version": 1, "intro": "' + b'\\"' * 200_000
+    response = client_for(writer).patch(
+        f"{ARTICLES}{article.pk}/", body, content_type="application/json"
+    )
+    assert_api_error(response, 400, "parse_error")
 
 
 def test_brackets_and_escaped_quotes_inside_strings_do_not_count_as_nesting(writer, article):
