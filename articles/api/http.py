@@ -15,6 +15,7 @@ from rest_framework.request import Request
 
 from articles import public_cache
 from articles.api.errors import BadQuery
+from articles.api.public_filters import validate_utc_range
 from articles.models import LiveCards, PublishedArticle, read_model_changed_at
 from articles.models.published import LIST_ORDER
 from config.db_router import public_reads
@@ -178,7 +179,7 @@ class CardCursorPagination(StrictPageSize, pagination.CursorPagination):
             return True
         field = PublishedArticle._meta.get_field(self.ordering[0].lstrip("-"))
         try:
-            field.to_python(position)
+            validate_utc_range(field.to_python(position))
         except ValidationError:
             return False
         return True

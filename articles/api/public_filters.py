@@ -1,11 +1,25 @@
 """Query parameters of the public article list, each validated: a bad value is a 400."""
 
+import datetime
+
 import django_filters
 from django import forms
+from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
 
 from articles.models import PublishedArticle
 from articles.search import search_live
+
+
+def validate_utc_range(moment):
+    """Refuse a time that has no UTC equivalent: the database compares times in UTC, and
+    9999-12-31T23:59-23:59 falls in the year 10000 there (Python raises OverflowError)."""
+    try:
+        moment.astimezone(datetime.UTC)
+    except OverflowError:
+        raise ValidationError(
+            "This time is outside the years 1 to 9999 once converted to UTC.", code="out_of_range"
+        ) from None
 
 
 class SlugListField(forms.Field):
@@ -52,6 +66,7 @@ class PublishedArticleFilter(django_filters.FilterSet):
     updated_since = django_filters.IsoDateTimeFilter(
         field_name="updated_at",
         lookup_expr="gte",
+        validators=[validate_utc_range],
         help_text="Only articles whose content changed at or after this ISO 8601 time.",
     )
     q = django_filters.CharFilter(

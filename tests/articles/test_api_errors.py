@@ -257,12 +257,21 @@ def cursor(querystring):
         cursor("p=not-a-date"),
         cursor("p=2026-02-30 10:00:00+00:00"),  # a date that does not exist
         cursor("o=1&p=2026-01-01 25:61:00+00:00"),
+        cursor("p=9999-12-31T23:59:59.999999-23:59"),  # the year 10000 in UTC
+        cursor("p=0001-01-01T00:00:00+23:59"),  # the year 0 in UTC
     ],
 )
 def test_a_malformed_cursor_is_a_400_with_a_sentence(live, value):
     response = APIClient().get(LIST, {"cursor": value})
     detail = assert_api_error(response, 400, "invalid_query")
     assert "cursor" in detail
+
+
+@pytest.mark.parametrize("moment", ["9999-12-31T23:59:59-23:59", "0001-01-01T00:00:00+23:59"])
+def test_a_time_with_no_utc_equivalent_is_a_400(live, moment):
+    response = APIClient().get(LIST, {"updated_since": moment})
+    assert_api_error(response, 400, "invalid")
+    assert "UTC" in str(response.json()["errors"]["updated_since"])
 
 
 def test_a_cursor_the_api_wrote_still_works(writer, publish):
