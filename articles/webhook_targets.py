@@ -30,7 +30,9 @@ METADATA_ADDRESSES = {
 # special-purpose ranges, which are not "a private network" to the person reading the message.
 PRIVATE_NETWORKS = [
     ipaddress.ip_network(network)
-    for network in ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7"]
+    # fec0::/10 is IPv6's old site-local range: deprecated, still routed inside networks that
+    # use it, and counted as global by Python.
+    for network in ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7", "fec0::/10"]
 ]
 
 PUBLIC_ONLY = (

@@ -67,6 +67,7 @@ REFUSED = [
     ("https://172.16.5.4/", "172.16.5.4 is an address inside a private network"),
     ("https://[fd12:3456::1]/", "fd12:3456::1 is an address inside a private network"),
     ("https://[fe80::1]/", "fe80::1 is a link-local address"),
+    ("https://[fec0::1]/", "fec0::1 is an address inside a private network"),  # site-local
     ("https://169.254.10.10/", "169.254.10.10 is a link-local address"),
     ("https://[fd00:ec2::254]/", "fd00:ec2::254 is a cloud metadata service"),
     ("https://100.100.100.200/", "100.100.100.200 is a cloud metadata service"),

@@ -257,7 +257,16 @@ def test_the_readme_receiver_accepts_a_fresh_signature_and_refuses_an_old_or_for
     assert not signature_is_valid(b"another secret", body, webhooks.sign(SECRET, body))
     # The old, timestamp-less form and garbage are refused, not crashed on.
     digest = hmac.new(SECRET.encode(), body, hashlib.sha256).hexdigest()
-    for header in [f"sha256={digest}", f"v1={digest}", "t=soon,v1=00", f"t={now},v1=é", ""]:
+    too_far = "1" + "0" * 400  # as a float, larger than any: an OverflowError
+    for header in [
+        f"sha256={digest}",
+        f"v1={digest}",
+        "t=soon,v1=00",
+        f"t={now},v1=é",
+        f"t={too_far},v1={digest}",
+        f"t=-{too_far},v1={digest}",
+        "",
+    ]:
         assert not signature_is_valid(SECRET.encode(), body, header)
     # A replay with a fresh timestamp but the old digest fails: the digest covers the time.
     old = webhooks.sign(SECRET, body, now - 600)
