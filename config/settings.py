@@ -56,10 +56,11 @@ DEBUG = env_bool("DJANGO_DEBUG")
 # Management commands that serve requests; the web server itself (WSGI/ASGI) counts too.
 SERVING_COMMANDS = {"", "runserver", "testserver"}
 
+DEVELOPMENT_SECRET_KEY = "insecure-development-key-do-not-use-in-production"
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
     if DEBUG:
-        SECRET_KEY = "insecure-development-key-do-not-use-in-production"
+        SECRET_KEY = DEVELOPMENT_SECRET_KEY
     elif os.environ.get("HEALTHCMS_MANAGEMENT_COMMAND", "") not in SERVING_COMMANDS:
         # A command that serves nothing (makemigrations, check, publish_due…) signs nothing a
         # reader or another process must verify: a random key for this process is enough, and
@@ -74,9 +75,15 @@ if not SECRET_KEY:
         )
 # Django marks the keys it makes up for development with this prefix, and the example files use
 # it for their placeholders: a server that starts with one was configured by copying an example.
-if SECRET_KEY.startswith("django-insecure-") and not DEBUG:
+# Compared as an env file may hand it over: quoted (Docker's --env-file keeps quotes), padded,
+# in another case.
+_key_as_typed = SECRET_KEY.strip().strip("\"'").strip().lower()
+if not DEBUG and (
+    _key_as_typed.startswith("django-insecure-") or _key_as_typed == DEVELOPMENT_SECRET_KEY
+):
     raise ImproperlyConfigured(
-        "DJANGO_SECRET_KEY is a placeholder (it starts with 'django-insecure-'), as in the "
+        "DJANGO_SECRET_KEY is a placeholder (it starts with 'django-insecure-', or is the "
+        "development key), as in the "
         ".env example files. Set it to a long random value of your own, such as the output of "
         "python -c 'import secrets; print(secrets.token_urlsafe(64))'."
     )

@@ -124,6 +124,21 @@ def test_deploy_check_is_clean_with_the_production_example(tmp_path):
     assert "no issues" in result.stdout
 
 
+@pytest.mark.parametrize(
+    "key",
+    [
+        '"django-insecure-replace-me"',  # Docker's --env-file keeps the quotes
+        " django-insecure-replace-me",
+        "DJANGO-INSECURE-REPLACE-ME",
+        "insecure-development-key-do-not-use-in-production",
+    ],
+)
+def test_a_placeholder_key_in_any_dress_is_refused_at_startup(key):
+    result = load_settings(DJANGO_SECRET_KEY=key)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: DJANGO_SECRET_KEY is a placeholder" in result.stderr
+
+
 def test_the_placeholder_key_of_the_examples_is_refused_at_startup():
     result = load_settings(**production_example())
     assert result.returncode != 0
