@@ -139,7 +139,11 @@ def normalise(picture):
         colour, icc_profile = _convert_colour(colour, icc_profile, target)
     if alpha is not None:
         colour.putalpha(alpha)
+    # Encoders read what is left in `info`: it must not contradict the pixels now.
     colour.info.pop("transparency", None)
+    colour.info.pop("icc_profile", None)
+    if icc_profile:
+        colour.info["icc_profile"] = icc_profile
     return colour, icc_profile
 
 
@@ -150,7 +154,7 @@ def _colour_bands(picture):
         # darkest 256 values to white.
         return picture.convert("I").point(lambda value: value / 257).convert("L")
     if picture.mode in ("L", "RGB", "CMYK"):
-        return picture
+        return picture.copy()  # alpha may be put on it: the caller's picture stays as it is
     if picture.mode in ("1", "LA", "La"):
         return picture.convert("L")
     return picture.convert("RGB")
@@ -162,10 +166,14 @@ def _convert_colour(picture, icc_profile, mode):
     space = _profile_space(icc_profile)
     if space == PROFILE_SPACE.get(picture.mode, picture.mode):
         srgb = ImageCms.createProfile("sRGB")
-        converted = ImageCms.profileToProfile(
-            picture, io.BytesIO(icc_profile), srgb, outputMode=mode
-        )
-        return converted, None  # sRGB is what a browser assumes without a profile
+        try:
+            converted = ImageCms.profileToProfile(
+                picture, io.BytesIO(icc_profile), srgb, outputMode=mode
+            )
+        except ImageCms.PyCMSError:
+            pass  # a profile LittleCMS reads but cannot transform with: convert as numbers
+        else:
+            return converted, converted.info.get("icc_profile")  # the sRGB one it made
     return picture.convert(mode), (icc_profile if space == PROFILE_SPACE[mode] else None)
 
 
