@@ -2,8 +2,9 @@
 
 An upload is accepted only if Pillow can decode all of it as JPEG, PNG or WebP, its name says
 the same format, it is within the size and pixel limits, and its shape lets every rendition be
-made. What is stored is a fresh encoding of the pixels, turned upright as the camera meant,
-without EXIF, XMP or text chunks (photos can carry where and with what they were taken).
+made. What is stored is a fresh encoding of the pixels, turned upright as the camera meant, in L, RGB
+or RGBA whatever mode they came in, without EXIF, XMP or text chunks (photos can carry where and
+with what they were taken).
 """
 
 import base64
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from PIL import Image as PillowImage
-from PIL import ImageFilter, ImageOps
+from PIL import ImageCms, ImageFilter, ImageOps
 
 # Pillow format name: (file extensions it may have, extension it is stored with)
 FORMATS = {
@@ -30,6 +31,10 @@ MAX_ASPECT_RATIO = 8
 # Every PNG ends with an empty IEND chunk and its checksum. Pillow decodes every pixel of a PNG
 # cut anywhere in its last 20 bytes, so a missing end is checked for on its own.
 PNG_END = b"\x00\x00\x00\x00IEND\xaeB`\x82"
+# Modes Pillow gives 16-bit greyscale PNGs in (one value of 0 to 65,535 a pixel).
+SIXTEEN_BIT_GREY = {"I", "I;16", "I;16B", "I;16L", "I;16N"}
+# The ICC colour space of the profile that fits each stored mode.
+PROFILE_SPACE = {"L": "GRAY", "RGB": "RGB", "RGBA": "RGB"}
 PLACEHOLDER_WIDTH = 16
 QUALITY = 82
 
@@ -64,10 +69,12 @@ def clean_upload(upload):
             f"to .{stored_extension} and upload it again.",
             code="wrong_extension",
         )
-    _check_shape(*picture.size)
+    # The shape is checked as the picture is shown: upright, as its EXIF orientation says.
     upright = ImageOps.exif_transpose(picture)
-    content = _encode(upright, picture.format, icc_profile=picture.info.get("icc_profile"))
-    return CleanImage(content, picture.format, stored_extension, *upright.size)
+    _check_shape(*upright.size)
+    normal, icc_profile = normalise(upright)
+    content = _encode(normal, picture.format, icc_profile=icc_profile)
+    return CleanImage(content, picture.format, stored_extension, *normal.size)
 
 
 def _decode(upload):
@@ -113,6 +120,74 @@ def _decode_whole(data):
         picture = PillowImage.open(io.BytesIO(data), formats=[picture.format])
         picture.load()
     return picture
+
+
+def normalise(picture):
+    """`picture` in L, RGB or RGBA, which every encoder takes and every resize filters
+    smoothly, with transparency kept; and the ICC profile that fits it (or None).
+
+    Bilevel, palette, 16-bit greyscale, CMYK and the other modes Pillow decodes are
+    converted here, once, so that storing, rendering and the placeholder never meet them.
+    """
+    icc_profile = picture.info.get("icc_profile")
+    if picture.mode in ("L", "RGB", "RGBA") and "transparency" not in picture.info:
+        return picture, icc_profile
+    # Alpha is taken from the original values: a 16-bit tRNS colour is matched exactly.
+    alpha = picture.convert("RGBA").getchannel("A") if picture.has_transparency_data else None
+    colour = _colour_bands(picture)
+    target = "L" if colour.mode == "L" and alpha is None else "RGB"
+    if colour.mode != target:
+        colour, icc_profile = _convert_colour(colour, icc_profile, target)
+    if alpha is not None:
+        colour.putalpha(alpha)
+    # Encoders read what is left in `info`: it must not contradict the pixels now.
+    colour.info.pop("transparency", None)
+    colour.info.pop("icc_profile", None)
+    if icc_profile:
+        colour.info["icc_profile"] = icc_profile
+    return colour, icc_profile
+
+
+def _colour_bands(picture):
+    """The colour of `picture` without alpha, as L, RGB or CMYK (what ICC profiles describe)."""
+    if picture.mode in SIXTEEN_BIT_GREY:
+        # Scaled from 0-65,535 down to 0-255; a plain convert("L") would clip all but the
+        # darkest 256 values to white.
+        return picture.convert("I").point(lambda value: value / 257).convert("L")
+    if picture.mode in ("L", "RGB", "CMYK"):
+        return picture.copy()  # alpha may be put on it: the caller's picture stays as it is
+    if picture.mode in ("1", "LA", "La"):
+        return picture.convert("L")
+    return picture.convert("RGB")
+
+
+def _convert_colour(picture, icc_profile, mode):
+    """`picture` converted to `mode`, through its ICC profile into sRGB if it has one for its
+    own colours (a CMYK or grey profile cannot describe RGB values); and the profile to keep."""
+    space = _profile_space(icc_profile)
+    if space == PROFILE_SPACE.get(picture.mode, picture.mode):
+        srgb = ImageCms.createProfile("sRGB")
+        try:
+            converted = ImageCms.profileToProfile(
+                picture, io.BytesIO(icc_profile), srgb, outputMode=mode
+            )
+        except ImageCms.PyCMSError:
+            pass  # a profile LittleCMS reads but cannot transform with: convert as numbers
+        else:
+            return converted, converted.info.get("icc_profile")  # the sRGB one it made
+    return picture.convert(mode), (icc_profile if space == PROFILE_SPACE[mode] else None)
+
+
+def _profile_space(icc_profile):
+    """The colour space an ICC profile describes ("RGB", "GRAY", "CMYK"), or None if there is
+    no profile or it cannot be read."""
+    if not icc_profile:
+        return None
+    try:
+        profile = ImageCms.ImageCmsProfile(io.BytesIO(icc_profile))
+    except (OSError, ImageCms.PyCMSError):
+        return None
+    return profile.profile.xcolor_space.strip()
 
 
 def _cut_short(data):
@@ -183,9 +258,7 @@ def crop_box(width, height, *, aspect, focal_x=0.5, focal_y=0.5):
 
 def render(content, image_format, *, width, crop=None):
     """One rendition of stored image bytes: `width` wide, cropped to `crop` first if given."""
-    picture = PillowImage.open(io.BytesIO(content))
-    picture.load()
-    icc_profile = picture.info.get("icc_profile")
+    picture, icc_profile = _open_stored(content)
     if crop:
         picture = picture.crop(crop)
     data = _encode(picture, image_format, icc_profile=icc_profile, width=width)
@@ -195,9 +268,17 @@ def render(content, image_format, *, width, crop=None):
 
 def placeholder(content):
     """A tiny blurred WebP as a data URI, for a frontend to show while the image loads."""
-    picture = PillowImage.open(io.BytesIO(content))
+    picture, _icc_profile = _open_stored(content)
     picture.thumbnail((PLACEHOLDER_WIDTH, PLACEHOLDER_WIDTH * 4))
     picture = picture.convert("RGB").filter(ImageFilter.GaussianBlur(1))
     buffer = io.BytesIO()
     picture.save(buffer, format="WEBP", quality=40)
     return "data:image/webp;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
+def _open_stored(content):
+    """A stored picture, decoded and normalised (pictures stored before normalise() existed
+    may be in any mode their format allows), and its ICC profile."""
+    picture = PillowImage.open(io.BytesIO(content))
+    picture.load()
+    return normalise(picture)
