@@ -2,9 +2,9 @@
 
 An upload is accepted only if Pillow can decode all of it as JPEG, PNG or WebP, its name says
 the same format, it is within the size and pixel limits, and its shape lets every rendition be
-made. What is stored is a fresh encoding of the pixels, turned upright as the camera meant, in L, RGB
-or RGBA whatever mode they came in, without EXIF, XMP or text chunks (photos can carry where and
-with what they were taken).
+made. What is stored is a fresh encoding of the pixels, turned upright as the camera meant,
+in L, RGB or RGBA whatever mode they came in, without EXIF, XMP or text chunks (photos can
+carry where and with what they were taken).
 """
 
 import base64
