@@ -6,7 +6,14 @@ the width of its header row, so a header of a thousand cells followed by a few h
 lines is a table of hundreds of thousands of cells. What rendering costs follows the number of
 tokens the parser makes, not the number of bytes sent, so besides the size of each text and of
 the whole article, the limits bound what is dear: the cells of one table, how deep lists and
-quotes are nested, the links an article resolves, and the Markdown elements of the article.
+quotes are nested, the links an article resolves, the Markdown elements of the article, and
+its raw HTML tags.
+
+Raw HTML (writers paste `<sup>`, `<br>`, small tables) reaches markdown-it as one token per block,
+whatever it holds, and costs nothing there; it costs in the HTML parser that sanitises the
+output, which pays for every tag and, for tags nested deep, more than linearly. So its tags are
+counted, with a plain count of what the HTML parser takes for one: a `<` followed by a letter,
+`/`, `!` (comments, doctypes, CDATA) or `?`.
 
 Tables and nesting are read from markdown-it's token stream (the parse the renderer makes too),
 never guessed with regular expressions. Sizes are checked first, without parsing, and a parse
@@ -15,6 +22,7 @@ hostile text costs about as much as rendering the largest text that is allowed.
 """
 
 import math
+import re
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -28,6 +36,20 @@ NESTING_CLOSERS = {"bullet_list_close", "ordered_list_close", "blockquote_close"
 CELL_OPENERS = {"th_open", "td_open"}
 LINK_TYPES = {"link_open", "image"}
 ELEMENTS_DESCRIPTION = "paragraphs, list items, table cells, links, emphasis, line breaks…"
+RAW_HTML_TYPES = {"html_block", "html_inline"}
+# What the HTML parser reads as a tag: a start or end tag, a comment, a doctype, CDATA or a
+# processing instruction (the last two it turns into comments).
+RAW_HTML_TAG = re.compile(r"<[A-Za-z/!?]")
+# A formatting start tag (bold, italic…) with an attribute (after a space or a "/"). The HTML
+# parser remembers unclosed formatting tags and opens them again in every paragraph that
+# follows, so each is copied as often as the text has raw tags that close paragraphs: "<b id=1>"
+# to "<b id=1000>" and then "<p>x" a thousand times make a million elements from 20 KB. It keeps
+# at most three copies of the same tag with the same attributes, so only tags with attributes
+# (which readers never see: the sanitiser drops them) can multiply without end.
+FORMATTING_TAG_WITH_ATTRIBUTES = re.compile(
+    r"<(?:b|big|code|em|font|i|nobr|s|small|strike|strong|tt|u)[\t\n\f\r /]+[^\t\n\f\r />]",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -38,6 +60,8 @@ class MarkdownLimits:
     nesting: int
     article_links: int
     article_elements: int
+    article_html_tags: int
+    article_html_formatting_tags: int
 
     @classmethod
     def from_settings(cls):
@@ -48,6 +72,8 @@ class MarkdownLimits:
             nesting=settings.MARKDOWN_MAX_NESTING,
             article_links=settings.MARKDOWN_ARTICLE_MAX_LINKS,
             article_elements=settings.MARKDOWN_ARTICLE_MAX_ELEMENTS,
+            article_html_tags=settings.MARKDOWN_ARTICLE_MAX_HTML_TAGS,
+            article_html_formatting_tags=settings.MARKDOWN_ARTICLE_MAX_HTML_FORMATTING_TAGS,
         )
 
 
@@ -127,7 +153,7 @@ def check_article(intro, sections, limits=None):
     if problems:
         return problems  # not worth parsing
 
-    elements = links = 0
+    elements = links = html_tags = html_formatting_tags = 0
     for index, (name, text) in enumerate(texts):
         budget = limits.article_elements - elements
         try:
@@ -158,10 +184,25 @@ def check_article(intro, sections, limits=None):
             )
         elements += measure.elements
         links += measure.links
+        html_tags += measure.html_tags
+        html_formatting_tags += measure.html_formatting_tags
     if links > limits.article_links:
         problems.article.append(
             f"The article has {links:,} links and images; an article may have at most "
             f"{limits.article_links:,}."
+        )
+    if html_tags > limits.article_html_tags:
+        problems.article.append(
+            f"The article has {html_tags:,} raw HTML tags (<…> in the Markdown, comments "
+            f"included); an article may have at most {limits.article_html_tags:,}. Write its "
+            "formatting in Markdown or simplify the HTML."
+        )
+    if html_formatting_tags > limits.article_html_formatting_tags:
+        problems.article.append(
+            f"The article has {html_formatting_tags:,} raw HTML formatting tags with attributes "
+            f'(such as <b id="…"> or <i class="…">); an article may have at most '
+            f"{limits.article_html_formatting_tags:,}. Remove their attributes: readers never "
+            "see them."
         )
     return problems
 
@@ -184,6 +225,8 @@ class _Measure:
     elements: int
     nesting: int
     links: int
+    html_tags: int
+    html_formatting_tags: int
 
 
 class _TableTooLarge(Exception):
@@ -200,14 +243,28 @@ def _measure(text, *, limits, element_budget):
     tokens = _parser.parse(text, env)
     elements = len(tokens) + sum(len(token.children or ()) for token in tokens)
     depth = deepest = links = 0
+    raw_html = []
     for token in tokens:
         if token.type in NESTING_OPENERS:
             depth += 1
             deepest = max(deepest, depth)
         elif token.type in NESTING_CLOSERS:
             depth -= 1
-        links += sum(1 for child in token.children or () if child.type in LINK_TYPES)
-    return _Measure(elements=elements, nesting=deepest, links=links)
+        elif token.type in RAW_HTML_TYPES:
+            raw_html.append(token.content)
+        for child in token.children or ():
+            if child.type in LINK_TYPES:
+                links += 1
+            elif child.type in RAW_HTML_TYPES:
+                raw_html.append(child.content)
+    raw_html = "\n".join(raw_html)
+    return _Measure(
+        elements=elements,
+        nesting=deepest,
+        links=links,
+        html_tags=len(RAW_HTML_TAG.findall(raw_html)),
+        html_formatting_tags=len(FORMATTING_TAG_WITH_ATTRIBUTES.findall(raw_html)),
+    )
 
 
 def _table_within_limits(state, start_line, end_line, silent):

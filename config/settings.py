@@ -362,6 +362,12 @@ MARKDOWN_TABLE_MAX_CELLS = int(os.environ.get("MARKDOWN_TABLE_MAX_CELLS", "2000"
 MARKDOWN_MAX_NESTING = int(os.environ.get("MARKDOWN_MAX_NESTING", "8"))
 MARKDOWN_ARTICLE_MAX_LINKS = int(os.environ.get("MARKDOWN_ARTICLE_MAX_LINKS", "1000"))
 MARKDOWN_ARTICLE_MAX_ELEMENTS = int(os.environ.get("MARKDOWN_ARTICLE_MAX_ELEMENTS", "30000"))
+# Raw HTML tags in the Markdown (a pasted 100-row table has about 1,200), and among them bold,
+# italic and the like carrying attributes, which the HTML parser can copy into every paragraph.
+MARKDOWN_ARTICLE_MAX_HTML_TAGS = int(os.environ.get("MARKDOWN_ARTICLE_MAX_HTML_TAGS", "2000"))
+MARKDOWN_ARTICLE_MAX_HTML_FORMATTING_TAGS = int(
+    os.environ.get("MARKDOWN_ARTICLE_MAX_HTML_FORMATTING_TAGS", "50")
+)
 
 # Frontends on other origins may call the public API from browsers.
 CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS")

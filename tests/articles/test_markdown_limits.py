@@ -31,6 +31,8 @@ def small_limits(settings):
     settings.MARKDOWN_MAX_NESTING = 3
     settings.MARKDOWN_ARTICLE_MAX_LINKS = 10
     settings.MARKDOWN_ARTICLE_MAX_ELEMENTS = 400
+    settings.MARKDOWN_ARTICLE_MAX_HTML_TAGS = 40
+    settings.MARKDOWN_ARTICLE_MAX_HTML_FORMATTING_TAGS = 5
     return settings
 
 
@@ -60,6 +62,12 @@ ARTICLE_OVER_LIMIT = {
     "brackets": ("[a " * 11, ['22 square brackets "["', "at most 20"]),
     "emphasis marks": ("_a " * 201, ['402 emphasis marks ("_" and "*")', "at most 400"]),
     "elements": ("*a*\n" * 60, ["more than 400 Markdown elements", 'goes over in section "B"']),
+    # One block of raw HTML is one Markdown element, whatever it holds.
+    "raw HTML tags": ("<div>\n" + "<ul>" * 20, ["42 raw HTML tags", "at most 40"]),
+    "formatting tags with attributes": (
+        '<div>\n<b id="1"><i class=x><u/title=y>',
+        ["6 raw HTML formatting tags with attributes", "at most 5"],
+    ),
 }
 
 
@@ -214,6 +222,7 @@ def test_the_admin_shows_an_intro_over_the_size_limit_on_the_intro(
         ({"sections": [{"heading": "Steps", "body": nested_list(4)}]}, "nested 4 deep"),
         ({"intro": "word " * 500}, "The intro is 3 KB"),
         ({"sections": two_sections("word " * 350)}, "at most 3 KB"),
+        ({"sections": two_sections("<div>\n" + "<ul>" * 20)}, "42 raw HTML tags"),
     ],
 )
 def test_the_importer_reports_a_line_over_a_limit_and_writes_nothing_of_it(
@@ -256,3 +265,125 @@ def test_content_just_within_the_limits_saves_and_renders(writer, settings):
     assert html["Table"].count("<td>") == 50 * 39
     assert f"level {settings.MARKDOWN_MAX_NESTING}" in html["Steps"]
     assert html["Sources"].count("<a ") == 400
+
+
+# Raw HTML ------------------------------------------------------------------------------------
+
+# The hole found after the limits landed: one block of raw HTML is one Markdown element, so
+# 99 KB of "<ul>" nested 24,748 deep in the intro and in each of three sections passed, took
+# 2.4 s to save and 6.1 s to preview.
+UL_BOMB = "<div>\n" + "<ul>" * 24748
+
+
+def test_the_api_refuses_raw_html_nested_tens_of_thousands_deep(writer):
+    sections = [{"heading": f"Part {n}", "body": UL_BOMB} for n in range(1, 4)]
+    payload = new_article_payload(intro=UL_BOMB, sections=sections, related_topics=[], tags=[])
+    response = client_for(writer).post(ARTICLES, payload, format="json")
+    assert response.status_code == 400
+    data = response.json()
+    assert data["code"] == "invalid" and data["detail"]
+    assert data["errors"]["non_field_errors"] == [
+        "The article has 98,996 raw HTML tags (<…> in the Markdown, comments included); an "
+        "article may have at most 2,000. Write its formatting in Markdown or simplify the HTML."
+    ]
+    assert not Article.objects.exists()
+
+
+def test_the_admin_refuses_raw_html_nested_tens_of_thousands_deep(client, writer, admin_article):
+    data = admin_form_data(admin_article) | {"intro": UL_BOMB, "sections-0-body": UL_BOMB}
+    response = as_user(client, writer).post(change_url(admin_article), data)
+    assert response.status_code == 200
+    [sentence] = response.context["inline_admin_formsets"][0].formset.non_form_errors()
+    assert "49,498 raw HTML tags" in sentence and "at most 2,000" in sentence, sentence
+    assert response.context["adminform"].form["intro"].value() == UL_BOMB
+    assert admin_article.sections.get().body == "Aching."
+
+
+def test_the_importer_refuses_raw_html_nested_tens_of_thousands_deep(tmp_path):
+    bad = good_line("ul-bomb", intro=UL_BOMB, sections=[{"heading": "Part", "body": UL_BOMB}])
+    path = write(tmp_path / "a.jsonl", [good_line("first"), bad])
+    report = import_file(path, publish=True)
+    [error] = report.errors
+    assert error.startswith("line 2: ") and "49,498 raw HTML tags" in error, error
+    assert list(Article.objects.values_list("slug", flat=True)) == ["first"]
+
+
+def raw_html_tags_problem(intro, settings):
+    """The sentence about raw HTML tags for an article of just this intro, or None."""
+    settings.MARKDOWN_ARTICLE_MAX_HTML_TAGS = 40
+    settings.MARKDOWN_ARTICLE_MAX_LINKS = 1000
+    found = [s for s in check_article(intro, []).messages() if "raw HTML tags" in s]
+    return found[0] if found else None
+
+
+@pytest.mark.parametrize(
+    "trick",
+    [
+        "<!-- a comment -->",
+        "<!DOCTYPE html>",
+        "<![CDATA[ x ]]>",
+        "<?php x ?>",
+        "</p>",
+        "<SUP>",
+        '<b title="x">',
+    ],
+)
+def test_every_kind_of_raw_tag_counts_in_blocks_inline_and_table_cells(settings, trick):
+    # As a block of its own, inside a paragraph and inside a Markdown table's cells.
+    assert "41 raw HTML tags" in raw_html_tags_problem((trick + "\n\n") * 41, settings)
+    assert "41 raw HTML tags" in raw_html_tags_problem("x " + trick * 41, settings)
+    cells = "|a|b|\n|-|-|\n" + f"|{trick}|x|\n" * 41
+    assert "41 raw HTML tags" in raw_html_tags_problem(cells, settings)
+
+
+def test_an_unclosed_quote_does_not_hide_the_tags_after_it(settings):
+    text = '<div title="\n' + "<ul>" * 40
+    assert "41 raw HTML tags" in raw_html_tags_problem(text, settings)
+
+
+@pytest.mark.parametrize(
+    "not_a_tag",
+    ["`<b>`", "a < b", "x<3", "&lt;b&gt;", "<https://example.org/>", "<me@example.org>"],
+)
+def test_what_is_not_raw_html_does_not_count(settings, not_a_tag):
+    assert raw_html_tags_problem((not_a_tag + "\n\n") * 41, settings) is None
+
+
+def test_autolinks_count_as_links(small_limits):
+    [sentence] = check_article("<https://example.org/> " * 11, []).messages()
+    assert "11 links and images" in sentence
+
+
+def pasted_table(rows):
+    """An HTML table as writers paste it: a header row and `rows` rows of three cells with a
+    footnote mark and a bold note, 12 tags a row; 1,214 tags for 100 rows."""
+    header = "<table>\n<thead>\n<tr><th>Drug</th><th>Dose</th><th>Notes</th></tr>\n</thead>\n"
+    row = "<tr><td>Ibuprofen</td><td>400 mg<sup>1</sup></td><td><b>with food</b></td></tr>\n"
+    return header + "<tbody>\n" + row * rows + "</tbody>\n</table>\n"
+
+
+def test_raw_html_up_to_the_limit_saves_and_renders_and_one_tag_more_is_refused(writer, settings):
+    table = pasted_table(100)
+    styled = '<b class="note">Note</b> ' * settings.MARKDOWN_ARTICLE_MAX_HTML_FORMATTING_TAGS
+    padding = "<br>" * (settings.MARKDOWN_ARTICLE_MAX_HTML_TAGS - 1214 - styled.count("<"))
+    sections = [
+        {"heading": "Doses", "body": table},
+        {"heading": "Notes", "body": f"{styled}\n\nSee the table.{padding}"},
+    ]
+    payload = new_article_payload(sections=sections, related_topics=[], tags=[])
+    one_more = dict(
+        payload, sections=[sections[0], {**sections[1], "body": "<br>" + sections[1]["body"]}]
+    )
+    response = client_for(writer).post(ARTICLES, one_more, format="json")
+    assert response.status_code == 400
+    assert "2,001 raw HTML tags" in response.json()["errors"]["non_field_errors"][0]
+
+    response = client_for(writer).post(ARTICLES, payload, format="json")
+    assert response.status_code == 201, response.json()
+    article = Article.objects.get(slug="shin-splints")
+    token = preview.issue_token(article=article)
+    document = Client().get(f"/api/v1/preview/{token}/").json()
+    html = {section["heading"]: section["html"] for section in document["sections"]}
+    assert html["Doses"].count("<tr>") == 101
+    assert html["Doses"].count("<sup>1</sup>") == 100
+    assert html["Notes"].count("<b>Note</b>") == 50
