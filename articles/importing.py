@@ -26,9 +26,9 @@ from django.db import transaction
 from django.utils.dateparse import parse_datetime
 from django.utils.text import slugify
 
-from articles import editing, workflow
+from articles import editing, list_limits, workflow
 from articles.markdown_limits import check_article
-from articles.models import Article, RelatedTopic, Review
+from articles.models import Article, Reference, RelatedTopic, Review, Section
 from articles.models.content import SUMMARY_MAX_LENGTH
 from config.plain_text import validate_plain_text
 from images.models import Image
@@ -38,6 +38,14 @@ from tags.models import Tag
 
 IMPORTER_USERNAME = "importer"
 REQUIRED = ("title", "slug", "summary", "author", "reviewer", "sections")
+# The lists of a line, with their limits and the type of their items (sections are checked
+# item by item below, with their position).
+LISTS = {
+    "sections": (list_limits.SECTIONS, None),
+    "references": (list_limits.REFERENCES, dict),
+    "related": (list_limits.RELATED_TOPICS, str),
+    "tags": (list_limits.TAGS, str),
+}
 
 
 class BadLine(Exception):
@@ -141,6 +149,7 @@ def check_line(data, *, base, slugs):
     missing = [name for name in REQUIRED if not data.get(name)]
     if missing:
         raise BadLine(f"missing {', '.join(missing)}")
+    _check_lists(data)
     _check(validate_slug, data["slug"], "slug")
     if len(data["summary"]) > SUMMARY_MAX_LENGTH:
         raise BadLine(f"summary is longer than {SUMMARY_MAX_LENGTH} characters")
@@ -169,8 +178,17 @@ def check_line(data, *, base, slugs):
         raise BadLine(f"related articles not found: {', '.join(unknown)}")
     if data["slug"] in data.get("related", []):
         raise BadLine("an article cannot be a related topic of itself")
+    if len(set(data.get("related", []))) != len(data.get("related", [])):
+        raise BadLine("related lists an article twice")
     for reference in data.get("references", []):
         _check(URLValidator(schemes=["http", "https"]), reference.get("url", ""), "reference URL")
+    for name, value, max_length in _limited_texts(data):
+        if not isinstance(value, str):
+            raise BadLine(f"{name} must be text")
+        if len(value) > max_length:
+            raise BadLine(
+                f"{name} is {len(value):,} characters long; at most {max_length:,} are allowed"
+            )
     for name, value in _plain_texts(data):
         _check(validate_plain_text, value, name)
     hero = data.get("hero_image")
@@ -179,6 +197,45 @@ def check_line(data, *, base, slugs):
             raise BadLine("hero_image needs alt text")
         if not (base / hero.get("file", "")).is_file():
             raise BadLine(f"hero_image file not found: {hero.get('file')}")
+
+
+def _check_lists(data):
+    """Each list's length against its limit, before any of its items is looked at."""
+    for name, (limit, item_type) in LISTS.items():
+        items = data.get(name, [])
+        if not isinstance(items, list):
+            raise BadLine(f"{name} must be a list")
+        if sentence := limit.refusal(items):
+            raise BadLine(sentence)
+        if item_type and not all(isinstance(item, item_type) for item in items):
+            kind = "objects" if item_type is dict else "strings"
+            raise BadLine(f"{name} must be a list of {kind}")
+
+
+def _limited_texts(data):
+    """(name, value, most characters its column holds) of each text a line stores."""
+
+    def most(model, field_name):
+        return model._meta.get_field(field_name).max_length
+
+    yield "title", data["title"], most(Article, "title")
+    yield "slug", data["slug"], most(Article, "slug")
+    for name in ("name", "slug", "credentials", "specialty"):
+        yield f"reviewer {name}", data["reviewer"].get(name) or "", most(Reviewer, name)
+    for index, section in enumerate(data["sections"], start=1):
+        yield f"section {index} heading", section["heading"], most(Section, "heading")
+    for index, name in enumerate(data.get("tags", []), start=1):
+        yield f"tag {index}", name, most(Tag, "name")
+    for index, reference in enumerate(data.get("references", []), start=1):
+        # A reference without a label is stored with its URL as the label.
+        label = reference.get("label") or reference.get("url") or ""
+        yield f"reference {index} label", label, most(Reference, "label")
+        yield f"reference {index} URL", reference.get("url") or "", most(Reference, "url")
+        publisher = reference.get("publisher") or ""
+        yield f"reference {index} publisher", publisher, most(Reference, "publisher")
+    hero = data.get("hero_image") or {}
+    yield "hero_image alt", hero.get("alt") or "", most(Image, "alt")
+    yield "hero_image credit", hero.get("credit") or "", most(Image, "credit")
 
 
 def _plain_texts(data):

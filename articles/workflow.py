@@ -18,7 +18,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from articles import public_cache, webhooks
+from articles import list_limits, public_cache, webhooks
 from articles.documents import build_document, card, next_review_due
 from articles.models import (
     Article,
@@ -511,6 +511,8 @@ def _check_reviewers(article, reviewers, changed_by):
     and of everyone who changed it since its last approval."""
     if not reviewers:
         raise InvalidInput("Choose at least one reviewer.")
+    if len(reviewers) > list_limits.REVIEWERS.maximum:
+        raise InvalidInput(list_limits.REVIEWERS.sentence(len(reviewers)))
     for reviewer in reviewers:
         if unfit := reviewer.unfit_to_review():
             raise InvalidInput(f"{reviewer.byline} {unfit}.")

@@ -273,6 +273,9 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 MAX_UPLOAD_MB = int(os.environ.get("MAX_UPLOAD_MB", "10"))
 MAX_IMAGE_PIXELS = int(os.environ.get("MAX_IMAGE_PIXELS", str(40_000_000)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_MB * 1024 * 1024
+# The admin's form of an article with every list at its limit (articles/list_limits.py) sends
+# about 2,100 fields, mostly its 200 references; Django's default of 1,000 would refuse it.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 3000
 
 # Files go to MEDIA_ROOT unless an S3-compatible bucket is configured (django-storages).
 AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")

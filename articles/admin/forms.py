@@ -3,7 +3,7 @@
 from django import forms
 from django.contrib.admin.widgets import AdminSplitDateTime
 
-from articles import workflow
+from articles import list_limits, workflow
 from articles.markdown_limits import check_article
 from articles.models import Article
 from reviewers.models import Reviewer
@@ -30,6 +30,12 @@ class ArticleAdminForm(forms.ModelForm):
                 "the page and apply them again."
             )
         return version
+
+    def clean_tags(self):
+        tags = self.cleaned_data.get("tags")
+        if tags is not None and len(tags) > list_limits.TAGS.maximum:
+            raise forms.ValidationError(list_limits.TAGS.sentence(len(tags)))
+        return tags
 
     def clean_intro(self):
         # The intro on its own; what it adds to the whole article is checked with the

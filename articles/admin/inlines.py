@@ -4,7 +4,7 @@ from django import forms
 from django.contrib import admin
 from django.db import models
 
-from articles import workflow
+from articles import list_limits, workflow
 from articles.markdown_limits import check_article
 from articles.models import PARKING_OFFSET, Reference, RelatedTopic, Section
 
@@ -72,7 +72,15 @@ class SectionForm(PositionedInlineForm):
 
 
 class WorkingCopyInline:
-    """Inline rows are part of the article: only those who may edit the article may edit them."""
+    """Inline rows are part of the article: only those who may edit the article may edit them.
+
+    Each inline holds at most its list limit of rows (`max_num`): the admin's "Add another"
+    goes away at the limit, and a form sent with more rows (or an article stored with more
+    before the limit) is refused with the limit's sentence above the rows.
+    """
+
+    def get_formset(self, request, obj=None, **kwargs):
+        return super().get_formset(request, obj, validate_max=True, **kwargs)
 
     def _may_edit(self, request, article):
         return article is None or workflow.can_edit(request.user, article)
@@ -88,6 +96,8 @@ class WorkingCopyInline:
 
 
 class SectionFormSet(PositionedInlineFormSet):
+    default_error_messages = {"too_many_forms": list_limits.SECTIONS.sentence()}
+
     def clean(self):
         super().clean()
         self.check_markdown_limits()
@@ -122,10 +132,13 @@ class SectionInline(WorkingCopyInline, admin.StackedInline):
     formset = SectionFormSet
     fields = ["order", "heading", "anchor", "body"]
     extra = 1
+    max_num = list_limits.SECTIONS.maximum
     classes = ["sections"]
 
 
 class RelatedTopicFormSet(PositionedInlineFormSet):
+    default_error_messages = {"too_many_forms": list_limits.RELATED_TOPICS.sentence()}
+
     def clean(self):
         super().clean()
         for form in self.forms:
@@ -142,15 +155,21 @@ class RelatedTopicInline(WorkingCopyInline, admin.TabularInline):
     fields = ["order", "to_article", "blurb"]
     autocomplete_fields = ["to_article"]
     extra = 0
+    max_num = list_limits.RELATED_TOPICS.maximum
     verbose_name = "related topic"
     verbose_name_plural = "related topics (the “Recommended topics” cards)"
+
+
+class ReferenceFormSet(PositionedInlineFormSet):
+    default_error_messages = {"too_many_forms": list_limits.REFERENCES.sentence()}
 
 
 class ReferenceInline(WorkingCopyInline, admin.TabularInline):
     model = Reference
     form = PositionedInlineForm
-    formset = PositionedInlineFormSet
+    formset = ReferenceFormSet
     fields = ["order", "label", "url", "publisher", "accessed_on"]
     # A URL typed without a scheme is taken as https, as Django 6 will do by default.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     extra = 0
+    max_num = list_limits.REFERENCES.maximum

@@ -23,6 +23,11 @@ class WebhookEndpointForm(forms.ModelForm):
         fields = ["url", "description", "secret", "events", "is_active"]
         widgets = {"secret": forms.PasswordInput(render_value=True)}
 
+    def clean_events(self):
+        # The boxes send each event once, but a hand-made form may repeat one a thousand
+        # times; keeping each once bounds the list by the events there are.
+        return list(dict.fromkeys(self.cleaned_data["events"]))
+
 
 @admin.register(WebhookEndpoint)
 class WebhookEndpointAdmin(admin.ModelAdmin):

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from articles import workflow
+from articles import list_limits, workflow
 from articles.api.public_serializers import ImageSerializer
 from articles.editing import ARTICLE_FIELDS, WorkingCopy
 from articles.markdown_limits import check_article
@@ -73,22 +73,72 @@ class EditorialReferenceSerializer(serializers.ModelSerializer):
         return url
 
 
+ARTICLE_LISTS = {
+    "tags": list_limits.TAGS,
+    "sections": list_limits.SECTIONS,
+    "related_topics": list_limits.RELATED_TOPICS,
+    "references": list_limits.REFERENCES,
+}
+
+
+def refuse_long_lists(data, limits):
+    """Raise a ValidationError naming each list of `data` longer than its limit in `limits`
+    (field name to ListLimit), with the count sent.
+
+    Counted before any item is looked at: DRF checks a ListField's max_length only after it has
+    validated every item, so 100,000 tags would cost 100,000 validations to refuse. The fields'
+    own max_length stays for form input (the browsable API), where lists arrive as separate
+    form fields rather than as JSON lists, and gives list fields a maxItems in the schema.
+    """
+    if not isinstance(data, dict):
+        return
+    errors = {}
+    for name, limit in limits.items():
+        if sentence := limit.refusal(data.get(name)):
+            errors[name] = [sentence]
+    if errors:
+        raise serializers.ValidationError(errors)
+
+
 class ArticleWriteSerializer(serializers.ModelSerializer):
     """What a writer sends to create or change a working copy. Lists replace what is there."""
 
     tags = serializers.ListField(
-        child=serializers.SlugField(), required=False, help_text="Slugs of existing tags."
+        child=serializers.SlugField(),
+        required=False,
+        max_length=list_limits.TAGS.maximum,
+        error_messages={"max_length": list_limits.TAGS.sentence()},
+        help_text=f"Slugs of existing tags; at most {list_limits.TAGS.maximum}.",
     )
     sections = EditorialSectionSerializer(
-        many=True, required=False, help_text="All the sections, in order; replaces the old ones."
+        many=True,
+        required=False,
+        max_length=list_limits.SECTIONS.maximum,
+        error_messages={"max_length": list_limits.SECTIONS.sentence()},
+        help_text=(
+            "All the sections, in order; replaces the old ones. "
+            f"At most {list_limits.SECTIONS.maximum}."
+        ),
     )
     related_topics = serializers.ListField(
         child=RelatedTopicField(),
         required=False,
-        help_text="Related articles in order, as slugs or {slug, blurb}; replaces the old ones.",
+        max_length=list_limits.RELATED_TOPICS.maximum,
+        error_messages={"max_length": list_limits.RELATED_TOPICS.sentence()},
+        help_text=(
+            "Related articles in order, as slugs or {slug, blurb}; replaces the old ones. "
+            f"At most {list_limits.RELATED_TOPICS.maximum}."
+        ),
     )
     references = EditorialReferenceSerializer(
-        many=True, required=False, help_text="Cited sources in order; replaces the old ones."
+        many=True,
+        required=False,
+        max_length=list_limits.REFERENCES.maximum,
+        error_messages={"max_length": list_limits.REFERENCES.sentence()},
+        help_text=(
+            "Cited sources in order; replaces the old ones. "
+            f"At most {list_limits.REFERENCES.maximum}."
+        ),
     )
     version = serializers.IntegerField(
         required=False,
@@ -106,6 +156,10 @@ class ArticleWriteSerializer(serializers.ModelSerializer):
         # article as the read serializer does, in the fields a write takes.
         shown = EditorialArticleSerializer(instance, context=self.context).data
         return {name: shown[name] for name in self.fields if name in shown}
+
+    def to_internal_value(self, data):
+        refuse_long_lists(data, ARTICLE_LISTS)
+        return super().to_internal_value(data)
 
     def validate_tags(self, slugs):
         tags = list(Tag.objects.filter(slug__in=slugs))
@@ -323,11 +377,19 @@ class EditorialArticleSerializer(serializers.ModelSerializer):
 
 class SubmitSerializer(serializers.Serializer):
     reviewers = serializers.ListField(
-        child=serializers.SlugField(), allow_empty=False, help_text="Slugs of reviewers."
+        child=serializers.SlugField(),
+        allow_empty=False,
+        max_length=list_limits.REVIEWERS.maximum,
+        error_messages={"max_length": list_limits.REVIEWERS.sentence()},
+        help_text=f"Slugs of reviewers; at most {list_limits.REVIEWERS.maximum}.",
     )
     comment = serializers.CharField(
         required=False, allow_blank=True, default="", help_text="A note for the reviewers."
     )
+
+    def to_internal_value(self, data):
+        refuse_long_lists(data, {"reviewers": list_limits.REVIEWERS})
+        return super().to_internal_value(data)
 
     def validate_reviewers(self, slugs):
         reviewers = Reviewer.objects.in_bulk(slugs, field_name="slug")
