@@ -22,13 +22,24 @@ def validate_utc_range(moment):
         ) from None
 
 
+# Each tag required is one more join: a few hundred made SQLite refuse the query (a 500), and
+# no reader narrows a list by more than a handful of tags.
+MAX_TAGS_REQUIRED = 10
+
+
 class SlugListField(forms.Field):
     widget = forms.MultipleHiddenInput  # reads every value of a repeated parameter
 
     def to_python(self, value):
-        return [item for item in (value or []) if item]
+        return list(dict.fromkeys(item for item in (value or []) if item))
 
     def validate(self, value):
+        if len(value) > MAX_TAGS_REQUIRED:
+            raise ValidationError(
+                f"At most {MAX_TAGS_REQUIRED} different tags may be required at once; "
+                f"this asks for {len(value)}.",
+                code="too_many",
+            )
         for slug in value:
             validate_slug(slug)
 
@@ -57,7 +68,7 @@ class StableOrderingFilter(django_filters.OrderingFilter):
 
 
 class PublishedArticleFilter(django_filters.FilterSet):
-    tag = AllTagsFilter(help_text="A tag slug; repeat it to require several tags.")
+    tag = AllTagsFilter(help_text="A tag slug; repeat it (up to 10 tags) to require several.")
     reviewer = django_filters.CharFilter(
         field_name="reviewer__slug",
         validators=[validate_slug],

@@ -344,3 +344,16 @@ def test_the_stale_edit_check_holds_for_an_etag_read_before_another_edit(writer,
     assert patch(writer, article, etag).status_code == 200
     assert_api_error(patch(writer, article, etag, summary="Lost update?"), 412, "stale_version")
     assert Article.objects.get(pk=article.pk).summary == "Changed."
+
+
+def test_requiring_more_tags_than_allowed_is_a_400_not_a_database_error(live):
+    # Each tag is a join: 200 of them made SQLite refuse the query with a 500.
+    query = "&".join(f"tag=tag-{number}" for number in range(200))
+    response = APIClient().get(f"{LIST}?{query}")
+    assert_api_error(response, 400, "invalid")
+    assert "At most 10 different tags" in str(response.json()["errors"]["tag"])
+
+
+def test_a_tag_repeated_counts_once(live):
+    query = "&".join(["tag=tag-1"] * 50)
+    assert APIClient().get(f"{LIST}?{query}").status_code == 200
