@@ -34,7 +34,13 @@ urlpatterns = [
     path("api/schema/", throttled_page(SpectacularAPIView.as_view()), name="schema"),
     path(
         "api/docs/",
-        throttled_page(SpectacularSwaggerSplitView.as_view(url_name="schema")),
+        # GET and HEAD only: DRF's OPTIONS answer would go through the page's HTML template
+        # renderer, which has no template for it (a 500).
+        throttled_page(
+            SpectacularSwaggerSplitView.as_view(
+                url_name="schema", http_method_names=["get", "head"]
+            )
+        ),
         name="api-docs",
     ),
     path(

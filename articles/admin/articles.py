@@ -31,6 +31,7 @@ from articles.admin.inlines import ReferenceInline, RelatedTopicInline, SectionI
 from articles.diffs import diff_table
 from articles.models import Article, RelatedTopic, Transition
 from articles.submission_checks import submission_warnings
+from articles.whole_numbers import parse_whole_number
 from tags.models import Tag
 
 
@@ -450,7 +451,8 @@ class ArticleAdmin(admin.ModelAdmin):
         )
         number = request.GET.get("revision")
         if number:
-            if not number.isdigit() or int(number) > MAX_REVISION_NUMBER:
+            number = parse_whole_number(number)
+            if number is None or number > MAX_REVISION_NUMBER:
                 raise Http404("No such revision.")
             revision = get_object_or_404(article.revisions, number=number)
             new, new_label = revision.snapshot, f"Revision {revision.number}"

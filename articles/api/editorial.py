@@ -36,6 +36,7 @@ from articles.api.editorial_serializers import (
 from articles.api.errors import PreconditionFailed, PreconditionRequired
 from articles.api.uploads import SizeLimitedFileUploadHandler
 from articles.models import Article, Review, Transition
+from articles.whole_numbers import parse_whole_number
 from images.models import Image
 from images.tasks import generate_renditions
 
@@ -245,10 +246,10 @@ class EditorialArticleViewSet(
         version = request.data.get("version") if hasattr(request.data, "get") else None
         if version is None:
             raise PreconditionRequired(STAR_NAMES_NO_VERSION if if_match else None)
-        try:
-            return int(version), False
-        except (TypeError, ValueError) as error:
-            raise workflow.InvalidInput("`version` must be a whole number.") from error
+        number = parse_whole_number(version)
+        if number is None:  # 1.9, true, 1e400 (infinity) and "²" once passed or crashed int()
+            raise workflow.InvalidInput("`version` must be a whole number.")
+        return number, False
 
     def _version_in_if_match(self, if_match):
         """The article's version, if If-Match lists its current ETag (compared strongly, as

@@ -18,6 +18,7 @@ from articles.api.errors import BadQuery
 from articles.api.public_filters import validate_utc_range
 from articles.models import LiveCards, PublishedArticle, read_model_changed_at
 from articles.models.published import LIST_ORDER
+from articles.whole_numbers import parse_whole_number
 from config.db_router import public_reads
 
 
@@ -73,10 +74,10 @@ class DescribedPagination(pagination.PageNumberPagination):
     def page_number(self, request):
         # DRF reads an empty or unknown page as the first one; a client asking for
         # `page=` or `page=last` has a bug it should hear about.
-        raw = request.query_params.get(self.page_query_param, "1")
-        if not raw.isdigit() or int(raw) < 1:
+        number = parse_whole_number(request.query_params.get(self.page_query_param, "1"))
+        if number is None or number < 1:
             raise BadQuery("page must be a whole number from 1.")
-        return int(raw)
+        return number
 
     def get_paginated_response_schema(self, schema):
         wrapper = super().get_paginated_response_schema(schema)
@@ -102,9 +103,10 @@ class StrictPageSize:
         raw = request.query_params.get(self.page_size_query_param)
         if raw is None:
             return self.page_size
-        if not raw.isdigit() or not 1 <= int(raw) <= self.max_page_size:
+        size = parse_whole_number(raw)
+        if size is None or not 1 <= size <= self.max_page_size:
             raise BadQuery(f"page_size must be a whole number from 1 to {self.max_page_size}.")
-        return int(raw)
+        return size
 
 
 def cards_page(wrapper, cards):

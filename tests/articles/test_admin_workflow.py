@@ -265,6 +265,13 @@ def test_diff_shows_the_working_copy_against_the_live_version(
     assert as_user(client, writer).get(url + "?revision=1").status_code == 200
 
 
+@pytest.mark.parametrize("number", ["\u00b2", "\u2460", "9" * 5000, "-1", "1.0"])
+def test_diff_of_a_revision_number_that_is_not_one_is_a_404(client, article, writer, number):
+    # "²" and "①" pass str.isdigit() and then fail int(), which once answered 500.
+    url = reverse("admin:articles_article_diff", args=[article.pk])
+    assert as_user(client, writer).get(url, {"revision": number}).status_code == 404
+
+
 def test_change_page_shows_the_workflow_history(client, article, writer, reviewer):
     approve(article, writer, reviewer)
     html = as_user(client, writer).get(change_url(article)).content.decode()

@@ -357,3 +357,46 @@ def test_requiring_more_tags_than_allowed_is_a_400_not_a_database_error(live):
 def test_a_tag_repeated_counts_once(live):
     query = "&".join(["tag=tag-1"] * 50)
     assert APIClient().get(f"{LIST}?{query}").status_code == 200
+
+
+# Numbers in query strings and bodies --------------------------------------------------------
+
+NOT_WHOLE_NUMBERS = ["\u00b2", "\u2460", "9" * 5000, "", "-1", "1.5", "0x10"]
+
+
+@pytest.mark.parametrize("value", NOT_WHOLE_NUMBERS)
+@pytest.mark.parametrize("path", [LIST, "/api/v1/tags/", "/api/v1/reviewers/"])
+def test_a_page_that_is_not_a_whole_number_is_a_400(live, path, value):
+    # "²" and "①" pass str.isdigit() and then fail int(), as do 4,301 digits: a 500 once.
+    assert_api_error(APIClient().get(path, {"page": value}), 400, "invalid_query")
+    assert_api_error(APIClient().get(path, {"page_size": value}), 400, "invalid_query")
+
+
+@pytest.mark.parametrize("value", NOT_WHOLE_NUMBERS)
+def test_an_editorial_page_that_is_not_a_whole_number_is_a_400(writer, value):
+    response = client_for(writer).get(ARTICLES, {"page": value})
+    assert_api_error(response, 400, "invalid_query")
+
+
+@pytest.mark.parametrize("version", ["1e400", "1.9", "true", '"\u00b2"', '"1"'])
+def test_a_version_that_is_not_a_whole_number_is_refused(writer, article, version):
+    body = f'{{"version": {version}, "title": "Hamstring strain, again"}}'
+    response = client_for(writer).patch(
+        f"{ARTICLES}{article.pk}/", body, content_type="application/json"
+    )
+    if version == '"1"':  # a number in a string is still the version it names
+        assert response.status_code == 200
+        return
+    assert_api_error(response, 400, "invalid")
+    assert Article.objects.get(pk=article.pk).title != "Hamstring strain, again"
+
+
+@pytest.mark.parametrize("method", ["options", "head", "put", "delete", "trace"])
+@pytest.mark.parametrize(
+    "path",
+    ["/api/docs/", "/api/docs/?script=", "/api/schema/", "/sitemap.xml", "/feeds/articles/", LIST],
+)
+def test_any_method_on_the_public_pages_answers_without_a_server_error(live, path, method):
+    client = APIClient()
+    response = client.generic(method.upper(), path)
+    assert response.status_code < 500  # OPTIONS on the docs page once answered 500
