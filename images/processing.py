@@ -35,6 +35,9 @@ PNG_END = b"\x00\x00\x00\x00IEND\xaeB`\x82"
 SIXTEEN_BIT_GREY = {"I", "I;16", "I;16B", "I;16L", "I;16N"}
 # The ICC colour space of the profile that fits each stored mode.
 PROFILE_SPACE = {"L": "GRAY", "RGB": "RGB", "RGBA": "RGB"}
+# Real profiles are small (sRGB's is 588 bytes, Display P3's under 1 KB, a calibrated
+# display's rarely over 10 KB); see _with_usable_profile.
+MAX_PROFILE_BYTES = 64 * 1024
 PLACEHOLDER_WIDTH = 16
 QUALITY = 82
 
@@ -131,7 +134,7 @@ def normalise(picture):
     """
     icc_profile = picture.info.get("icc_profile")
     if picture.mode in ("L", "RGB", "RGBA") and "transparency" not in picture.info:
-        return picture, icc_profile
+        return _with_usable_profile(picture, icc_profile)
     # Alpha is taken from the original values: a 16-bit tRNS colour is matched exactly.
     alpha = picture.convert("RGBA").getchannel("A") if picture.has_transparency_data else None
     colour = _colour_bands(picture)
@@ -142,10 +145,41 @@ def normalise(picture):
         colour.putalpha(alpha)
     # Encoders read what is left in `info`: it must not contradict the pixels now.
     colour.info.pop("transparency", None)
-    colour.info.pop("icc_profile", None)
+    return _with_usable_profile(colour, icc_profile)
+
+
+def _with_usable_profile(picture, icc_profile):
+    """`picture` (in L, RGB or RGBA) and the ICC profile to keep with it, also left in its
+    `info` for the encoders.
+
+    A profile that cannot be read, or describes other colours than the picture's, is dropped.
+    One larger than any honest profile (a crafted 2 MB one would be copied into the original
+    and every rendition, thumbnails included) has the colours converted through it into sRGB,
+    whose small profile is kept instead; a grey one, which cannot become sRGB, is dropped.
+    """
+    if _profile_space(icc_profile) != PROFILE_SPACE[picture.mode]:
+        icc_profile = None
+    elif len(icc_profile) > MAX_PROFILE_BYTES:
+        picture, icc_profile = _into_srgb(picture, icc_profile)
+    picture.info.pop("icc_profile", None)
     if icc_profile:
-        colour.info["icc_profile"] = icc_profile
-    return colour, icc_profile
+        picture.info["icc_profile"] = icc_profile
+    return picture, icc_profile
+
+
+def _into_srgb(picture, icc_profile):
+    if picture.mode == "L":
+        return picture, None
+    try:
+        converted = ImageCms.profileToProfile(
+            picture,
+            io.BytesIO(icc_profile),
+            ImageCms.createProfile("sRGB"),
+            outputMode=picture.mode,
+        )
+    except ImageCms.PyCMSError:
+        return picture, None  # read, but unusable for a transform: the numbers as they are
+    return converted, converted.info.get("icc_profile")
 
 
 def _colour_bands(picture):

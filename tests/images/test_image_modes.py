@@ -3,6 +3,7 @@ placeholder: greyscale, palettes, 16-bit, CMYK, transparency, animation, EXIF tu
 
 import base64
 import io
+import random
 import struct
 import zlib
 
@@ -323,6 +324,24 @@ def test_an_rgb_image_keeps_its_profile_as_before():
     profile = srgb_profile()
     stored, rendition = stored_and_rendered(encoded(gradient("RGB"), "PNG", icc_profile=profile))
     assert stored.info["icc_profile"] == profile and rendition.info["icc_profile"] == profile
+
+
+def test_a_profile_that_is_not_one_is_dropped_not_copied_into_every_rendition():
+    # 2 MB of noise as a JPEG's ICC profile once made every thumbnail 2 MB.
+    noise = bytes(random.Random(7).getrandbits(8) for _ in range(2 * 1024 * 1024))
+    content = encoded(gradient("RGB"), "JPEG", icc_profile=noise)
+    assert len(content) > 2 * 1024 * 1024
+    stored, rendition = stored_and_rendered(content, name="a.jpg")
+    assert "icc_profile" not in stored.info and "icc_profile" not in rendition.info
+    clean = processing.clean_upload(SimpleUploadedFile("a.jpg", content))
+    assert len(clean.content) < 50_000
+
+
+def test_a_profile_larger_than_any_honest_one_is_not_kept(monkeypatch):
+    monkeypatch.setattr(processing, "MAX_PROFILE_BYTES", 100)
+    grey = encoded(gradient("L"), "PNG", icc_profile=grey_profile(1.8))
+    stored, rendition = stored_and_rendered(grey)
+    assert "icc_profile" not in stored.info and "icc_profile" not in rendition.info
 
 
 def test_a_turned_jpeg_is_stored_upright_with_the_shape_it_is_shown_in():
