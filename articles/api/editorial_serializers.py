@@ -100,45 +100,41 @@ def refuse_long_lists(data, limits):
         raise serializers.ValidationError(errors)
 
 
+def capped(limit, description):
+    """A list field's length limit (from articles/list_limits.py), its sentence when passed,
+    and its description saying so."""
+    return {
+        "max_length": limit.maximum,
+        "error_messages": {"max_length": limit.sentence()},
+        "help_text": f"{description} At most {limit.maximum}.",
+    }
+
+
 class ArticleWriteSerializer(serializers.ModelSerializer):
     """What a writer sends to create or change a working copy. Lists replace what is there."""
 
     tags = serializers.ListField(
         child=serializers.SlugField(),
         required=False,
-        max_length=list_limits.TAGS.maximum,
-        error_messages={"max_length": list_limits.TAGS.sentence()},
-        help_text=f"Slugs of existing tags; at most {list_limits.TAGS.maximum}.",
+        **capped(list_limits.TAGS, "Slugs of existing tags."),
     )
     sections = EditorialSectionSerializer(
         many=True,
         required=False,
-        max_length=list_limits.SECTIONS.maximum,
-        error_messages={"max_length": list_limits.SECTIONS.sentence()},
-        help_text=(
-            "All the sections, in order; replaces the old ones. "
-            f"At most {list_limits.SECTIONS.maximum}."
-        ),
+        **capped(list_limits.SECTIONS, "All the sections, in order; replaces the old ones."),
     )
     related_topics = serializers.ListField(
         child=RelatedTopicField(),
         required=False,
-        max_length=list_limits.RELATED_TOPICS.maximum,
-        error_messages={"max_length": list_limits.RELATED_TOPICS.sentence()},
-        help_text=(
-            "Related articles in order, as slugs or {slug, blurb}; replaces the old ones. "
-            f"At most {list_limits.RELATED_TOPICS.maximum}."
+        **capped(
+            list_limits.RELATED_TOPICS,
+            "Related articles in order, as slugs or {slug, blurb}; replaces the old ones.",
         ),
     )
     references = EditorialReferenceSerializer(
         many=True,
         required=False,
-        max_length=list_limits.REFERENCES.maximum,
-        error_messages={"max_length": list_limits.REFERENCES.sentence()},
-        help_text=(
-            "Cited sources in order; replaces the old ones. "
-            f"At most {list_limits.REFERENCES.maximum}."
-        ),
+        **capped(list_limits.REFERENCES, "Cited sources in order; replaces the old ones."),
     )
     version = serializers.IntegerField(
         required=False,
