@@ -375,9 +375,7 @@ class SubmitSerializer(serializers.Serializer):
     reviewers = serializers.ListField(
         child=serializers.SlugField(),
         allow_empty=False,
-        max_length=list_limits.REVIEWERS.maximum,
-        error_messages={"max_length": list_limits.REVIEWERS.sentence()},
-        help_text=f"Slugs of reviewers; at most {list_limits.REVIEWERS.maximum}.",
+        **capped(list_limits.REVIEWERS, "Slugs of reviewers."),
     )
     comment = serializers.CharField(
         required=False, allow_blank=True, default="", help_text="A note for the reviewers."
