@@ -193,9 +193,9 @@ def check_article(intro, sections, limits=None):
         )
     if html_tags > limits.article_html_tags:
         problems.article.append(
-            f"The article has {html_tags:,} raw HTML tags (<…> in the Markdown, comments "
-            f"included); an article may have at most {limits.article_html_tags:,}. Write its "
-            "formatting in Markdown or simplify the HTML."
+            f"The article has {html_tags:,} raw HTML tags (HTML typed into its text: each "
+            f"opening and closing tag, such as <b> and </b>, counts); an article may have at most "
+            f"{limits.article_html_tags:,}. Write its formatting in Markdown or simplify the HTML."
         )
     if html_formatting_tags > limits.article_html_formatting_tags:
         problems.article.append(

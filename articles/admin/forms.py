@@ -19,6 +19,8 @@ class ArticleAdminForm(forms.ModelForm):
         if self.instance.pk:
             self.fields["based_on_version"].required = True
             self.fields["based_on_version"].initial = self.instance.version
+        if "tags" in self.fields:
+            self.fields["tags"].help_text += f" At most {list_limits.TAGS.maximum}."
 
     def clean_based_on_version(self):
         version = self.cleaned_data.get("based_on_version")

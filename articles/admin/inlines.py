@@ -133,6 +133,8 @@ class SectionInline(WorkingCopyInline, admin.StackedInline):
     fields = ["order", "heading", "anchor", "body"]
     extra = 1
     max_num = list_limits.SECTIONS.maximum
+    # "Add another" disappears at the limit: the heading says why before it does.
+    verbose_name_plural = f"sections (at most {list_limits.SECTIONS.maximum})"
     classes = ["sections"]
 
 
@@ -157,7 +159,10 @@ class RelatedTopicInline(WorkingCopyInline, admin.TabularInline):
     extra = 0
     max_num = list_limits.RELATED_TOPICS.maximum
     verbose_name = "related topic"
-    verbose_name_plural = "related topics (the “Recommended topics” cards)"
+    verbose_name_plural = (
+        "related topics (the “Recommended topics” cards, at most "
+        f"{list_limits.RELATED_TOPICS.maximum})"
+    )
 
 
 class ReferenceFormSet(PositionedInlineFormSet):
@@ -173,3 +178,4 @@ class ReferenceInline(WorkingCopyInline, admin.TabularInline):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     extra = 0
     max_num = list_limits.REFERENCES.maximum
+    verbose_name_plural = f"references (at most {list_limits.REFERENCES.maximum})"

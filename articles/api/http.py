@@ -76,7 +76,7 @@ class DescribedPagination(pagination.PageNumberPagination):
         # `page=` or `page=last` has a bug it should hear about.
         number = parse_whole_number(request.query_params.get(self.page_query_param, "1"))
         if number is None or number < 1:
-            raise BadQuery("page must be a whole number from 1.")
+            raise BadQuery("page must be a whole number, 1 or more.")
         return number
 
     def get_paginated_response_schema(self, schema):

@@ -283,8 +283,9 @@ def test_the_api_refuses_raw_html_nested_tens_of_thousands_deep(writer):
     data = response.json()
     assert data["code"] == "invalid" and data["detail"]
     assert data["errors"]["non_field_errors"] == [
-        "The article has 98,996 raw HTML tags (<…> in the Markdown, comments included); an "
-        "article may have at most 2,000. Write its formatting in Markdown or simplify the HTML."
+        "The article has 98,996 raw HTML tags (HTML typed into its text: each opening and "
+        "closing tag, such as <b> and </b>, counts); an article may have at most 2,000. Write "
+        "its formatting in Markdown or simplify the HTML."
     ]
     assert not Article.objects.exists()
 
