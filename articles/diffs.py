@@ -18,6 +18,11 @@ def snapshot_lines(snapshot):
         f"Tags: {', '.join(snapshot['tags'])}",
         f"Review interval: {snapshot['review_interval_months']} months",
     ]
+    # Older snapshots, and articles without them, have neither key.
+    if snapshot.get("byline"):
+        lines.append(f"Byline: {snapshot['byline']}")
+    if snapshot.get("first_published_at"):
+        lines.append(f"Originally published: {snapshot['first_published_at']}")
     image = snapshot.get("hero_image")
     if image:
         lines.append(

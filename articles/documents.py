@@ -93,9 +93,9 @@ def render_document(
         "title": snapshot["title"],
         "summary": snapshot["summary"],
         "intro_html": text.intro_html,
-        "author": _author(snapshot["author_id"]),
+        "author": _author(snapshot),
         "reviewer": _reviewer(approval.reviewer) if approval else None,
-        "published_at": _iso(published_at),
+        "published_at": snapshot.get("first_published_at") or _iso(published_at),
         "updated_at": _iso(updated_at),
         "last_reviewed_at": _iso(reviewed_at),
         "next_review_due": _iso(
@@ -252,8 +252,12 @@ def _reviewer(reviewer):
     }
 
 
-def _author(author_id):
-    user = get_user_model().objects.filter(pk=author_id).first()
+def _author(snapshot):
+    """The name in the byline: the reviewed byline if the revision has one, else the writer
+    account's name as it is now."""
+    if snapshot.get("byline"):
+        return {"name": snapshot["byline"]}
+    user = get_user_model().objects.filter(pk=snapshot["author_id"]).first()
     if user is None:
         return None
     return {"name": user.get_full_name() or user.get_username()}

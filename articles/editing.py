@@ -23,7 +23,12 @@ ARTICLE_FIELDS = (
     "hero_image",
     "review_interval_months",
     "disclaimer",
+    "byline",
+    "first_published_at",
 )
+# What an article migrated from elsewhere keeps: editors set these (they are reviewed as any
+# other change), writers see them but cannot change them.
+EDITOR_ONLY_FIELDS = ("byline", "first_published_at")
 
 
 @dataclass

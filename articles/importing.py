@@ -29,7 +29,7 @@ from django.utils.text import slugify
 from articles import editing, list_limits, workflow
 from articles.markdown_limits import check_article
 from articles.models import Article, Reference, RelatedTopic, Review, Section
-from articles.models.content import SUMMARY_MAX_LENGTH
+from articles.models.content import SUMMARY_MAX_LENGTH, validate_not_in_future
 from config.plain_text import validate_plain_text
 from images.models import Image
 from images.tasks import generate_renditions
@@ -170,9 +170,15 @@ def check_line(data, *, base, slugs):
     limits_broken = check_article(intro, sections).messages()
     if limits_broken:
         raise BadLine(limits_broken[0])
-    for name in ("published_at", "updated_at"):
-        if data.get(name) and parse_datetime(data[name]) is None:
+    for name in ("published_at", "updated_at", "first_published_at"):
+        if data.get(name) and (
+            not isinstance(data[name], str) or parse_datetime(data[name]) is None
+        ):
             raise BadLine(f"{name} is not an ISO 8601 date and time")
+    try:
+        validate_not_in_future(_datetime(data.get("first_published_at")))
+    except ValidationError as error:
+        raise BadLine(f"first_published_at: {' '.join(error.messages)}") from error
     unknown = [slug for slug in data.get("related", []) if slug not in slugs]
     if unknown:
         raise BadLine(f"related articles not found: {', '.join(unknown)}")
@@ -220,6 +226,7 @@ def _limited_texts(data):
 
     yield "title", data["title"], most(Article, "title")
     yield "slug", data["slug"], most(Article, "slug")
+    yield "byline", data.get("byline") or "", most(Article, "byline")
     for name in ("name", "slug", "credentials", "specialty"):
         yield f"reviewer {name}", data["reviewer"].get(name) or "", most(Reviewer, name)
     for index, section in enumerate(data["sections"], start=1):
@@ -240,7 +247,7 @@ def _limited_texts(data):
 
 def _plain_texts(data):
     """(name, value) of every plain-text field of a line, for the markup check."""
-    yield from ((name, data.get(name) or "") for name in ("title", "summary", "author"))
+    yield from ((name, data.get(name) or "") for name in ("title", "summary", "author", "byline"))
     for name in ("name", "credentials", "specialty"):
         yield f"reviewer {name}", data["reviewer"].get(name) or ""
     yield from ((f"tag {index}", tag) for index, tag in enumerate(data.get("tags", []), 1))
@@ -270,6 +277,8 @@ def create_article(data, *, base):
             "summary": data["summary"],
             "intro": data.get("intro", ""),
             "hero_image": _hero_image(data.get("hero_image"), base, author),
+            "byline": data.get("byline") or "",
+            "first_published_at": _datetime(data.get("first_published_at")),
         },
         tags=_tags(data.get("tags", [])),
         sections=[

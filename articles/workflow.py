@@ -12,6 +12,7 @@ The guarantee the rest of the product leans on: readers only ever see the snapsh
 that an assigned, active reviewer approved, and the approval covers exactly that snapshot's hash.
 """
 
+import datetime
 import logging
 
 from django.db import transaction
@@ -673,10 +674,13 @@ def _go_live(
             f"links to “{redirecting_to}”, which was published under it before. Change this "
             "article's slug and submit it again."
         )
-    first_published_at, updated_at = dates or (None, None)
+    imported_published_at, updated_at = dates or (None, None)
     now = timezone.now()
     previous = PublishedArticle.objects.filter(article=article).first()
-    published_at = previous.published_at if previous else (first_published_at or now)
+    published_at = previous.published_at if previous else (imported_published_at or now)
+    if original := revision.snapshot.get("first_published_at"):
+        # An article first published elsewhere is dated, and listed, by that first appearance.
+        published_at = datetime.datetime.fromisoformat(original)
     old_slug = previous.slug if previous else None
     new_slug = revision.snapshot["slug"]
     # A slug this article takes back is live again; one it leaves behind keeps redirecting here.

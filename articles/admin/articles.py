@@ -29,6 +29,7 @@ from articles.admin.forms import (
 )
 from articles.admin.inlines import ReferenceInline, RelatedTopicInline, SectionInline
 from articles.diffs import diff_table
+from articles.editing import EDITOR_ONLY_FIELDS
 from articles.models import Article, RelatedTopic, Transition
 from articles.submission_checks import submission_warnings
 from articles.whole_numbers import parse_whole_number
@@ -174,6 +175,7 @@ class ArticleAdmin(admin.ModelAdmin):
                 "fields": [
                     "state",
                     "author",
+                    *EDITOR_ONLY_FIELDS,
                     "review_interval_months",
                     "disclaimer",
                     "reading_time",
@@ -200,6 +202,12 @@ class ArticleAdmin(admin.ModelAdmin):
             raise PermissionDenied
         # Another writer's draft is "not found", as in the editorial API.
         return get_object_or_404(queryset.visible_to(request.user), pk=object_id)
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
+        if workflow.is_editor(request.user):
+            return readonly
+        return [*readonly, *EDITOR_ONLY_FIELDS]
 
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)

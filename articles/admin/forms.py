@@ -59,6 +59,8 @@ class ArticleAdminForm(forms.ModelForm):
             "hero_image",
             "review_interval_months",
             "disclaimer",
+            "byline",
+            "first_published_at",
         ]
         widgets = {
             "title": forms.TextInput(attrs={"size": 80}),

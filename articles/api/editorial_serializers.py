@@ -6,7 +6,7 @@ from rest_framework import serializers
 
 from articles import list_limits, workflow
 from articles.api.public_serializers import ImageSerializer
-from articles.editing import ARTICLE_FIELDS, WorkingCopy
+from articles.editing import ARTICLE_FIELDS, EDITOR_ONLY_FIELDS, WorkingCopy
 from articles.markdown_limits import check_article
 from articles.models import Article, ArticleRevision, Reference, Review, Transition
 from config.plain_text import validate_plain_text
@@ -145,6 +145,13 @@ class ArticleWriteSerializer(serializers.ModelSerializer):
     class Meta:
         model = Article
         fields = (*ARTICLE_FIELDS, "tags", "sections", "related_topics", "references", "version")
+        extra_kwargs = {
+            name: {
+                "help_text": f"{Article._meta.get_field(name).help_text} Only editors may "
+                "change it; a writer sending another value gets 403."
+            }
+            for name in EDITOR_ONLY_FIELDS
+        }
 
     def to_representation(self, instance):
         # Only the browsable API reads a write serializer (to fill its PATCH form), and tags
@@ -189,8 +196,21 @@ class ArticleWriteSerializer(serializers.ModelSerializer):
                 raise serializers.ValidationError(
                     {name: "This field is required." for name in missing}
                 )
+        self._check_editor_only_fields(data)
         self._check_markdown_limits(data)
         return data
+
+    def _check_editor_only_fields(self, data):
+        """Refuse a writer's change to a field only editors set; sending the stored value
+        back (a whole article, read and written again) is not a change."""
+        if workflow.is_editor(self.context["request"].user):
+            return
+        for name in EDITOR_ONLY_FIELDS:
+            stored = getattr(self.instance, name) if self.instance else None
+            if name in data and (data[name] or None) != (stored or None):
+                raise workflow.NotAllowed(
+                    "Only editors can set the byline and the original publication date."
+                )
 
     def _check_markdown_limits(self, data):
         """Refuse Markdown over the limits, naming the section and the limit; the total counts

@@ -56,7 +56,10 @@ class ArticleCardSerializer(serializers.Serializer):
     summary = serializers.CharField(help_text="One or two sentences; also the meta description.")
     tags = TagRefSerializer(many=True, help_text="The article's tags, by name.")
     reviewer = ReviewerRefSerializer(help_text="The physician who approved this version.")
-    published_at = serializers.DateTimeField(help_text="When the article first went live.")
+    published_at = serializers.DateTimeField(
+        help_text="When the article first appeared: its original publication date if it was "
+        "first published elsewhere, else when it first went live here."
+    )
     updated_at = serializers.DateTimeField(help_text="When its live content last changed.")
     reading_time_minutes = serializers.IntegerField(help_text="Minutes to read, rounded up.")
     hero_image = ImageSerializer(allow_null=True, help_text="The lead image, if there is one.")
@@ -90,7 +93,10 @@ class ReferenceSerializer(serializers.Serializer):
 
 
 class AuthorSerializer(serializers.Serializer):
-    name = serializers.CharField(help_text="The writer's name for the byline.")
+    name = serializers.CharField(
+        help_text="The name for the byline: the reviewed byline if the article has one, else "
+        "the writer's name."
+    )
 
 
 class ArticleDocumentSerializer(ArticleCardSerializer):
@@ -115,7 +121,10 @@ class ArticlePreviewSerializer(ArticleDocumentSerializer):
     """A preview has the document's shape; parts that only exist once approved may be null."""
 
     reviewer = ReviewerRefSerializer(allow_null=True, help_text="Null until approved.")
-    published_at = serializers.DateTimeField(allow_null=True, help_text="Null until published.")
+    published_at = serializers.DateTimeField(
+        allow_null=True,
+        help_text="The original publication date if set, else null until published.",
+    )
     updated_at = serializers.DateTimeField(allow_null=True, help_text="Null until published.")
     last_reviewed_at = serializers.DateTimeField(allow_null=True, help_text="Null until approved.")
     next_review_due = serializers.DateField(allow_null=True, help_text="Null until approved.")

@@ -1,9 +1,13 @@
+import datetime
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Sum
 from django.db.models.functions import Coalesce, Length
 from django.db.models.lookups import LessThanOrEqual
+from django.utils import timezone
 from django.utils.text import slugify
 from taggit.managers import TaggableManager
 from taggit.models import ItemBase
@@ -32,6 +36,15 @@ PARKING_OFFSET = 1_000_000
 def frontend_article_url(slug):
     """The URL at which readers find the article `slug` on the frontend."""
     return settings.FRONTEND_URL + settings.FRONTEND_ARTICLE_PATH.format(slug=slug)
+
+
+def validate_not_in_future(moment):
+    if moment is not None and moment > timezone.now():
+        raise ValidationError(
+            "The original publication date cannot be in the future: give the date the article "
+            "first appeared, or leave it blank.",
+            code="future",
+        )
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -134,7 +147,24 @@ class Article(models.Model):
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         related_name="articles",
-        help_text="The writer shown in the byline.",
+        help_text="The writer's account; the byline shows its name unless a byline is set.",
+    )
+    # The two fields below carry over what an article migrated from elsewhere already had.
+    # Editors set them; they are part of the snapshot, so a change to them is reviewed.
+    byline = models.CharField(
+        validators=[validate_plain_text],
+        max_length=200,
+        blank=True,
+        help_text="The author name readers see, when it is not the writer account's name "
+        "(for an article first published elsewhere, say). Blank: the account's name.",
+    )
+    first_published_at = models.DateTimeField(
+        "originally published",
+        null=True,
+        blank=True,
+        validators=[validate_not_in_future],
+        help_text="When an article first published elsewhere first appeared; readers and "
+        "search engines see it as the publication date. Blank: when it first goes live here.",
     )
     tags = TaggableManager(
         through="TaggedArticle",
@@ -275,6 +305,15 @@ class Article(models.Model):
             "hero_image": hero_image,
             "review_interval_months": self.review_interval_months,
             "disclaimer": self.disclaimer,
+            # Only when set: the snapshot (and so the hash) of every article without them
+            # stays what it was before these fields existed.
+            **({"byline": self.byline} if self.byline else {}),
+            # In UTC, as the database gives it back: the same moment hashes the same.
+            **(
+                {"first_published_at": self.first_published_at.astimezone(datetime.UTC).isoformat()}
+                if self.first_published_at
+                else {}
+            ),
             # values_list(): plain tuples, no model instances; the workflow takes a snapshot
             # three times on the way to publishing.
             "tags": sorted(self.tags.values_list("slug", flat=True)),
