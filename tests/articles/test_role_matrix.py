@@ -84,6 +84,12 @@ REQUESTS = {
         "articles/{article}/",
         {"intro": "New.", "version": "{v}"},
     ),
+    "set byline": (
+        "in_review",
+        "patch",
+        "articles/{article}/",
+        {"byline": "Dr. Maria Lopez", "first_published_at": "2016-03-14", "version": "{v}"},
+    ),
     "preview link": ("in_review", "post", "articles/{article}/preview-token/", {}),
     "submit": ("draft", "post", "articles/{article}/submit/", {"reviewers": ["jane-roe"]}),
     "withdraw": ("in_review", "post", "articles/{article}/withdraw/", {}),
@@ -116,6 +122,7 @@ EXPECTED_TABLE = """
     article history       401     200    404         404       200     200       401
     create article        401     201    201         403       403     201       401
     edit article          401     200    404         404       403     200       401
+    set byline            401     403    404         404       403     200       401
     preview link          401     201    404         404       201     201       401
     submit                401     200    404         404       404     200       401
     withdraw              401     200    404         404       403     200       401
@@ -148,7 +155,11 @@ CELLS = [(name, role) for name in REQUESTS for role in ROLES]
 
 def database_state():
     return (
-        list(Article.objects.order_by("pk").values_list("state", "version", "intro")),
+        list(
+            Article.objects.order_by("pk").values_list(
+                "state", "version", "intro", "byline", "first_published_at"
+            )
+        ),
         Transition.objects.count(),
         list(Review.objects.order_by("pk").values_list("decision", flat=True)),
         PublishedArticle.objects.count(),
