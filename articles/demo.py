@@ -247,6 +247,12 @@ def _create_article(spec, author, result):
         intro=spec["intro"],
         hero_image=_hero_image(hero, author, result) if hero else None,
         author=author,
+        byline=spec.get("byline", ""),
+        first_published_at=(
+            datetime.datetime.fromisoformat(spec["first_published_at"])
+            if "first_published_at" in spec
+            else None
+        ),
     )
     article.tags.set(Tag.objects.filter(slug__in=spec["tags"]))
     for position, (heading, body) in enumerate(spec["sections"], start=1):

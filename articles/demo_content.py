@@ -214,6 +214,9 @@ or keeps coming back. For pain around the knee, see our guide to
     },
     {
         "slug": "knee-pain-causes-and-care",
+        # Brought over from an older site: its own byline and the date it first appeared there.
+        "byline": "Tomas Lindqvist, physiotherapist",
+        "first_published_at": "2019-04-02T09:00:00+00:00",
         "title": "Knee Pain: Causes and Care at Home",
         "summary": (
             "Common reasons the knee aches, clicks or gives way, how to look after it at home, "

@@ -235,3 +235,9 @@ def test_flagship_live_document_has_its_reviewer_cards_and_resolved_links(demo):
     html = "".join(section["html"] for section in document["sections"])
     assert "article:" not in html
     assert html.count('href="https://health.example/articles/') >= 4
+
+
+def test_a_migrated_article_keeps_its_own_byline_and_first_publication_date(demo):
+    live = PublishedArticle.objects.get(slug="knee-pain-causes-and-care")
+    assert live.document["author"]["name"] == "Tomas Lindqvist, physiotherapist"
+    assert live.document["published_at"].startswith("2019-04-02")
