@@ -27,6 +27,7 @@ def preview_context(article, snapshot=None, *, revision=None):
         "problems": rendering.problems,
         "readability": readability_of_document(rendering.document),
         "review_line": review_line(article) if article.pk else None,
+        "rendering": rendering,
     }
 
 

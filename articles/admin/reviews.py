@@ -1,18 +1,17 @@
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Max, Min, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
 
-from articles import workflow
+from articles import submission_checks, word_diff, workflow
 from articles.admin import previews
 from articles.admin.forms import ReviewDecisionForm
-from articles.diffs import diff_table
-from articles.models import Review
+from articles.models import ArticleEdit, Review
 
 
 class AssignedToMeFilter(admin.SimpleListFilter):
@@ -116,12 +115,10 @@ class ReviewAdmin(admin.ModelAdmin):
         revision = review.revision
         article = revision.article
         snapshot = revision.snapshot
-        live = article.live_revision
-        # On a resubmission, what changed since the revision before is what the reviewer asked.
-        previous = article.revisions.filter(number__lt=revision.number).order_by("-number").first()
-        if previous is not None and live is not None and previous.pk == live.pk:
-            previous = None  # the diff against the live version already shows it
         barrier = workflow.reviewing_barrier(review, request.user)
+        preview = previews.preview_context(article, revision=revision)
+        comparisons = review_comparisons(review)
+        base = comparisons[0]["base"] if comparisons else None
         context = {
             **self.admin_site.each_context(request),
             "title": f"Review: {snapshot['title']} (revision {revision.number})",
@@ -130,29 +127,84 @@ class ReviewAdmin(admin.ModelAdmin):
             "snapshot": snapshot,
             # Rendered as publishing renders it, so links to articles that are not live show
             # as readers will see them.
-            **previews.preview_context(article, revision=revision),
+            **preview,
             "pending": review.decision == Review.Decision.PENDING,
             "can_decide": review.decision == Review.Decision.PENDING and barrier is None,
             "barrier": barrier if review.reviewer.user_id == request.user.pk else None,
             "recertification": review.kind == Review.Kind.RECERTIFICATION,
             "form": form,
-            "previous": previous,
-            "diff_since_previous": previous
-            and mark_safe(  # difflib.HtmlDiff escapes every line of text it is given
-                diff_table(
-                    previous.snapshot,
-                    snapshot,
-                    old_label=f"Revision {previous.number}",
-                    new_label=f"Revision {revision.number}",
-                )
-            ),
-            "diff": mark_safe(  # difflib.HtmlDiff escapes every line of text it is given
-                diff_table(
-                    live.snapshot if live else None,
-                    snapshot,
-                    old_label=f"Live (revision {live.number})" if live else "Not live yet",
-                    new_label=f"Revision {revision.number}",
-                )
-            ),
+            "comparisons": comparisons,
+            "authors": change_authors(revision, since=base),
+            "earlier_reviews": earlier_reviews(review),
+            "submit_warnings": submission_checks.revision_warnings(snapshot, preview["rendering"]),
         }
         return TemplateResponse(request, "admin/articles/review/decide.html", context)
+
+
+def review_comparisons(review):
+    """What changed in the reviewed revision, first since the revision this reviewer sent back
+    (if they did, after the live version), then since the live version. Empty for a new
+    article seen for the first time: all of it is new."""
+    revision = review.revision
+    article = revision.article
+    live = article.live_revision
+    sent_back = (
+        article.revisions.filter(
+            number__lt=revision.number,
+            number__gt=live.number if live else 0,
+            reviews__reviewer=review.reviewer,
+            reviews__decision=Review.Decision.CHANGES_REQUESTED,
+        )
+        .order_by("-number")
+        .first()
+    )
+    comparisons = []
+    if sent_back is not None:
+        comparisons.append(
+            {
+                "title": f"Changes since revision {sent_back.number}, which you sent back",
+                "base": sent_back,
+                "changes": word_diff.compare(sent_back.snapshot, revision.snapshot),
+            }
+        )
+    if live is not None and live.pk != revision.pk:
+        comparisons.append(
+            {
+                "title": f"Changes compared with the live version (revision {live.number})",
+                "base": live,
+                "changes": word_diff.compare(live.snapshot, revision.snapshot),
+            }
+        )
+    return comparisons
+
+
+def change_authors(revision, *, since):
+    """Who saved the changes between revision `since` (None: the start) and `revision`, with
+    how many saves and when the first and last were."""
+    edits = ArticleEdit.objects.filter(
+        article_id=revision.article_id,
+        revision__number__gt=since.number if since else 0,
+        revision__number__lte=revision.number,
+    )
+    rows = edits.values("by").annotate(saves=Count("pk"), first=Min("at"), last=Max("at"))
+    users = get_user_model().objects.in_bulk([row["by"] for row in rows])
+    return [
+        {**row, "name": users[row["by"]].get_full_name() or users[row["by"]].get_username()}
+        for row in sorted(rows, key=lambda row: row["last"])
+    ]
+
+
+# The review page lists this many of the article's earlier decided reviews with a comment.
+EARLIER_REVIEWS_SHOWN = 20
+
+
+def earlier_reviews(review):
+    """The article's other decided reviews that carry a comment, newest first."""
+    return (
+        Review.objects.filter(revision__article_id=review.revision.article_id)
+        .exclude(pk=review.pk)
+        .exclude(comment="")
+        .exclude(decision=Review.Decision.PENDING)
+        .select_related("reviewer", "revision")
+        .order_by("-decided_at")[:EARLIER_REVIEWS_SHOWN]
+    )

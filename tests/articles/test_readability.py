@@ -47,7 +47,7 @@ def test_reviewers_see_the_grade_beside_the_diff(client, writer, reviewer):
     grade = readability(f"{DENSE}\n{DENSE}").grade
     assert f"Reading grade <strong>{grade}</strong>" in html
     assert "should read at grade 8 or below" in html
-    assert "Changes compared with the live version" in html
+    assert "A new article, not live yet" in html
 
 
 @pytest.mark.django_db
