@@ -39,6 +39,8 @@ TEXT_FIELDS = {
     "author_id": "Author",
     "review_interval_months": "Review interval (months)",
     "disclaimer": "Disclaimer",
+    "byline": "Byline",
+    "first_published_at": "Originally published",
 }
 # Compared by the functions below, not as text.
 STRUCTURED_FIELDS = {"sections", "references", "related_topics", "tags", "hero_image"}
