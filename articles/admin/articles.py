@@ -52,6 +52,10 @@ class TagFilter(admin.SimpleListFilter):
 
 # The largest number a revision can have (a PositiveIntegerField on every database).
 MAX_REVISION_NUMBER = 2_147_483_647
+EDITORS_ONLY = (
+    "Only editors publish, schedule and unpublish articles. Ask an editor to do it; the article "
+    "is unchanged."
+)
 # How long before its review date a live article is offered for re-certification.
 RECERTIFY_AHEAD = datetime.timedelta(days=30)
 
@@ -64,6 +68,9 @@ class Move:
     form: type
     run: Callable
     done: str
+    # Publishing (and scheduling, through the same form) and unpublishing are editors' moves;
+    # anyone else who opens the URL gets a 403 saying so rather than a form they cannot use.
+    editors_only: bool = False
 
 
 MOVES = {
@@ -90,6 +97,7 @@ MOVES = {
             article=article, by=by, at=data["publish_at"]
         ),
         done="Done.",
+        editors_only=True,
     ),
     "recertify": Move(
         label="Send for re-certification",
@@ -106,6 +114,7 @@ MOVES = {
             article=article, by=by, comment=data["comment"]
         ),
         done="Unpublished: readers no longer see the article.",
+        editors_only=True,
     ),
 }
 
@@ -419,6 +428,8 @@ class ArticleAdmin(admin.ModelAdmin):
             raise Http404("No such move.")
         article = self._visible_or_404(request, object_id)
         spec = MOVES[move]
+        if spec.editors_only and not workflow.is_editor(request.user):
+            raise PermissionDenied(EDITORS_ONLY)
         data = request.POST if request.method == "POST" else None
         form = spec.form(data, article=article)
         if request.method == "POST" and form.is_valid():
