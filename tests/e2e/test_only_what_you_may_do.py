@@ -12,7 +12,9 @@ from tests.factories import ArticleFactory, SectionFactory
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
-def test_a_writer_opening_the_publish_url_gets_403(in_browser, live_server, steps, writer, reviewer):
+def test_a_writer_opening_the_publish_url_gets_403(
+    in_browser, live_server, steps, writer, reviewer
+):
     article = ArticleFactory(author=writer, slug="knee-pain", title="Knee pain")
     SectionFactory(article=article, heading="Causes", body="Overuse.")
     article = workflow.submit(article=article, by=writer, reviewers=[reviewer.reviewer_profile])
