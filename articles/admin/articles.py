@@ -156,7 +156,8 @@ class ArticleAdmin(admin.ModelAdmin):
     form = ArticleAdminForm
     change_form_template = "admin/articles/article/change_form.html"
     list_display = [
-        "hero_thumbnail", "title", "state", "author", "reading_time", "next_review", "updated_at"
+        "hero_thumbnail", "title", "state_shown", "author", "reading_time", "next_review",
+        "updated_at",
     ]  # fmt: skip
     list_display_links = ["hero_thumbnail", "title"]
     ordering = ["-updated_at", "-pk"]
@@ -300,6 +301,10 @@ class ArticleAdmin(admin.ModelAdmin):
             article.hero_image.file.url,
             article.hero_image.alt,
         )
+
+    @admin.display(description="state", ordering="state")
+    def state_shown(self, article):
+        return state_label(article)
 
     @admin.display(description="current image")
     def hero_preview(self, article):
@@ -528,6 +533,27 @@ def _picking_related_topic(request):
         and request.resolver_match.url_name == "autocomplete"
         and request.GET.get("model_name") == RelatedTopic._meta.model_name
     )
+
+
+# How the pending edit of a live article stands, after "Live · ".
+PENDING_EDIT = {
+    Article.State.DRAFT: "changes in draft",
+    Article.State.IN_REVIEW: "changes in review",
+    Article.State.CHANGES_REQUESTED: "changes requested",
+    Article.State.APPROVED: "changes approved",
+    Article.State.SCHEDULED: "changes scheduled",
+}
+
+
+def state_label(article):
+    """The article's state as a list shows it: a live article with an edit under way says
+    both, since its own state only tells where the edit stands."""
+    if article.live_revision_id is None or article.state not in PENDING_EDIT:
+        return article.get_state_display()
+    recertifying = article.current_revision_id == article.live_revision_id
+    if recertifying and article.state == Article.State.IN_REVIEW:
+        return "Live · re-certification in review"
+    return f"Live · {PENDING_EDIT[article.state]}"
 
 
 def _publish_message(article):

@@ -3,7 +3,9 @@
 import pytest
 from django.urls import reverse
 
+from articles import workflow
 from articles.models import Article
+from tests.factories import edit
 
 pytestmark = pytest.mark.django_db
 
@@ -37,3 +39,14 @@ def test_the_change_page_offers_writers_no_publish_or_unpublish_button(writer_cl
     html = writer_client.get(reverse("admin:articles_article_change", args=[live.pk])).text
     assert move_url(live, "unpublish") not in html
     assert move_url(live, "publish") not in html
+
+
+def test_the_article_list_says_a_live_article_has_changes_in_draft(
+    editor_client, writer, reviewer, live
+):
+    changelist = reverse("admin:articles_article_changelist")
+    assert "Live · changes in draft" not in editor_client.get(changelist).text
+    edited = edit(live, writer, summary="Updated.")
+    assert "Live · changes in draft" in editor_client.get(changelist).text
+    workflow.submit(article=edited, by=writer, reviewers=[reviewer.reviewer_profile])
+    assert "Live · changes in review" in editor_client.get(changelist).text
