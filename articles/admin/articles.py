@@ -19,6 +19,7 @@ from django.utils.safestring import mark_safe
 
 from articles import image_cleanup, preview, workflow
 from articles.admin import previews
+from articles.admin.audit import workflow_history
 from articles.admin.forms import (
     ArticleAdminForm,
     PublishForm,
@@ -246,7 +247,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def _tags_formfield(self, db_field, request):
         # Taggit's own field is a comma-separated text box; writers pick from the tags that exist
-        # (and can add one with the + button), so a misspelt duplicate tag is not created.
+        # (editors also get the + button to add one), so a misspelt duplicate tag is not created.
         widget = AutocompleteSelectMultiple(db_field, self.admin_site)
         tag_admin = self.admin_site.get_model_admin(Tag)
         widget = RelatedFieldWidgetWrapper(
@@ -427,6 +428,12 @@ class ArticleAdmin(admin.ModelAdmin):
                 (name, move.label) for name, move in MOVES.items() if name in allowed
             ]
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        # Django's change log shows saves only; the workflow's own record comes first.
+        article = self._visible_or_404(request, object_id)
+        extra_context = {**(extra_context or {}), "workflow_history": workflow_history(article)}
+        return super().history_view(request, object_id, extra_context)
 
     def move_view(self, request, object_id, move):
         if move not in MOVES:

@@ -1,11 +1,13 @@
 """Issue #18, point 4: each role is offered, and may open, only what it may do."""
 
+import html
+
 import pytest
 from django.urls import reverse
 
 from articles import workflow
-from articles.models import Article
-from tests.factories import edit
+from articles.models import Article, Review
+from tests.factories import ArticleFactory, SectionFactory, edit
 
 pytestmark = pytest.mark.django_db
 
@@ -50,3 +52,50 @@ def test_the_article_list_says_a_live_article_has_changes_in_draft(
     assert "Live · changes in draft" in editor_client.get(changelist).text
     workflow.submit(article=edited, by=writer, reviewers=[reviewer.reviewer_profile])
     assert "Live · changes in review" in editor_client.get(changelist).text
+
+
+NOT_LIVE = 'article:knee-pain: the article "knee-pain" is not live yet'
+NO_SUCH = 'article:nowhere: there is no article with the slug "nowhere".'
+
+
+def test_link_warnings_tell_not_live_yet_from_no_such_article_in_all_three_places(
+    client, writer, reviewer
+):
+    ArticleFactory(author=writer, slug="knee-pain", title="Knee pain")  # a draft, not live
+    article = ArticleFactory(author=writer, slug="hip-pain", title="Hip pain")
+    SectionFactory(article=article, body="See [knee](article:knee-pain) and [x](article:nowhere).")
+
+    client.force_login(writer)
+    change_form = client.get(reverse("admin:articles_article_change", args=[article.pk])).text
+    checklist = client.get(move_url(article, "submit")).text
+    workflow.submit(article=article, by=writer, reviewers=[reviewer.reviewer_profile])
+    review = Review.objects.get(revision__article=article)
+    client.force_login(reviewer)
+    review_page = client.get(reverse("admin:articles_review_decide", args=[review.pk])).text
+
+    for page in map(html.unescape, (change_form, checklist, review_page)):
+        assert NOT_LIVE in page
+        assert NO_SUCH in page
+        assert 'there is no article with the slug "knee-pain"' not in page
+
+
+def test_the_history_page_shows_moves_revisions_and_reviews_with_their_comments(
+    client, writer, reviewer, live
+):
+    edited = edit(live, writer, summary="Updated for 2026.")
+    edited = workflow.submit(
+        article=edited, by=writer, reviewers=[reviewer.reviewer_profile], comment="New advice."
+    )
+    review = Review.objects.get(revision=edited.current_revision, decision="pending")
+    workflow.request_changes(review=review, by=reviewer, comment="Cite the 2025 guideline.")
+
+    client.force_login(writer)
+    page = html.unescape(client.get(reverse("admin:articles_article_history", args=[live.pk])).text)
+    history = page[page.index("Workflow history") : page.index("Saves in the admin")]
+    assert "Submit: Draft → In review" in history and "New advice." in history
+    assert "Revision 2 submitted (6 words changed)" in history  # a summary rewritten
+    assert "Request changes: In review → Changes requested" in history
+    assert "Review of revision 2: changes requested" in history
+    assert "Cite the 2025 guideline." in history
+    assert "Review of revision 1: approved" in history and "Accurate." in history
+    assert "Publish: Approved → Published" in history
