@@ -37,3 +37,32 @@ def test_a_writer_opening_the_publish_url_gets_403(
 
     in_browser(scenario)
     assert Article.objects.get(pk=article.pk).state == Article.State.APPROVED
+
+
+def test_the_review_queue_fits_1280_px_and_opens_from_the_home_page(
+    in_browser, live_server, steps, writer, reviewer
+):
+    article = ArticleFactory(author=writer, slug="knee-pain", title="Knee pain")
+    SectionFactory(article=article, heading="Causes", body="Overuse.")
+    workflow.submit(article=article, by=writer, reviewers=[reviewer.reviewer_profile])
+
+    def scenario(browser):
+        page = signed_in(browser, live_server, steps, reviewer)
+        page.set_viewport_size({"width": 1280, "height": 900})
+        page.goto(f"{live_server.url}/admin/")
+        page.locator(".dashboard-panel", has_text="Waiting for my review").get_by_text(
+            "See all"
+        ).click()
+        expect(page.locator("#result_list")).to_contain_text("New article")
+        expect(page.locator("#result_list")).to_contain_text("words")
+        steps.shot(page, "review queue at 1280 px")
+        page_overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        table_overflow = page.evaluate(
+            "(results => results.scrollWidth - results.clientWidth)"
+            "(document.querySelector('.results'))"
+        )
+        assert (page_overflow, table_overflow) == (0, 0)  # every column in view
+
+    in_browser(scenario)
