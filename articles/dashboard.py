@@ -92,7 +92,8 @@ def _review_queue(user):
     return Panel(
         title="Waiting for my review",
         rows=rows,
-        more_url=reverse("admin:articles_review_changelist"),
+        # The queue as it opens for a reviewer, named in the address so the link says so.
+        more_url=reverse("admin:articles_review_changelist") + "?assigned=me&decision=pending",
     )
 
 

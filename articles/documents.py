@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth import get_user_model
 
-from articles.models import ArticleSlugAlias, PublishedArticle, frontend_article_url
+from articles.models import Article, ArticleSlugAlias, PublishedArticle, frontend_article_url
 from articles.rendering import (
     LinkResolver,
     ParsedMarkdown,
@@ -78,10 +78,13 @@ def render_document(
     live = live_targets(links, besides=article_id)
     live_related = live_articles(related_ids, besides=article_id)
     own_anchors = {section["anchor"] for section in snapshot["sections"]}
+    unresolved = links - live.keys() - {snapshot["slug"]}
     resolver = LinkResolver(
         targets={slug: set(row["anchors"]) for slug, row in live.items()}
         | {snapshot["slug"]: own_anchors},
         url_for=lambda slug: frontend_article_url(live[slug]["slug"] if slug in live else slug),
+        # Asked only when a link will be dropped, to say why: not live yet, or no such article.
+        not_live=Article.objects.link_resolver(unresolved).not_live if unresolved else (),
     )
     text = render_article_text(snapshot["intro"], snapshot["sections"], resolver, parsed)
     words = [html_text(text.intro_html), *(html_text(s.html) for s in text.sections)]

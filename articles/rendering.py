@@ -9,7 +9,7 @@ articles and anchors exist; a link that cannot be resolved keeps its text and lo
 import html
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 
 import nh3
@@ -66,6 +66,17 @@ class ArticleLink:
         return f"{ARTICLE_SCHEME}{self.slug}" + (f"#{self.anchor}" if self.anchor else "")
 
 
+def missing_link_problem(link, *, exists):
+    """The sentence a writer, a reviewer and the change form all get for an `article:` link
+    readers will not be able to follow: to an article that is not live yet, or to none."""
+    if exists:
+        return (
+            f'{link}: the article "{link.slug}" is not live yet, so readers see this text '
+            "without the link until it is published."
+        )
+    return f'{link}: there is no article with the slug "{link.slug}".'
+
+
 @dataclass
 class LinkResolver:
     """Turns `article:` links into URLs, given the articles that exist and their anchors.
@@ -77,10 +88,13 @@ class LinkResolver:
     targets: Mapping[str, Iterable[str]]
     url_for: object
     problems: list[str] = field(default_factory=list)
+    # Slugs of articles that exist but are not live: their links are dropped like the others,
+    # but the writer is told the article is coming rather than that it does not exist.
+    not_live: Collection[str] = frozenset()
 
     def resolve(self, link):
         if link.slug not in self.targets:
-            self._report(f'{link}: there is no article with the slug "{link.slug}".')
+            self._report(missing_link_problem(link, exists=link.slug in self.not_live))
             return None
         if link.anchor and link.anchor not in self.targets[link.slug]:
             self._report(f'{link}: the article "{link.slug}" has no section "#{link.anchor}".')

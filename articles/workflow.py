@@ -20,6 +20,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from articles import list_limits, public_cache, webhooks
+from articles.diffs import changed_word_count
 from articles.documents import build_document, card, next_review_due
 from articles.models import (
     Article,
@@ -219,12 +220,16 @@ def submit(*, article, by, reviewers, comment=""):
         )
     reviewers = list(reviewers)
     _check_reviewers(article, reviewers, contributors(article))
+    snapshot = article.snapshot()
+    live = article.live_revision
     revision = ArticleRevision.objects.create(
         article=article,
         number=(article.revisions.order_by("-number").values_list("number", flat=True).first() or 0)
         + 1,
-        snapshot=article.snapshot(),
+        snapshot=snapshot,
         created_by=by,
+        compared_with=live,
+        changed_words=changed_word_count(live.snapshot if live else None, snapshot),
     )
     ArticleEdit.objects.filter(article=article, revision__isnull=True).update(revision=revision)
     # From now on the image's alt text, credit and focal point are part of a reviewed text.

@@ -19,6 +19,7 @@ from django.utils.safestring import mark_safe
 
 from articles import image_cleanup, preview, workflow
 from articles.admin import previews
+from articles.admin.audit import workflow_history
 from articles.admin.forms import (
     ArticleAdminForm,
     PublishForm,
@@ -53,6 +54,10 @@ class TagFilter(admin.SimpleListFilter):
 
 # The largest number a revision can have (a PositiveIntegerField on every database).
 MAX_REVISION_NUMBER = 2_147_483_647
+EDITORS_ONLY = (
+    "Only editors publish, schedule and unpublish articles. Ask an editor to do it; the article "
+    "is unchanged."
+)
 # How long before its review date a live article is offered for re-certification.
 RECERTIFY_AHEAD = datetime.timedelta(days=30)
 
@@ -65,6 +70,9 @@ class Move:
     form: type
     run: Callable
     done: str
+    # Publishing (and scheduling, through the same form) and unpublishing are editors' moves;
+    # anyone else who opens the URL gets a 403 saying so rather than a form they cannot use.
+    editors_only: bool = False
 
 
 MOVES = {
@@ -91,6 +99,7 @@ MOVES = {
             article=article, by=by, at=data["publish_at"]
         ),
         done="Done.",
+        editors_only=True,
     ),
     "recertify": Move(
         label="Send for re-certification",
@@ -107,6 +116,7 @@ MOVES = {
             article=article, by=by, comment=data["comment"]
         ),
         done="Unpublished: readers no longer see the article.",
+        editors_only=True,
     ),
 }
 
@@ -148,7 +158,8 @@ class ArticleAdmin(admin.ModelAdmin):
     form = ArticleAdminForm
     change_form_template = "admin/articles/article/change_form.html"
     list_display = [
-        "hero_thumbnail", "title", "state", "author", "reading_time", "next_review", "updated_at"
+        "hero_thumbnail", "title", "state_shown", "author", "reading_time", "next_review",
+        "updated_at",
     ]  # fmt: skip
     list_display_links = ["hero_thumbnail", "title"]
     ordering = ["-updated_at", "-pk"]
@@ -244,7 +255,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def _tags_formfield(self, db_field, request):
         # Taggit's own field is a comma-separated text box; writers pick from the tags that exist
-        # (and can add one with the + button), so a misspelt duplicate tag is not created.
+        # (editors also get the + button to add one), so a misspelt duplicate tag is not created.
         widget = AutocompleteSelectMultiple(db_field, self.admin_site)
         tag_admin = self.admin_site.get_model_admin(Tag)
         widget = RelatedFieldWidgetWrapper(
@@ -299,6 +310,10 @@ class ArticleAdmin(admin.ModelAdmin):
             article.hero_image.file.url,
             article.hero_image.alt,
         )
+
+    @admin.display(description="state", ordering="state")
+    def state_shown(self, article):
+        return state_label(article)
 
     @admin.display(description="current image")
     def hero_preview(self, article):
@@ -422,11 +437,19 @@ class ArticleAdmin(admin.ModelAdmin):
             ]
         return super().change_view(request, object_id, form_url, extra_context)
 
+    def history_view(self, request, object_id, extra_context=None):
+        # Django's change log shows saves only; the workflow's own record comes first.
+        article = self._visible_or_404(request, object_id)
+        extra_context = {**(extra_context or {}), "workflow_history": workflow_history(article)}
+        return super().history_view(request, object_id, extra_context)
+
     def move_view(self, request, object_id, move):
         if move not in MOVES:
             raise Http404("No such move.")
         article = self._visible_or_404(request, object_id)
         spec = MOVES[move]
+        if spec.editors_only and not workflow.is_editor(request.user):
+            raise PermissionDenied(EDITORS_ONLY)
         data = request.POST if request.method == "POST" else None
         form = spec.form(data, article=article)
         if request.method == "POST" and form.is_valid():
@@ -525,6 +548,27 @@ def _picking_related_topic(request):
         and request.resolver_match.url_name == "autocomplete"
         and request.GET.get("model_name") == RelatedTopic._meta.model_name
     )
+
+
+# How the pending edit of a live article stands, after "Live · ".
+PENDING_EDIT = {
+    Article.State.DRAFT: "changes in draft",
+    Article.State.IN_REVIEW: "changes in review",
+    Article.State.CHANGES_REQUESTED: "changes requested",
+    Article.State.APPROVED: "changes approved",
+    Article.State.SCHEDULED: "changes scheduled",
+}
+
+
+def state_label(article):
+    """The article's state as a list shows it: a live article with an edit under way says
+    both, since its own state only tells where the edit stands."""
+    if article.live_revision_id is None or article.state not in PENDING_EDIT:
+        return article.get_state_display()
+    recertifying = article.current_revision_id == article.live_revision_id
+    if recertifying and article.state == Article.State.IN_REVIEW:
+        return "Live · re-certification in review"
+    return f"Live · {PENDING_EDIT[article.state]}"
 
 
 def _publish_message(article):

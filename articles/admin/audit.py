@@ -1,11 +1,15 @@
 """The audit trail: every workflow move, by whom and when, for editors."""
 
+import datetime
+from dataclasses import dataclass
+
 from django.contrib import admin
+from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.html import format_html
 
 from articles import workflow
-from articles.models import Transition
+from articles.models import Review, Transition
 
 
 @admin.register(Transition)
@@ -37,3 +41,61 @@ class TransitionAdmin(admin.ModelAdmin):
     def article_link(self, transition):
         url = reverse("admin:articles_article_change", args=[transition.article_id])
         return format_html('<a href="{}">{}</a>', url, transition.article.title)
+
+
+@dataclass(frozen=True)
+class HistoryEvent:
+    """One line of an article's workflow history, for its History page."""
+
+    at: datetime.datetime
+    who: object
+    what: str
+    comment: str = ""
+
+
+def workflow_history(article):
+    """Every workflow move, submitted revision and review decision of `article`, newest first,
+    with the comments people wrote. Three queries, however long the history."""
+    events = [
+        HistoryEvent(
+            at=move.at,
+            who=move.by,
+            what=f"{move.action.replace('_', ' ').capitalize()}: {move.get_from_state_display()} → "
+            f"{move.get_to_state_display()}",
+            comment=move.comment,
+        )
+        for move in Transition.objects.filter(article=article).select_related("by")
+    ]
+    revisions = article.revisions.select_related("created_by").prefetch_related(
+        Prefetch("reviews", queryset=Review.objects.select_related("reviewer"))
+    )
+    for revision in revisions:
+        size = (
+            "" if revision.changed_words is None else f" ({revision.changed_words} words changed)"
+        )
+        events.append(
+            HistoryEvent(
+                at=revision.created_at,
+                who=revision.created_by,
+                what=f"Revision {revision.number} submitted{size}",
+            )
+        )
+        for review in revision.reviews.all():
+            events.append(
+                HistoryEvent(
+                    at=review.assigned_at,
+                    who=review.reviewer,
+                    what=f"{review.get_kind_display()} of revision {revision.number} assigned",
+                )
+            )
+            if review.decided_at is not None:
+                events.append(
+                    HistoryEvent(
+                        at=review.decided_at,
+                        who=review.reviewer,
+                        what=f"Review of revision {revision.number}: "
+                        f"{review.get_decision_display().lower()}",
+                        comment=review.comment,
+                    )
+                )
+    return sorted(events, key=lambda event: event.at, reverse=True)

@@ -6,6 +6,7 @@ from django.db.models import Count, Max, Min, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 
 from articles import submission_checks, word_diff, workflow
@@ -14,16 +15,73 @@ from articles.admin.forms import ReviewDecisionForm
 from articles.models import ArticleEdit, Review
 
 
-class AssignedToMeFilter(admin.SimpleListFilter):
+def _edits_a_live_article(revision, live):
+    """Whether `revision` was submitted while a version of its article was live. Revisions
+    from before that was recorded fall back to whether the article is live now."""
+    if revision.changed_words is None:
+        return live is not None
+    return revision.compared_with_id is not None
+
+
+class FilterWithDefault(admin.SimpleListFilter):
+    """A list filter that applies `default` when the address names none, and offers "All"
+    as a choice of its own, so the queue opens filtered and can still be widened."""
+
+    everything = "all"
+
+    def __init__(self, request, params, model, model_admin):
+        super().__init__(request, params, model, model_admin)
+        default = self.default(request)
+        if default is not None:
+            self.used_parameters.setdefault(self.parameter_name, default)
+
+    def default(self, request):
+        return None
+
+    def choices(self, changelist):
+        yield {
+            "selected": self.value() in (None, self.everything),
+            "query_string": changelist.get_query_string({self.parameter_name: self.everything}),
+            "display": "All",
+        }
+        for value, label in self.lookup_choices:
+            yield {
+                "selected": self.value() == str(value),
+                "query_string": changelist.get_query_string({self.parameter_name: value}),
+                "display": label,
+            }
+
+
+class AssignedToMeFilter(FilterWithDefault):
     title = "assigned"
     parameter_name = "assigned"
 
     def lookups(self, request, model_admin):
         return [("me", "To me")]
 
+    def default(self, request):
+        # Reviewers open on their own work; others (writers, editors) on everyone's.
+        return "me" if hasattr(request.user, "reviewer_profile") else None
+
     def queryset(self, request, queryset):
         if self.value() == "me":
             return queryset.filter(reviewer__user=request.user)
+        return queryset
+
+
+class DecisionFilter(FilterWithDefault):
+    title = "decision"
+    parameter_name = "decision"
+
+    def lookups(self, request, model_admin):
+        return Review.Decision.choices
+
+    def default(self, request):
+        return Review.Decision.PENDING
+
+    def queryset(self, request, queryset):
+        if self.value() in Review.Decision.values:
+            return queryset.filter(decision=self.value())
         return queryset
 
 
@@ -34,10 +92,10 @@ class ReviewAdmin(admin.ModelAdmin):
 
     # The link to the review page comes first, so it is in view however narrow the screen.
     list_display = [
-        "open", "article", "revision_number", "reviewer", "decision", "assigned_at", "review_kind"
+        "open", "article", "review_kind", "change_size", "assigned", "reviewer", "decision"
     ]  # fmt: skip
     list_display_links = None
-    list_filter = [AssignedToMeFilter, "decision"]
+    list_filter = [AssignedToMeFilter, DecisionFilter]
     ordering = ["assigned_at"]
     fields = ["article", "revision_number", "reviewer", "decision", "comment", "decided_at", "open"]
     readonly_fields = fields
@@ -62,22 +120,40 @@ class ReviewAdmin(admin.ModelAdmin):
 
     @admin.display(description="article")
     def article(self, review):
-        return review.revision.article
+        return f"{review.revision.article} (revision {review.revision.number})"
+
+    @admin.display(description="assigned", ordering="assigned_at")
+    def assigned(self, review):
+        # A short date keeps every column in view at 1280 px.
+        return timezone.localtime(review.assigned_at).strftime("%d %b %Y")
 
     @admin.display(description="kind")
     def review_kind(self, review):
-        """A re-review of a live article, flagged when its review date has passed."""
+        """What is at stake: a new article, an edit of a live one, or a live one re-certified
+        unchanged; red when the live version's review date has passed."""
         live = getattr(review.revision.article, "published", None)
-        if live is None:
-            return "New article"
-        label = "Re-certification" if review.kind == Review.Kind.RECERTIFICATION else "Re-review"
-        if live.review_is_overdue:
+        if review.kind == Review.Kind.RECERTIFICATION:
+            label = "Re-certification"
+        elif _edits_a_live_article(review.revision, live):
+            label = "Re-review of a live article"
+        else:
+            label = "New article"
+        if live is not None and live.review_is_overdue and review.decision == "pending":
             return format_html(
                 '<strong class="errornote">{}, overdue since {}</strong>',
                 label,
                 live.next_review_due,
             )
         return label
+
+    @admin.display(description="change", ordering="revision__changed_words")
+    def change_size(self, review):
+        if review.kind == Review.Kind.RECERTIFICATION:
+            return "Unchanged"
+        words = review.revision.changed_words
+        if words is None:
+            return "—"
+        return f"{words} word{'' if words == 1 else 's'}"
 
     @admin.display(description="revision")
     def revision_number(self, review):

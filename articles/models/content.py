@@ -77,26 +77,35 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(state=ArticleState.SCHEDULED, publish_at__lte=now)
 
     def link_resolver(self, slugs):
-        """A LinkResolver for `article:` links to any of `slugs` that exist among these rows,
-        by their slug or by an old slug they still answer to."""
-        pks = dict(self.filter(slug__in=slugs).values_list("slug", "pk"))
+        """A LinkResolver for `article:` links to any of `slugs` that are live among these
+        rows, by their slug or by an old slug they still answer to; the others that exist are
+        known as not live yet."""
+        rows = self.filter(slug__in=slugs).values_list("slug", "pk", "live_revision")
+        pks = {slug: pk for slug, pk, _ in rows}
+        live_pks = {pk for _, pk, live_revision in rows if live_revision is not None}
         slug_of = {slug: slug for slug in pks}
         alias_model = self.model.slug_aliases.field.model
         renamed = alias_model.objects.filter(
             slug__in=set(slugs) - pks.keys(), article__in=self
-        ).values_list("slug", "article_id", "article__slug")
-        for old_slug, pk, slug in renamed:
+        ).values_list("slug", "article_id", "article__slug", "article__live_revision")
+        for old_slug, pk, slug, live_revision in renamed:
             pks[old_slug], slug_of[old_slug] = pk, slug
-        targets = {slug: set() for slug in pks}
+            if live_revision is not None:
+                live_pks.add(pk)
+        targets = {slug: set() for slug, pk in pks.items() if pk in live_pks}
         named = {}
         for slug, pk in pks.items():
             named.setdefault(pk, []).append(slug)
-        anchors = Section.objects.filter(article_id__in=named).values_list("article_id", "anchor")
+        anchors = Section.objects.filter(article_id__in=live_pks).values_list(
+            "article_id", "anchor"
+        )
         for pk, anchor in anchors:
             for slug in named[pk]:
                 targets[slug].add(anchor)
         return LinkResolver(
-            targets=targets, url_for=lambda slug: frontend_article_url(slug_of[slug])
+            targets=targets,
+            url_for=lambda slug: frontend_article_url(slug_of[slug]),
+            not_live=pks.keys() - targets.keys(),
         )
 
 
@@ -348,7 +357,11 @@ class Article(models.Model):
     def link_resolver(self):
         """A LinkResolver that knows every article this one links to and that exists."""
         slugs = {link.slug for link in self.article_links()}
-        return Article.objects.link_resolver(slugs)
+        resolver = Article.objects.link_resolver(slugs)
+        # Links within the article itself work whether or not it is live yet.
+        if self.slug in slugs:
+            resolver.targets[self.slug] = {section.anchor for section in self.sections.all()}
+        return resolver
 
     def render(self):
         """The intro and sections as readers will see them: sanitized HTML, links resolved."""

@@ -46,6 +46,22 @@ class ArticleRevision(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Recorded at submit, for the review queue: what the revision changes, in words, against
+    # the version readers saw then (or against nothing, for an article never live).
+    compared_with = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The live revision when this one was submitted; empty for a new article.",
+    )
+    changed_words = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="Words added or removed against the live revision (or all words, for a new "
+        "article); empty for revisions submitted before this was recorded.",
+    )
 
     class Meta:
         ordering = ["article", "-number"]

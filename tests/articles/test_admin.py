@@ -38,8 +38,10 @@ def article(writer):
 
 
 def test_every_article_and_tag_page_answers_a_writer(writer_client, article):
-    for url in admin_pages("articles.article", article) + admin_pages("tags.tag", TagFactory()):
+    tag_changelist, tag_add, tag_change = admin_pages("tags.tag", TagFactory())
+    for url in [*admin_pages("articles.article", article), tag_changelist, tag_change]:
         assert writer_client.get(url).status_code == 200, url
+    assert writer_client.get(tag_add).status_code == 403  # editors manage tags
 
 
 def test_writer_can_read_reviewer_pages_but_not_add_reviewers(writer_client):

@@ -97,7 +97,7 @@ def test_the_review_list_flags_overdue_re_reviews_and_filters_to_mine(
     workflow.submit(article=live, by=writer, reviewers=[reviewer.reviewer_profile])
     client.force_login(reviewer)
     html = client.get(reverse("admin:articles_review_changelist") + "?assigned=me").content
-    assert "Re-review, overdue since" in html.decode()
+    assert "Re-review of a live article, overdue since" in html.decode()
 
 
 def test_empty_panels_shrink_to_one_line(client, editor):

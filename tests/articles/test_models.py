@@ -48,9 +48,10 @@ def test_word_count_and_reading_time_are_derived_from_intro_and_sections():
     assert article.reading_time_minutes == 2
 
 
-def test_link_problems_name_missing_articles_and_anchors():
+def test_link_problems_name_missing_articles_and_anchors(publish):
     target = ArticleFactory(slug="knee-pain")
     SectionFactory(article=target, heading="Clicking")
+    publish(target)
     article = ArticleFactory(intro="See [knee](article:knee-pain#clicking).")
     SectionFactory(article=article, body="[a](article:knee-pain#locking) [b](article:hip-pain)")
     assert article.link_problems() == [
@@ -59,9 +60,10 @@ def test_link_problems_name_missing_articles_and_anchors():
     ]
 
 
-def test_render_resolves_links_in_intro_and_sections_to_the_frontend():
+def test_render_resolves_links_in_intro_and_sections_to_the_frontend(publish):
     target = ArticleFactory(slug="knee-pain")
     SectionFactory(article=target, heading="Clicking")
+    publish(target)
     article = ArticleFactory(intro="See [knee](article:knee-pain).")
     SectionFactory(article=article, heading="More", body="[c](article:knee-pain#clicking)")
     rendered = article.render()

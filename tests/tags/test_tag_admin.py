@@ -1,5 +1,6 @@
 """Tags are printed in every live article that carries them, and articles name them by slug in
-each reviewed revision: writers add tags, editors change them, and nobody changes a slug."""
+each reviewed revision: editors add and change tags, writers pick from them, and nobody changes
+a slug."""
 
 import pytest
 from django.urls import reverse
@@ -10,10 +11,13 @@ from tests.factories import TagFactory
 pytestmark = pytest.mark.django_db
 
 
-def test_writers_add_tags_but_do_not_change_them(client, writer):
+def test_writers_neither_add_nor_change_tags(client, writer):
     tag = TagFactory(name="Hip Pain", slug="hip-pain")
     client.force_login(writer)
-    assert writer.has_perm("tags.add_tag")
+    assert not writer.has_perm("tags.add_tag")
+    response = client.post(reverse("admin:tags_tag_add"), {"name": "Hip Pian", "slug": "hip-pian"})
+    assert response.status_code == 403
+    assert not Tag.objects.filter(slug="hip-pian").exists()
     url = reverse("admin:tags_tag_change", args=[tag.pk])
     response = client.post(url, {"name": "Gone", "slug": "gone", "kind": tag.kind})
     assert response.status_code == 403
@@ -28,3 +32,11 @@ def test_an_editor_renames_a_tag_but_its_slug_stays(client, editor):
     assert client.post(url, data).status_code == 302
     tag.refresh_from_db()
     assert (tag.name, tag.slug) == ("Hip pain", "hip-pain")
+
+
+def test_only_editors_get_the_add_tag_button_on_the_article_form(client, writer, editor):
+    add_article = reverse("admin:articles_article_add")
+    client.force_login(writer)
+    assert 'id="add_id_tags"' not in client.get(add_article).text
+    client.force_login(editor)
+    assert 'id="add_id_tags"' in client.get(add_article).text
