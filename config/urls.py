@@ -12,7 +12,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from articles.api.http import throttled_page
 from articles.feeds import ArticleSitemap, LatestArticlesFeed
 from articles.models import read_model_changed_at
-from config.views import healthz
+from config.views import healthz, home
 
 admin.site.site_header = "Health CMS"
 admin.site.site_title = "Health CMS"
@@ -29,6 +29,7 @@ public_cache = cache_control(
 dated = last_modified(lambda request: read_model_changed_at())
 
 urlpatterns = [
+    path("", home, name="home"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("articles.api.urls")),
     path("api/schema/", throttled_page(SpectacularAPIView.as_view()), name="schema"),

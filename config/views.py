@@ -1,11 +1,20 @@
+from django.contrib import admin
 from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
+from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django.views.defaults import bad_request as default_bad_request
 from django.views.defaults import page_not_found
 from django.views.defaults import server_error as default_server_error
+
+
+@require_safe
+def home(request):
+    """A small page saying where the admin, the API docs and the health check are."""
+    context = {"site_header": admin.site.site_header, "site_title": admin.site.site_title}
+    return render(request, "home.html", context)
 
 
 @never_cache
