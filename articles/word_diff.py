@@ -50,9 +50,16 @@ def tokens(text):
     return TOKEN.findall(text)
 
 
+def same_text(text):
+    """`text` with its lines ended the one way. Browsers send a textarea's lines ended by CRLF
+    (HTML says so) and JSON clients by LF, so the same words saved through the admin and the
+    API differ only there: a reviewer must not see that as a change."""
+    return (text or "").replace("\r\n", "\n").replace("\r", "\n")
+
+
 def word_diff(old, new):
     """HTML of `new` with the words removed since `old` in <del> and those added in <ins>."""
-    old_lines, new_lines = (old or "").splitlines(True), (new or "").splitlines(True)
+    old_lines, new_lines = same_text(old).splitlines(True), same_text(new).splitlines(True)
     parts = []
     for tag, i1, i2, j1, j2 in _opcodes(old_lines, new_lines, junk=lambda line: not line.strip()):
         removed, added = "".join(old_lines[i1:i2]), "".join(new_lines[j1:j2])
@@ -173,7 +180,11 @@ def _text_changes(old, new):
     changes = []
     for key in keys:
         before, after = old.get(key), new.get(key)
-        if before == after:
+        if before == after or (
+            isinstance(before, str)
+            and isinstance(after, str)
+            and same_text(before) == same_text(after)
+        ):
             continue
         if key == "author_id":
             before, after = authors.get(before), authors.get(after)
@@ -211,7 +222,9 @@ def _section_changes(old_sections, new_sections):
 
 
 def _compare_section(before, after):
-    if before["heading"] == after["heading"] and before["body"] == after["body"]:
+    if before["heading"] == after["heading"] and same_text(before["body"]) == same_text(
+        after["body"]
+    ):
         return SectionChange("unchanged", escape(after["heading"]))
     return SectionChange(
         "changed",

@@ -116,3 +116,16 @@ def test_references_and_related_topics_are_listed_as_added_and_removed():
 @pytest.mark.django_db
 def test_nothing_changed_has_no_changes():
     assert not compare(snapshot(), snapshot()).has_changes
+
+
+@pytest.mark.django_db
+def test_line_ends_alone_are_not_a_change():
+    # The admin's textareas send CRLF, the API LF: the same words must read as unchanged.
+    old = snapshot(intro="First line.\nSecond line.")
+    new = snapshot(intro="First line.\r\nSecond line.")
+    new["sections"] = [dict(s, body=s["body"] + "\n\nMore.") for s in new["sections"]]
+    old["sections"] = [dict(s, body=s["body"] + "\r\n\r\nMore.") for s in old["sections"]]
+    changes = compare(old, new)
+    assert not changes.fields
+    assert [s.status for s in changes.sections] == ["unchanged"]
+    assert "<ins>" not in word_diff.word_diff("a\nb", "a\r\nb")
