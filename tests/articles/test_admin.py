@@ -44,6 +44,12 @@ def test_every_article_and_tag_page_answers_a_writer(writer_client, article):
     assert writer_client.get(tag_add).status_code == 403  # editors manage tags
 
 
+def test_pages_keep_their_width_for_content_not_the_side_list_of_models(writer_client, article):
+    # The review page and the lists need the 300 px Django's side navigation takes.
+    html = writer_client.get(reverse("admin:articles_article_changelist")).content.decode()
+    assert 'id="nav-sidebar"' not in html and "result_list" in html
+
+
 def test_writer_can_read_reviewer_pages_but_not_add_reviewers(writer_client):
     reviewer = ReviewerFactory()
     changelist, add, change = admin_pages("reviewers.reviewer", reviewer)
