@@ -12,7 +12,7 @@ from django.utils.html import format_html
 from articles import submission_checks, word_diff, workflow
 from articles.admin import previews
 from articles.admin.forms import ReviewDecisionForm
-from articles.models import ArticleEdit, Review
+from articles.models import ArticleEdit, Review, Transition
 
 
 def _edits_a_live_article(revision, live):
@@ -213,6 +213,8 @@ class ReviewAdmin(admin.ModelAdmin):
             "authors": change_authors(revision, since=base),
             "earlier_reviews": earlier_reviews(review),
             "submit_warnings": submission_checks.revision_warnings(snapshot, preview["rendering"]),
+            "submit_note": submit_note(review),
+            "approved_at": approval_date(review),
         }
         return TemplateResponse(request, "admin/articles/review/decide.html", context)
 
@@ -252,6 +254,35 @@ def review_comparisons(review):
             }
         )
     return comparisons
+
+
+def submit_note(review):
+    """The move that sent the revision to this review, if its author left a note with it."""
+    sent = (
+        Transition.objects.filter(
+            article_id=review.revision.article_id,
+            revision_id=review.revision_id,
+            action__in=["submit", "recertify"],
+            # The move is recorded just after the reviews it assigns.
+            at__gte=review.assigned_at,
+        )
+        .select_related("by")
+        .order_by("at")
+        .first()
+    )
+    return sent if sent is not None and sent.comment else None
+
+
+def approval_date(review):
+    """For a re-certification, when the revision under review was last approved."""
+    if review.kind != Review.Kind.RECERTIFICATION:
+        return None
+    return (
+        Review.objects.filter(revision_id=review.revision_id, decision=Review.Decision.APPROVED)
+        .order_by("-decided_at")
+        .values_list("decided_at", flat=True)
+        .first()
+    )
 
 
 def change_authors(revision, *, since):

@@ -103,3 +103,22 @@ def test_a_new_article_says_there_is_nothing_to_compare(client, writer, reviewer
     workflow.submit(article=article, by=writer, reviewers=[reviewer.reviewer_profile])
     html = page(client, reviewer, pending_review(article))
     assert "A new article, not live yet" in html
+
+
+def test_the_writers_note_at_submit_is_shown_to_the_reviewer(client, live, writer, reviewer):
+    article = edit(live, writer, summary="A shorter summary.")
+    workflow.submit(
+        article=article,
+        by=writer,
+        reviewers=[reviewer.reviewer_profile],
+        comment="Tightened the summary, as asked.",
+    )
+    html = page(client, reviewer, pending_review(live))
+    assert "Tightened the summary, as asked." in html
+
+
+def test_a_recertification_says_nothing_changed_since_its_approval(client, live, editor, reviewer):
+    workflow.recertify(article=live, by=editor, reviewers=[reviewer.reviewer_profile])
+    html = page(client, reviewer, pending_review(live))
+    assert "Nothing changed since it was approved on" in html
+    assert "A new article" not in html
