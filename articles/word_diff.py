@@ -4,6 +4,7 @@ Each text field and each section is compared on its own, over word tokens, with
 difflib.SequenceMatcher. The result is HTML in which every piece of the authors' text is
 escaped and the only markup is <ins> (added words) and <del> (removed words). Lists (tags,
 references, related topics) are compared as sets of items, and the hero image as a whole.
+The review queue's size of a change (`changed_word_count`) counts the same words.
 """
 
 import difflib
@@ -310,3 +311,34 @@ def _topic_lines(topics):
             title = by_slug.get(topic["slug"], topic["slug"])
         lines.append(f"{title}: {topic['blurb']}" if topic.get("blurb") else title)
     return lines
+
+
+def changed_word_count(old_snapshot, new_snapshot):
+    """How many words a reviewer has to read as changed: those added, removed or replaced
+    between two snapshots (every word, when there is no old snapshot)."""
+    old, new = _reviewed_words(old_snapshot), _reviewed_words(new_snapshot)
+    matcher = difflib.SequenceMatcher(None, old, new)
+    return sum(
+        max(old_end - old_start, new_end - new_start)
+        for tag, old_start, old_end, new_start, new_end in matcher.get_opcodes()
+        if tag != "equal"
+    )
+
+
+def _reviewed_words(snapshot):
+    """The words of what readers read in a snapshot, in reading order, without field labels."""
+    if snapshot is None:
+        return []
+    image = snapshot.get("hero_image") or {}
+    texts = [
+        snapshot["title"],
+        snapshot["summary"],
+        " ".join(snapshot["tags"]),
+        image.get("alt", ""),
+        image.get("credit", ""),
+        snapshot["intro"],
+        *(f"{section['heading']} {section['body']}" for section in snapshot["sections"]),
+        *(topic["blurb"] for topic in snapshot["related_topics"]),
+        *(f"{ref['label']} {ref['publisher']} {ref['url']}" for ref in snapshot["references"]),
+    ]
+    return " ".join(texts).split()

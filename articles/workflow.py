@@ -20,7 +20,6 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from articles import list_limits, public_cache, webhooks
-from articles.diffs import changed_word_count
 from articles.documents import build_document, card, next_review_due
 from articles.models import (
     Article,
@@ -38,6 +37,7 @@ from articles.models import (
     content_hash,
     mark_read_model_changed,
 )
+from articles.word_diff import changed_word_count
 from images.models import Image
 from tags.models import Tag
 

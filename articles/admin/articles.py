@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from articles import image_cleanup, preview, workflow
+from articles import image_cleanup, preview, word_diff, workflow
 from articles.admin import previews
 from articles.admin.audit import workflow_history
 from articles.admin.forms import (
@@ -29,7 +29,6 @@ from articles.admin.forms import (
     WithdrawForm,
 )
 from articles.admin.inlines import ReferenceInline, RelatedTopicInline, SectionInline
-from articles.diffs import diff_table
 from articles.editing import EDITOR_ONLY_FIELDS
 from articles.models import Article, RelatedTopic, Transition
 from articles.submission_checks import submission_warnings
@@ -490,18 +489,20 @@ class ArticleAdmin(admin.ModelAdmin):
         else:
             new, new_label = article.snapshot(), "Working copy"
         live = article.live_revision
-        old_label = f"Live (revision {live.number})" if live else "Not live"
         context = {
             **self.admin_site.each_context(request),
             "title": f"Changes: {article.title}",
             "opts": self.opts,
             "original": article,
             "revisions": article.revisions.all(),
-            "diff": mark_safe(  # difflib.HtmlDiff escapes every line of text it is given
-                diff_table(
-                    live.snapshot if live else None, new, old_label=old_label, new_label=new_label
-                )
+            "comparison_title": (
+                f"{new_label} compared with the live version, revision {live.number}"
+                if live
+                else f"{new_label}: not live yet, so all of it is new"
             ),
+            # Word by word, as the review page shows it; nothing to compare before a first
+            # publication.
+            "changes": word_diff.compare(live.snapshot, new) if live else None,
         }
         return TemplateResponse(request, "admin/articles/article/diff.html", context)
 

@@ -261,7 +261,8 @@ def test_diff_shows_the_working_copy_against_the_live_version(
     section.save()
     url = reverse("admin:articles_article_diff", args=[article.pk])
     html = as_user(client, writer).get(url).content.decode()
-    assert "Live (revision 1)" in html and "Working copy" in html
+    assert "Working copy compared with the live version, revision 1" in html
+    assert "<ins> &lt;script&gt;alert(1)&lt;/script&gt; gently</ins>" in html
     assert "&lt;script&gt;" in html and "<script>alert" not in html
     assert as_user(client, writer).get(url + "?revision=1").status_code == 200
 

@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles import workflow
-from articles.diffs import changed_word_count
 from articles.models import Article, PublishedArticle, Review
+from articles.word_diff import changed_word_count
 from tests.factories import ArticleFactory, SectionFactory, edit
 
 pytestmark = pytest.mark.django_db
