@@ -77,6 +77,12 @@ def missing_link_problem(link, *, exists):
     return f'{link}: there is no article with the slug "{link.slug}".'
 
 
+def link_warning(problem):
+    """How the change form, the submit checklist and the review page head a link problem: a
+    link to an article that is not live yet is not broken, but readers cannot follow it yet."""
+    return f"Link readers cannot follow: {problem}"
+
+
 @dataclass
 class LinkResolver:
     """Turns `article:` links into URLs, given the articles that exist and their anchors.

@@ -13,6 +13,7 @@ from articles.readability import (
     readability_of_document,
     readability_of_rendering,
 )
+from articles.rendering import link_warning
 
 # Alt text that names the kind of thing rather than what it shows.
 PLACEHOLDER_ALT = {"image", "img", "photo", "picture", "hero", "hero image", "untitled", "alt"}
@@ -25,7 +26,7 @@ SUMMARY_SHOWN_LENGTH = 160
 def submission_warnings(article):
     """Sentences describing each problem of `article`'s working copy, in reading order."""
     rendered = article.render()
-    warnings = [f"Broken link: {problem}" for problem in rendered.problems]
+    warnings = [link_warning(problem) for problem in rendered.problems]
     warnings += _related_topic_warnings(article)
     alt = article.hero_image.alt if article.hero_image is not None else None
     return warnings + _text_warnings(alt, article.summary, readability_of_rendering(rendered))
@@ -34,7 +35,7 @@ def submission_warnings(article):
 def revision_warnings(snapshot, rendering):
     """The same sentences for a submitted revision's `snapshot`, rendered as `rendering` (a
     documents.Rendering): what its writer was warned about when submitting it."""
-    warnings = [f"Broken link: {problem}" for problem in rendering.problems]
+    warnings = [link_warning(problem) for problem in rendering.problems]
     related_ids = [
         topic["article_id"] for topic in snapshot["related_topics"] if "article_id" in topic
     ]

@@ -31,6 +31,7 @@ from articles.admin.forms import (
 from articles.admin.inlines import ReferenceInline, RelatedTopicInline, SectionInline
 from articles.editing import EDITOR_ONLY_FIELDS
 from articles.models import Article, RelatedTopic, Transition
+from articles.rendering import link_warning
 from articles.submission_checks import submission_warnings
 from articles.whole_numbers import parse_whole_number
 from tags.models import Tag
@@ -298,7 +299,7 @@ class ArticleAdmin(admin.ModelAdmin):
                     message += " Readers keep seeing the published version meanwhile."
                 self.message_user(request, message, messages.WARNING)
         for problem in form.instance.link_problems():
-            self.message_user(request, f"Broken link: {problem}", messages.WARNING)
+            self.message_user(request, link_warning(problem), messages.WARNING)
 
     @admin.display(description="")
     def hero_thumbnail(self, article):

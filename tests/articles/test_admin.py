@@ -100,7 +100,7 @@ def test_preview_renders_sanitized_sections_and_reports_broken_links(writer_clie
     assert "<strong>adductors</strong>" in html
     assert 'id="when-walking"' in html and 'href="#when-walking"' in html
     assert "Safe text" in html and "alert(1)" not in html
-    assert "Broken link: article:knee-pain" in html
+    assert "Link readers cannot follow: article:knee-pain" in html
 
 
 def form_data(**fields):
@@ -228,8 +228,9 @@ def test_saving_warns_about_broken_article_links(writer_client, article):
         follow=True,
     )
     messages = [str(message) for message in response.context["messages"]]
-    assert 'Broken link: article:knee-pain: there is no article with the slug "knee-pain".' in (
-        messages
+    assert (
+        'Link readers cannot follow: article:knee-pain: there is no article with the slug "knee-pain".'
+        in (messages)
     )
 
 

@@ -72,7 +72,7 @@ def test_submitting_warns_of_each_problem_a_reader_would_notice(client, writer, 
     RelatedTopicFactory(from_article=article, to_article=hidden)
     warnings = submission_warnings(article)
     assert len(warnings) == 5, warnings
-    assert "Broken link" in warnings[0] and "nowhere" in warnings[0]
+    assert "Link readers cannot follow" in warnings[0] and "nowhere" in warnings[0]
     assert "“Shin splints” is not published" in warnings[1]
     assert "“IMG_2041.jpg” does not describe it" in warnings[2]
     assert "200 characters" in warnings[3]
