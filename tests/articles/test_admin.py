@@ -228,10 +228,8 @@ def test_saving_warns_about_broken_article_links(writer_client, article):
         follow=True,
     )
     messages = [str(message) for message in response.context["messages"]]
-    assert (
-        'Link readers cannot follow: article:knee-pain: there is no article with the slug "knee-pain".'
-        in (messages)
-    )
+    expected = 'article:knee-pain: there is no article with the slug "knee-pain".'
+    assert f"Link readers cannot follow: {expected}" in messages
 
 
 def test_tag_autocomplete_finds_tags_for_the_article_form(writer_client):
