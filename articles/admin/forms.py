@@ -20,7 +20,10 @@ class ArticleAdminForm(forms.ModelForm):
             self.fields["based_on_version"].required = True
             self.fields["based_on_version"].initial = self.instance.version
         if "tags" in self.fields:
-            self.fields["tags"].help_text += f" At most {list_limits.TAGS.maximum}."
+            self.fields["tags"].help_text += (
+                f" At most {list_limits.TAGS.maximum}, chosen from those that exist: editors "
+                "make new ones, so ask one if a tag you need is missing."
+            )
 
     def clean_based_on_version(self):
         version = self.cleaned_data.get("based_on_version")
