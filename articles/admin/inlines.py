@@ -3,7 +3,7 @@
 from django import forms
 from django.contrib import admin
 from django.db import models
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 
 from articles import list_limits, workflow
 from articles.admin import comment_answers
@@ -70,7 +70,9 @@ class SectionForm(PositionedInlineForm):
         super().__init__(*args, **kwargs)
         comments = self.comments_by_anchor.get(self.instance.anchor) if self.instance.pk else None
         if comments:
-            self.fields["body"].help_text = format_html_join(" ", "{}", ((c,) for c in comments))
+            said = format_html_join(" ", "{}", ((comment,) for comment in comments))
+            body = self.fields["body"]
+            body.help_text = format_html("{}<br>{}", body.help_text, said)
 
     def clean(self):
         cleaned_data = super().clean()
