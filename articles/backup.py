@@ -45,6 +45,7 @@ MODELS = [
     "articles.articlerevision",
     "articles.articleedit",
     "articles.review",
+    "articles.reviewcomment",
     "articles.transition",
     "articles.publishedarticle",
     "articles.publishedarticletag",

@@ -91,7 +91,16 @@ def _tell_story(article, spec, users, reviewer, result):
         return
     review = Review.objects.pending().get(revision=article.current_revision, reviewer=reviewer)
     if story == "changes_requested":
-        workflow.request_changes(review=review, by=physician, comment=spec["review_comment"])
+        anchors = {s["heading"]: s["anchor"] for s in review.revision.snapshot["sections"]}
+        workflow.request_changes(
+            review=review,
+            by=physician,
+            comment=spec["review_comment"],
+            comments=[
+                ("section", anchors[heading], text)
+                for heading, text in spec.get("section_comments", [])
+            ],
+        )
         return
     workflow.approve(review=review, by=physician, comment="Checked against current guidance.")
     if story == "scheduled":

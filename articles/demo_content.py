@@ -620,6 +620,14 @@ Most people improve within four to six weeks.
             "cauda equina syndrome; and a routine appointment if the pain is not improving "
             "after four to six weeks or keeps coming back."
         ),
+        # Comments on parts of the revision, by section heading: the writer answers each.
+        "section_comments": [
+            (
+                "Looking after yourself",
+                "Say how long to keep taking pain relief before seeing someone, and that "
+                "anyone with stomach ulcers should ask before taking ibuprofen.",
+            ),
+        ],
     },
     {
         "slug": SCHEDULED_SLUG,

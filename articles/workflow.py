@@ -31,6 +31,7 @@ from articles.models import (
     PublishedArticleTag,
     PublishedLink,
     Review,
+    ReviewComment,
     ReviewDecision,
     Transition,
     WebhookEvent,
@@ -208,8 +209,12 @@ def _last_recorded_hash(article):
 
 
 @transaction.atomic
-def submit(*, article, by, reviewers, comment=""):
-    """Freeze the working copy into a revision and ask `reviewers` (profiles) to review it."""
+def submit(*, article, by, reviewers, comment="", unresolved_reason=""):
+    """Freeze the working copy into a revision and ask `reviewers` (profiles) to review it.
+
+    While comments the last reviewer made are unresolved, the writer has to say why they
+    resubmit anyway (`unresolved_reason`); the reason is recorded with the move.
+    """
     article = _lock(article)
     if not (article.author_id == by.pk or is_editor(by)):
         raise NotAllowed("Only the article's author or an editor can submit it for review.")
@@ -218,6 +223,18 @@ def submit(*, article, by, reviewers, comment=""):
             f"The article is {article.get_state_display().lower()}; only a draft, an article "
             "with changes requested or an unpublished article can be submitted."
         )
+    unresolved = open_comments(article).count()
+    if unresolved:
+        if not unresolved_reason.strip():
+            raise InvalidInput(
+                f"{unresolved} of the reviewer's comments {'is' if unresolved == 1 else 'are'} "
+                "not resolved. Resolve them, or say why you submit anyway."
+            )
+        reason = (
+            f"Submitted with {unresolved} unresolved comment{'' if unresolved == 1 else 's'} "
+            f"because: {unresolved_reason.strip()}"
+        )
+        comment = f"{comment.strip()}\n\n{reason}" if comment.strip() else reason
     reviewers = list(reviewers)
     _check_reviewers(article, reviewers, contributors(article))
     snapshot = article.snapshot()
@@ -319,12 +336,20 @@ def approve(*, review, by, comment=""):
 
 
 @transaction.atomic
-def request_changes(*, review, by, comment):
-    """Send the revision back to its writer with what needs to change. Returns the article."""
-    if not (comment or "").strip():
-        raise InvalidInput("Say what needs to change: a comment is required.")
+def request_changes(*, review, by, comment, comments=()):
+    """Send the revision back to its writer with what needs to change. Returns the article.
+
+    `comments` are (target, section anchor, text) triples, each about one part of the
+    revision; with at least one (now or added before), the overall comment may be left empty.
+    """
     review, article = _open_review(review, by)
-    _decide(review, ReviewDecision.CHANGES_REQUESTED, comment, by)
+    for target, anchor, body in comments:
+        _add_comment(review, by, target, anchor, body)
+    if not (comment or "").strip() and not review.comments.exists():
+        raise InvalidInput(
+            "Say what needs to change: a comment is required, on the whole revision or on a part."
+        )
+    _decide(review, ReviewDecision.CHANGES_REQUESTED, comment or "", by)
     return _move(
         article,
         to=State.CHANGES_REQUESTED,
@@ -333,6 +358,98 @@ def request_changes(*, review, by, comment):
         revision=review.revision,
         comment=comment,
     )
+
+
+# Comments on parts of a revision ------------------------------------------------------------
+
+# The longest comment or reply accepted, in characters.
+COMMENT_MAX_LENGTH = 5000
+
+
+@transaction.atomic
+def add_comment(*, review, by, target, section_anchor="", body):
+    """The assigned reviewer comments on one part of the revision before deciding.
+
+    The comments go to the writer when the reviewer requests changes.
+    """
+    review, _article = _open_review(review, by)
+    return _add_comment(review, by, target, section_anchor, body)
+
+
+def _add_comment(review, by, target, anchor, body):
+    body = (body or "").strip()
+    anchor = (anchor or "").strip()
+    if not body:
+        raise InvalidInput("A comment needs some text.")
+    if len(body) > COMMENT_MAX_LENGTH:
+        raise InvalidInput(
+            f"A comment is at most {COMMENT_MAX_LENGTH} characters; this one has {len(body)}."
+        )
+    if target not in ReviewComment.Target.values:
+        raise InvalidInput(
+            f"A comment is about the title, the summary, the intro or a section, not “{target}”."
+        )
+    if target == ReviewComment.Target.SECTION:
+        anchors = [section["anchor"] for section in review.revision.snapshot["sections"]]
+        if anchor not in anchors:
+            raise InvalidInput(
+                f"Revision {review.revision.number} has no section with the anchor “{anchor}”."
+            )
+    elif anchor:
+        raise InvalidInput("Only a comment on a section names a section anchor.")
+    return ReviewComment.objects.create(
+        review=review, target=target, section_anchor=anchor, body=body, created_by=by
+    )
+
+
+def open_comments(article):
+    """The unresolved comments the article's writer still has to answer: those of its latest
+    decided review, when that review requested changes."""
+    latest = (
+        Review.objects.filter(
+            revision__article=article,
+            decision__in=[ReviewDecision.APPROVED, ReviewDecision.CHANGES_REQUESTED],
+        )
+        .order_by("-decided_at", "-pk")
+        .first()
+    )
+    if latest is None or latest.decision != ReviewDecision.CHANGES_REQUESTED:
+        return ReviewComment.objects.none()
+    return latest.comments.filter(resolved_at__isnull=True)
+
+
+@transaction.atomic
+def answer_comment(*, comment, by, reply="", resolve=True):
+    """The article's writer (or an editor) replies to a comment and/or marks it resolved."""
+    comment = (
+        ReviewComment.objects.select_for_update()
+        .select_related("review__revision__article")
+        .get(pk=comment.pk)
+    )
+    article = comment.review.revision.article
+    if not can_edit(by, article):
+        raise NotAllowed("Only the article's author or an editor can answer a reviewer's comment.")
+    if comment.review.decision != ReviewDecision.CHANGES_REQUESTED:
+        raise InvalidTransition(
+            "Only the comments of a review that requested changes are answered; this review is "
+            f"{comment.review.get_decision_display().lower()}."
+        )
+    if comment.is_resolved:
+        raise InvalidTransition("This comment is already resolved.")
+    reply = (reply or "").strip()
+    if len(reply) > COMMENT_MAX_LENGTH:
+        raise InvalidInput(
+            f"A reply is at most {COMMENT_MAX_LENGTH} characters; this one has {len(reply)}."
+        )
+    if not resolve and not reply:
+        raise InvalidInput("Write a reply, or mark the comment resolved.")
+    now = timezone.now()
+    if reply:
+        comment.reply, comment.replied_by, comment.replied_at = reply, by, now
+    if resolve:
+        comment.resolved_by, comment.resolved_at = by, now
+    comment.save()
+    return comment
 
 
 # Publishing ---------------------------------------------------------------------------------

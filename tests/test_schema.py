@@ -41,6 +41,8 @@ def test_every_endpoint_is_in_the_schema(schema):
         "/api/v1/editorial/reviews/",
         "/api/v1/editorial/reviews/{id}/approve/",
         "/api/v1/editorial/reviews/{id}/request-changes/",
+        "/api/v1/editorial/reviews/{id}/comments/",
+        "/api/v1/editorial/reviews/{id}/comments/{comment_id}/resolve/",
     } <= paths
 
 

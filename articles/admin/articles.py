@@ -18,7 +18,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from articles import image_cleanup, preview, word_diff, workflow
-from articles.admin import previews
+from articles.admin import comment_answers, previews
 from articles.admin.audit import workflow_history
 from articles.admin.forms import (
     ArticleAdminForm,
@@ -80,7 +80,11 @@ MOVES = {
         label="Submit for review",
         form=SubmitForm,
         run=lambda article, by, data: workflow.submit(
-            article=article, by=by, reviewers=data["reviewers"], comment=data["comment"]
+            article=article,
+            by=by,
+            reviewers=data["reviewers"],
+            comment=data["comment"],
+            unresolved_reason=data.get("unresolved_reason", ""),
         ),
         done="Submitted for review.",
     ),
@@ -274,6 +278,18 @@ class ArticleAdmin(admin.ModelAdmin):
             help_text=db_field.help_text,
         )
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if comments := comment_answers.open_for(request, obj):
+            kwargs["form"] = comment_answers.form_with_answers(self.form, comments)
+        return super().get_form(request, obj, change, **kwargs)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if comments := comment_answers.open_for(request, obj):
+            # Right after the text fields the comments are about.
+            return [fieldsets[0], comment_answers.fieldset(comments), *fieldsets[1:]]
+        return fieldsets
+
     def save_model(self, request, obj, form, change):
         if change:
             # Checked again here, atomically, for a save that raced past the form's check.
@@ -290,6 +306,9 @@ class ArticleAdmin(admin.ModelAdmin):
         if change:
             before = form.instance.state
             article = workflow.record_edit(article=form.instance, by=request.user)
+            comment_answers.record(
+                form, comment_answers.open_for(request, form.instance), request.user
+            )
             if article.state != before:
                 message = (
                     "The article now differs from the revision last submitted for review, so it "

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from articles import workflow
-from articles.models import Review, Transition
+from articles.models import Review, ReviewComment, Transition
 
 
 @admin.register(Transition)
@@ -53,9 +53,14 @@ class HistoryEvent:
     comment: str = ""
 
 
+# Who wrote a comment on a part of a revision and who answered it, fetched with the comment.
+PEOPLE = ["created_by", "replied_by", "resolved_by"]
+
+
 def workflow_history(article):
-    """Every workflow move, submitted revision and review decision of `article`, newest first,
-    with the comments people wrote. Three queries, however long the history."""
+    """Every workflow move, submitted revision, review decision, comment on a part of a
+    revision and its resolution of `article`, newest first, with what people wrote. Four
+    queries, however long the history."""
     events = [
         HistoryEvent(
             at=move.at,
@@ -67,7 +72,8 @@ def workflow_history(article):
         for move in Transition.objects.filter(article=article).select_related("by")
     ]
     revisions = article.revisions.select_related("created_by").prefetch_related(
-        Prefetch("reviews", queryset=Review.objects.select_related("reviewer"))
+        Prefetch("reviews", queryset=Review.objects.select_related("reviewer")),
+        Prefetch("reviews__comments", queryset=ReviewComment.objects.select_related(*PEOPLE)),
     )
     for revision in revisions:
         size = (
@@ -98,4 +104,30 @@ def workflow_history(article):
                         comment=review.comment,
                     )
                 )
+            events.extend(comment_events(review.comments.all()))
     return sorted(events, key=lambda event: event.at, reverse=True)
+
+
+def comment_events(comments):
+    """A reviewer's comments on parts of a revision, and the writer's answers to them."""
+    for comment in comments:
+        yield HistoryEvent(
+            at=comment.created_at,
+            who=comment.created_by,
+            what=f"Comment on {comment.where}",
+            comment=comment.body,
+        )
+        if comment.is_resolved:
+            yield HistoryEvent(
+                at=comment.resolved_at,
+                who=comment.resolved_by,
+                what=f"Resolved the comment on {comment.where}",
+                comment=comment.reply,
+            )
+        elif comment.reply:
+            yield HistoryEvent(
+                at=comment.replied_at,
+                who=comment.replied_by,
+                what=f"Replied to the comment on {comment.where}",
+                comment=comment.reply,
+            )

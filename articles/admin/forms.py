@@ -96,6 +96,11 @@ class SubmitForm(MoveForm):
         required=False,
         help_text="Anything the reviewer should know.",
     )
+    unresolved_reason = forms.CharField(
+        label="Submit anyway because",
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 80}),
+        required=False,
+    )
 
     def __init__(self, *args, article, **kwargs):
         super().__init__(*args, article=article, **kwargs)
@@ -104,6 +109,19 @@ class SubmitForm(MoveForm):
         self.fields["reviewers"].queryset = Reviewer.objects.able_to_review().exclude(
             user_id__in=self.changed_by()
         )
+        # Asked only while the last review's comments on parts of the article are open.
+        unresolved = self.unresolved_comments()
+        if unresolved:
+            self.fields["unresolved_reason"].help_text = (
+                f"{unresolved} of the reviewer's comments {'is' if unresolved == 1 else 'are'} "
+                "not resolved. Resolve them in the article's form, or say here why you submit "
+                "anyway; the reason is recorded in the history."
+            )
+        else:
+            del self.fields["unresolved_reason"]
+
+    def unresolved_comments(self):
+        return workflow.open_comments(self.article).count()
 
     def changed_by(self):
         return workflow.contributors(self.article)
@@ -121,6 +139,9 @@ class RecertifyForm(SubmitForm):
 
     def changed_by(self):
         return workflow.contributors(self.article, self.article.live_revision)
+
+    def unresolved_comments(self):
+        return 0  # the live version goes back unchanged: nothing to answer first
 
 
 class WithdrawForm(MoveForm):
@@ -151,5 +172,48 @@ class ReviewDecisionForm(forms.Form):
     comment = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 5, "cols": 80}),
         required=False,
-        help_text="Required when you request changes: say what needs to change.",
+        help_text="When you request changes, say what needs to change, here for the whole "
+        "revision or below on the part it is about.",
     )
+
+    def __init__(self, *args, snapshot, **kwargs):
+        super().__init__(*args, **kwargs)
+        # One optional box per part of the revision: (field name, target, section anchor).
+        self.parts = [
+            ("on_title", "title", ""),
+            ("on_summary", "summary", ""),
+            ("on_intro", "intro", ""),
+            *(
+                (f"on_section_{number}", "section", section["anchor"])
+                for number, section in enumerate(snapshot["sections"], start=1)
+            ),
+        ]
+        headings = [section["heading"] for section in snapshot["sections"]]
+        labels = ["Title", "Summary", "Intro", *(f"Section “{h}”" for h in headings)]
+        for (name, _target, _anchor), label in zip(self.parts, labels, strict=True):
+            self.fields[name] = forms.CharField(
+                label=label,
+                required=False,
+                max_length=workflow.COMMENT_MAX_LENGTH,
+                widget=forms.Textarea(attrs={"rows": 2, "cols": 80}),
+            )
+
+    def part_fields(self):
+        return [self[name] for name, _target, _anchor in self.parts]
+
+    def part_comments(self):
+        """The comments typed on parts, as (target, section anchor, text) for the workflow."""
+        return [
+            (target, anchor, self.cleaned_data[name])
+            for name, target, anchor in self.parts
+            if self.cleaned_data.get(name, "").strip()
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        if "approve" in self.data and self.part_comments():
+            raise forms.ValidationError(
+                "Comments on parts go back to the writer with a request for changes; approve "
+                "without them, or request changes."
+            )
+        return cleaned

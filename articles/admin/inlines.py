@@ -3,8 +3,10 @@
 from django import forms
 from django.contrib import admin
 from django.db import models
+from django.utils.html import format_html, format_html_join
 
 from articles import list_limits, workflow
+from articles.admin import comment_answers
 from articles.markdown_limits import check_article
 from articles.models import PARKING_OFFSET, Reference, RelatedTopic, Section
 
@@ -61,6 +63,17 @@ class PositionedInlineFormSet(forms.BaseInlineFormSet):
 
 
 class SectionForm(PositionedInlineForm):
+    # Help text per section anchor: the reviewer's open comments on that section.
+    comments_by_anchor = {}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        comments = self.comments_by_anchor.get(self.instance.anchor) if self.instance.pk else None
+        if comments:
+            said = format_html_join(" ", "{}", ((comment,) for comment in comments))
+            body = self.fields["body"]
+            body.help_text = format_html("{}<br>{}", body.help_text, said)
+
     def clean(self):
         cleaned_data = super().clean()
         # A blank anchor means "derive it from the heading". Derive it now rather than in
@@ -136,6 +149,13 @@ class SectionInline(WorkingCopyInline, admin.StackedInline):
     # "Add another" disappears at the limit: the heading says why before it does.
     verbose_name_plural = f"sections (at most {list_limits.SECTIONS.maximum})"
     classes = ["sections"]
+
+    def get_formset(self, request, obj=None, **kwargs):
+        if obj is not None and workflow.can_edit(request.user, obj):
+            comments = comment_answers.section_comments(comment_answers.open_for(request, obj))
+            if comments:
+                kwargs["form"] = type("SectionForm", (self.form,), {"comments_by_anchor": comments})
+        return super().get_formset(request, obj, **kwargs)
 
 
 class RelatedTopicFormSet(PositionedInlineFormSet):

@@ -12,7 +12,7 @@ from django.utils.html import format_html
 from articles import submission_checks, word_diff, workflow
 from articles.admin import previews
 from articles.admin.forms import ReviewDecisionForm
-from articles.models import ArticleEdit, Review, Transition
+from articles.models import ArticleEdit, Review, ReviewComment, Transition
 
 
 def _edits_a_live_article(revision, live):
@@ -177,12 +177,22 @@ class ReviewAdmin(admin.ModelAdmin):
         review = get_object_or_404(self.get_queryset(request), pk=object_id)
         if not self.has_view_permission(request, review):
             raise PermissionDenied
-        form = ReviewDecisionForm(request.POST if request.method == "POST" else None)
+        form = ReviewDecisionForm(
+            request.POST if request.method == "POST" else None, snapshot=review.revision.snapshot
+        )
         if request.method == "POST" and form.is_valid():
-            decide = workflow.approve if "approve" in request.POST else workflow.request_changes
+            comment = form.cleaned_data["comment"]
             try:
                 with transaction.atomic():
-                    decide(review=review, by=request.user, comment=form.cleaned_data["comment"])
+                    if "approve" in request.POST:
+                        workflow.approve(review=review, by=request.user, comment=comment)
+                    else:
+                        workflow.request_changes(
+                            review=review,
+                            by=request.user,
+                            comment=comment,
+                            comments=form.part_comments(),
+                        )
             except workflow.WorkflowError as error:
                 form.add_error(None, str(error))
             else:
@@ -212,6 +222,8 @@ class ReviewAdmin(admin.ModelAdmin):
             "comparisons": comparisons,
             "authors": change_authors(revision, since=base),
             "earlier_reviews": earlier_reviews(review),
+            "earlier_comments": earlier_comments(review),
+            "own_comments": review.comments.all(),
             "submit_warnings": submission_checks.revision_warnings(snapshot, preview["rendering"]),
             "submit_note": submit_note(review),
             "approved_at": approval_date(review),
@@ -314,4 +326,15 @@ def earlier_reviews(review):
         .exclude(decision=Review.Decision.PENDING)
         .select_related("reviewer", "revision")
         .order_by("-decided_at")[:EARLIER_REVIEWS_SHOWN]
+    )
+
+
+def earlier_comments(review):
+    """The comments earlier reviews of the article made on its parts, newest first, with how
+    the writer answered each."""
+    return (
+        ReviewComment.objects.filter(review__revision__article_id=review.revision.article_id)
+        .exclude(review=review)
+        .select_related("review__revision", "review__reviewer", "replied_by", "resolved_by")
+        .order_by("-created_at", "-pk")[:EARLIER_REVIEWS_SHOWN]
     )

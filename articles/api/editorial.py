@@ -7,6 +7,7 @@ Every move is one call into `articles.workflow`, so the rules are the admin's ru
 import django_filters
 from django.db import transaction
 from django.db.models import Q
+from django.shortcuts import get_object_or_404
 from django.utils.http import parse_etags
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, status, viewsets
@@ -27,7 +28,10 @@ from articles.api.editorial_serializers import (
     PreviewLinkSerializer,
     PreviewTokenSerializer,
     PublishSerializer,
+    RecertifySerializer,
     RequestChangesSerializer,
+    ResolveCommentSerializer,
+    ReviewCommentSerializer,
     ReviewSerializer,
     RevisionSerializer,
     SubmitSerializer,
@@ -141,7 +145,12 @@ class EditorialArticleViewSet(
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
         data = self._valid(SubmitSerializer, request)
-        return self._move(workflow.submit, reviewers=data["reviewers"], comment=data["comment"])
+        return self._move(
+            workflow.submit,
+            reviewers=data["reviewers"],
+            comment=data["comment"],
+            unresolved_reason=data["unresolved_reason"],
+        )
 
     @extend_schema(
         description=(
@@ -149,12 +158,12 @@ class EditorialArticleViewSet(
             "comes due. No new revision: approving moves its review dates; requesting changes "
             "sends it back to its author while the live version stays up. Editors and the author."
         ),
-        request=SubmitSerializer,
+        request=RecertifySerializer,
         responses=EditorialArticleSerializer,
     )
     @action(detail=True, methods=["post"])
     def recertify(self, request, pk=None):
-        data = self._valid(SubmitSerializer, request)
+        data = self._valid(RecertifySerializer, request)
         return self._move(workflow.recertify, reviewers=data["reviewers"], comment=data["comment"])
 
     @extend_schema(
@@ -392,6 +401,62 @@ class EditorialReviewViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"], url_path="request-changes")
     def request_changes(self, request, pk=None):
         return self._decide(workflow.request_changes, RequestChangesSerializer)
+
+    @extend_schema(
+        methods=["get"],
+        description="The reviewer's comments on parts of the revision, with their answers.",
+        responses=ReviewCommentSerializer(many=True),
+    )
+    @extend_schema(
+        methods=["post"],
+        description=(
+            "The assigned reviewer comments on the title, the summary, the intro or a section "
+            "(by its anchor) of a pending review; the writer sees it once changes are requested."
+        ),
+        request=ReviewCommentSerializer,
+        responses={201: ReviewCommentSerializer},
+    )
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
+    def comments(self, request, pk=None):
+        review = self.get_object()
+        if request.method == "GET":
+            comments = review.comments.select_related("created_by", "resolved_by")
+            return Response(ReviewCommentSerializer(comments, many=True).data)
+        data = self._valid(ReviewCommentSerializer)
+        comment = workflow.add_comment(
+            review=review,
+            by=request.user,
+            target=data["target"],
+            section_anchor=data.get("section_anchor", ""),
+            body=data["body"],
+        )
+        return Response(ReviewCommentSerializer(comment).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        description=(
+            "The article's writer or an editor marks a comment resolved, with an optional reply, "
+            "once the reviewer has requested changes."
+        ),
+        request=ResolveCommentSerializer,
+        responses=ReviewCommentSerializer,
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"comments/(?P<comment_id>[0-9]+)/resolve",
+        url_name="comment-resolve",
+    )
+    def resolve_comment(self, request, pk=None, comment_id=None):
+        review = self.get_object()
+        comment = get_object_or_404(review.comments, pk=comment_id)
+        data = self._valid(ResolveCommentSerializer)
+        comment = workflow.answer_comment(comment=comment, by=request.user, reply=data["reply"])
+        return Response(ReviewCommentSerializer(comment).data)
+
+    def _valid(self, serializer_class):
+        serializer = serializer_class(data=self.request.data)
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
 
     def _decide(self, decide, serializer_class=CommentSerializer):
         review = self.get_object()

@@ -8,7 +8,14 @@ from articles import list_limits, workflow
 from articles.api.public_serializers import ImageSerializer
 from articles.editing import ARTICLE_FIELDS, EDITOR_ONLY_FIELDS, WorkingCopy
 from articles.markdown_limits import check_article
-from articles.models import Article, ArticleRevision, Reference, Review, Transition
+from articles.models import (
+    Article,
+    ArticleRevision,
+    Reference,
+    Review,
+    ReviewComment,
+    Transition,
+)
 from config.plain_text import validate_plain_text
 from images import processing
 from reviewers.models import Reviewer
@@ -400,6 +407,13 @@ class SubmitSerializer(serializers.Serializer):
     comment = serializers.CharField(
         required=False, allow_blank=True, default="", help_text="A note for the reviewers."
     )
+    unresolved_reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Why you submit while comments of the last review are unresolved; required "
+        "then, and recorded with the move.",
+    )
 
     def to_internal_value(self, data):
         refuse_long_lists(data, {"reviewers": list_limits.REVIEWERS})
@@ -435,8 +449,84 @@ class CommentSerializer(serializers.Serializer):
     )
 
 
+class RecertifySerializer(SubmitSerializer):
+    # The live version goes back unchanged: no comments of a review to answer first.
+    unresolved_reason = None
+
+
 class RequestChangesSerializer(serializers.Serializer):
-    comment = serializers.CharField(help_text="What needs to change. Required.")
+    comment = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="What needs to change. Required unless the review has comments on its parts "
+        "(POST …/comments/ first).",
+    )
+
+
+class ReviewCommentSerializer(serializers.ModelSerializer):
+    created_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, help_text="The reviewer's username."
+    )
+    resolved_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, help_text="Who resolved it; null while open."
+    )
+    replied_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, help_text="Who wrote the reply; null without one."
+    )
+    resolved = serializers.BooleanField(
+        source="is_resolved", read_only=True, help_text="Whether the writer has resolved it."
+    )
+
+    class Meta:
+        model = ReviewComment
+        fields = (
+            "id",
+            "target",
+            "section_anchor",
+            "body",
+            "created_by",
+            "created_at",
+            "reply",
+            "replied_by",
+            "replied_at",
+            "resolved",
+            "resolved_by",
+            "resolved_at",
+        )
+        read_only_fields = (
+            "id",
+            "created_by",
+            "created_at",
+            "reply",
+            "replied_by",
+            "replied_at",
+            "resolved_by",
+            "resolved_at",
+        )
+        extra_kwargs = {
+            "id": {"help_text": "The comment's id, for …/comments/{id}/resolve/."},
+            "created_at": {"help_text": "When the reviewer wrote it."},
+            "reply": {"help_text": "The writer's answer; empty without one."},
+            "replied_at": {"help_text": "When the reply was written."},
+            "resolved_at": {"help_text": "When it was resolved; null while open."},
+            "target": {"help_text": "What the comment is about: title, summary, intro or section."},
+            "section_anchor": {
+                "required": False,
+                "help_text": "The section's anchor in the revision; only with target section.",
+            },
+            "body": {"help_text": "The comment.", "max_length": workflow.COMMENT_MAX_LENGTH},
+        }
+
+
+class ResolveCommentSerializer(serializers.Serializer):
+    reply = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=workflow.COMMENT_MAX_LENGTH,
+        help_text="What you changed, or why you left it; kept with the comment.",
+    )
 
 
 class ReviewSerializer(serializers.ModelSerializer):

@@ -240,3 +240,94 @@ class Transition(models.Model):
         if self.pk is not None:
             raise ImmutableRowError("A transition is never changed once it is recorded.")
         super().save(*args, **kwargs)
+
+
+class CommentTarget(models.TextChoices):
+    TITLE = "title", "Title"
+    SUMMARY = "summary", "Summary"
+    INTRO = "intro", "Intro"
+    SECTION = "section", "Section"
+
+
+class ReviewComment(models.Model):
+    """A reviewer's comment on one part of the reviewed revision, and how its writer answered.
+
+    A section is named by its anchor, as the revision's snapshot names it: sections are
+    replaced each time the article is saved, anchors stay. The comment itself is never changed
+    once written; its answer (a reply, then the resolution) is written by the article's writer
+    or an editor, and a resolved comment is final.
+    """
+
+    Target = CommentTarget
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="comments")
+    target = models.CharField(max_length=10, choices=CommentTarget.choices)
+    section_anchor = models.CharField(
+        max_length=255, blank=True, help_text="The section's anchor, when the target is a section."
+    )
+    body = models.TextField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    reply = models.TextField(blank=True)
+    replied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    replied_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["review", "created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(target=CommentTarget.SECTION, section_anchor__gt="")
+                | (~models.Q(target=CommentTarget.SECTION) & models.Q(section_anchor="")),
+                name="review_comment_anchor_matches_target",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(resolved_at__isnull=True, resolved_by__isnull=True)
+                | models.Q(resolved_at__isnull=False, resolved_by__isnull=False),
+                name="review_comment_resolved_by_and_at",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Comment on {self.where} ({self.review})"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            stored = ReviewComment.objects.filter(pk=self.pk).values(
+                "body", "target", "section_anchor", "resolved_at"
+            )[0]
+            if stored["resolved_at"] is not None:
+                raise ImmutableRowError("A resolved comment is never changed.")
+            if (stored["body"], stored["target"], stored["section_anchor"]) != (
+                self.body,
+                self.target,
+                self.section_anchor,
+            ):
+                raise ImmutableRowError("A comment is never reworded; only its answer changes.")
+        super().save(*args, **kwargs)
+
+    @property
+    def where(self):
+        """The part of the article the comment is about, in words."""
+        if self.target == CommentTarget.SECTION:
+            return f"section “{self.section_anchor}”"
+        return self.get_target_display().lower()
+
+    @property
+    def is_resolved(self):
+        return self.resolved_at is not None

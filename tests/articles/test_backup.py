@@ -21,6 +21,7 @@ HISTORY = [
     "articles.articlerevision",
     "articles.articleedit",
     "articles.review",
+    "articles.reviewcomment",
     "articles.transition",
     "articles.articleslugalias",
     "auth.user",
@@ -96,6 +97,7 @@ def test_a_restore_into_an_empty_database_answers_byte_for_byte(site, tmp_path, 
     before, recorded, files = public_answers(site["live"]), history(), media_files(settings)
     assert len(files) > 1  # the hero image and its renditions
     assert recorded["articles.articleedit"]  # who changed what, which review rights rest on
+    assert recorded["articles.reviewcomment"]  # the demo's comment on a section
     out = io.StringIO()
     call_command("export_content", str(tmp_path / "backup"), stdout=out)
     assert "Exported" in out.getvalue()

@@ -1,0 +1,257 @@
+"""Comments anchored to a part of a revision: the reviewer writes them, the writer answers
+them, and nobody resubmits past an open one without saying why."""
+
+import pytest
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from articles import workflow
+from articles.admin.audit import workflow_history
+from articles.models import Article, ImmutableRowError, Review, ReviewComment, Transition
+from tests.factories import ArticleFactory, SectionFactory
+
+pytestmark = pytest.mark.django_db
+REVIEWS = "/api/v1/editorial/reviews/"
+
+
+def client_for(user):
+    client = APIClient()
+    token, _ = Token.objects.get_or_create(user=user)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return client
+
+
+@pytest.fixture
+def article(writer):
+    article = ArticleFactory(author=writer, slug="knee-pain", title="Knee pain")
+    SectionFactory(article=article, heading="Causes", body="Running too much.")
+    SectionFactory(article=article, heading="Treatment", body="Rest and ice.")
+    return article
+
+
+@pytest.fixture
+def review(article, writer, reviewer):
+    workflow.submit(article=article, by=writer, reviewers=[reviewer.reviewer_profile])
+    return Review.objects.get(revision__article=article)
+
+
+def anchor_of(article, heading):
+    return article.sections.get(heading=heading).anchor
+
+
+def sent_back(review, reviewer, article):
+    """Changes requested with one comment on the Causes section and one on the title."""
+    workflow.request_changes(
+        review=review,
+        by=reviewer,
+        comment="",
+        comments=[
+            ("section", anchor_of(article, "Causes"), "Name the usual cause first."),
+            ("title", "", "Say whose knee: adults?"),
+        ],
+    )
+    return list(review.comments.order_by("pk"))
+
+
+# The workflow ------------------------------------------------------------------------------
+
+
+def test_section_comments_replace_the_overall_comment(review, reviewer, article):
+    section_comment, title_comment = sent_back(review, reviewer, article)
+    assert Article.objects.get(pk=article.pk).state == Article.State.CHANGES_REQUESTED
+    assert (section_comment.target, section_comment.section_anchor) == (
+        "section",
+        anchor_of(article, "Causes"),
+    )
+    assert title_comment.where == "title"
+
+
+def test_requesting_changes_with_no_comment_at_all_is_refused(review, reviewer):
+    with pytest.raises(workflow.InvalidInput, match="Say what needs to change"):
+        workflow.request_changes(review=review, by=reviewer, comment=" ", comments=[])
+
+
+def test_a_comment_names_a_section_the_revision_has(review, reviewer):
+    with pytest.raises(workflow.InvalidInput, match="no section with the anchor “nowhere”"):
+        workflow.add_comment(
+            review=review, by=reviewer, target="section", section_anchor="nowhere", body="?"
+        )
+    with pytest.raises(workflow.InvalidInput, match="title, the summary, the intro or a section"):
+        workflow.add_comment(review=review, by=reviewer, target="hero", body="Crop it.")
+    with pytest.raises(workflow.InvalidInput, match="needs some text"):
+        workflow.add_comment(review=review, by=reviewer, target="intro", body="  ")
+    assert not ReviewComment.objects.exists()
+
+
+def test_a_bad_comment_leaves_the_review_undecided(review, reviewer, article):
+    with pytest.raises(workflow.InvalidInput):
+        workflow.request_changes(
+            review=review,
+            by=reviewer,
+            comment="See my notes.",
+            comments=[("intro", "", "Fine."), ("section", "missing", "Shorter.")],
+        )
+    review.refresh_from_db()
+    assert review.decision == Review.Decision.PENDING
+    assert not ReviewComment.objects.exists()
+
+
+def test_only_the_assigned_reviewer_comments_and_only_while_pending(
+    review, reviewer, writer, second_reviewer, article
+):
+    for someone in (writer, second_reviewer):
+        with pytest.raises(workflow.NotAllowed):
+            workflow.add_comment(review=review, by=someone, target="intro", body="Hm.")
+    workflow.approve(review=review, by=reviewer)
+    with pytest.raises(workflow.InvalidTransition, match="already closed"):
+        workflow.add_comment(review=review, by=reviewer, target="intro", body="Late.")
+
+
+def test_only_the_writer_or_an_editor_resolves(
+    review, reviewer, writer, other_writer, editor, article
+):
+    section_comment, title_comment = sent_back(review, reviewer, article)
+    for someone in (reviewer, other_writer):
+        with pytest.raises(workflow.NotAllowed):
+            workflow.answer_comment(comment=section_comment, by=someone)
+    workflow.answer_comment(comment=section_comment, by=writer, reply="Moved it up.")
+    workflow.answer_comment(comment=title_comment, by=editor)
+    section_comment.refresh_from_db()
+    assert section_comment.is_resolved
+    assert (section_comment.resolved_by, section_comment.reply) == (writer, "Moved it up.")
+    with pytest.raises(workflow.InvalidTransition, match="already resolved"):
+        workflow.answer_comment(comment=section_comment, by=writer, reply="Again.")
+
+
+def test_a_comment_is_answered_only_after_changes_were_requested(review, reviewer, writer):
+    comment = workflow.add_comment(review=review, by=reviewer, target="summary", body="Shorter.")
+    with pytest.raises(workflow.InvalidTransition, match="pending"):
+        workflow.answer_comment(comment=comment, by=writer)
+
+
+def test_a_reply_alone_leaves_the_comment_open(review, reviewer, writer, article):
+    section_comment, _ = sent_back(review, reviewer, article)
+    workflow.answer_comment(comment=section_comment, by=writer, reply="Why?", resolve=False)
+    section_comment.refresh_from_db()
+    assert section_comment.reply == "Why?" and not section_comment.is_resolved
+    with pytest.raises(workflow.InvalidInput, match="Write a reply, or mark"):
+        workflow.answer_comment(comment=section_comment, by=writer, reply="", resolve=False)
+
+
+def test_a_comment_is_never_reworded_and_a_resolution_is_final(review, reviewer, writer, article):
+    section_comment, _ = sent_back(review, reviewer, article)
+    section_comment.body = "Something else."
+    with pytest.raises(ImmutableRowError):
+        section_comment.save()
+    section_comment = workflow.answer_comment(comment=section_comment, by=writer)
+    section_comment.reply = "Changed my mind."
+    with pytest.raises(ImmutableRowError):
+        section_comment.save()
+
+
+def test_resubmitting_with_open_comments_needs_a_reason(
+    review, reviewer, writer, second_reviewer, article
+):
+    section_comment, _title_comment = sent_back(review, reviewer, article)
+    workflow.answer_comment(comment=section_comment, by=writer, reply="Done.")
+    with pytest.raises(workflow.InvalidInput, match="1 of the reviewer's comments is not resolved"):
+        workflow.submit(article=article, by=writer, reviewers=[second_reviewer.reviewer_profile])
+    assert Article.objects.get(pk=article.pk).state == Article.State.CHANGES_REQUESTED
+    workflow.submit(
+        article=article,
+        by=writer,
+        reviewers=[second_reviewer.reviewer_profile],
+        unresolved_reason="The title is the one patients search for.",
+    )
+    move = Transition.objects.filter(action="submit").first()
+    assert "1 unresolved comment because: The title is the one patients search for." in (
+        move.comment
+    )
+
+
+def test_resubmitting_with_every_comment_resolved_needs_no_reason(
+    review, reviewer, writer, article
+):
+    for comment in sent_back(review, reviewer, article):
+        workflow.answer_comment(comment=comment, by=writer)
+    article = workflow.submit(article=article, by=writer, reviewers=[reviewer.reviewer_profile])
+    assert article.state == Article.State.IN_REVIEW
+
+
+def test_comments_and_their_resolution_are_in_the_history(review, reviewer, writer, article):
+    section_comment, _ = sent_back(review, reviewer, article)
+    workflow.answer_comment(comment=section_comment, by=writer, reply="Moved it up.")
+    lines = {(event.what, event.comment) for event in workflow_history(article)}
+    assert ("Comment on section “causes”", "Name the usual cause first.") in lines
+    assert ("Comment on title", "Say whose knee: adults?") in lines
+    assert ("Resolved the comment on section “causes”", "Moved it up.") in lines
+
+
+# The editorial API -------------------------------------------------------------------------
+
+
+def test_the_api_takes_a_comment_to_resolution(review, reviewer, writer, article):
+    reviewer_api = client_for(reviewer)
+    response = reviewer_api.post(
+        f"{REVIEWS}{review.pk}/comments/",
+        {"target": "section", "section_anchor": anchor_of(article, "Treatment"), "body": "Dose?"},
+        format="json",
+    )
+    assert response.status_code == 201, response.json()
+    comment_id = response.json()["id"]
+    response = reviewer_api.post(f"{REVIEWS}{review.pk}/request-changes/", {}, format="json")
+    assert response.json()["decision"] == "changes_requested"
+
+    writer_api = client_for(writer)
+    listed = writer_api.get(f"{REVIEWS}{review.pk}/comments/").json()
+    assert [(c["target"], c["body"], c["resolved"]) for c in listed] == [
+        ("section", "Dose?", False)
+    ]
+    response = writer_api.post(
+        f"{REVIEWS}{review.pk}/comments/{comment_id}/resolve/",
+        {"reply": "Added the dose."},
+        format="json",
+    )
+    assert response.status_code == 200
+    assert response.json()["resolved"] is True
+    assert response.json()["resolved_by"] == writer.username
+    assert response.json()["reply"] == "Added the dose."
+
+
+def test_the_api_refuses_with_sentences(review, reviewer, writer, other_writer, editor, article):
+    url = f"{REVIEWS}{review.pk}/comments/"
+    response = client_for(writer).post(url, {"target": "intro", "body": "Mine."}, format="json")
+    assert response.status_code == 403
+    assert "assigned" in response.json()["detail"]
+    response = client_for(reviewer).post(
+        url, {"target": "section", "section_anchor": "x", "body": "?"}, format="json"
+    )
+    assert response.status_code == 400
+    assert "no section with the anchor" in response.json()["detail"]
+    response = client_for(reviewer).post(url, {"target": "hero", "body": "?"}, format="json")
+    assert response.status_code == 400
+    assert client_for(other_writer).get(url).status_code == 404
+
+    comment = workflow.add_comment(review=review, by=reviewer, target="intro", body="Shorter.")
+    resolve = f"{url}{comment.pk}/resolve/"
+    response = client_for(writer).post(resolve, {}, format="json")
+    assert response.status_code == 409  # not sent back yet
+    workflow.request_changes(review=review, by=reviewer, comment="")
+    assert client_for(reviewer).post(resolve, {}, format="json").status_code == 403
+    assert client_for(writer).post(f"{url}999999/resolve/", {}, format="json").status_code == 404
+    assert client_for(editor).post(resolve, {}, format="json").status_code == 200
+
+
+def test_the_api_submit_needs_a_reason_while_comments_are_open(
+    review, reviewer, writer, second_reviewer, article
+):
+    sent_back(review, reviewer, article)
+    url = f"/api/v1/editorial/articles/{article.pk}/submit/"
+    api = client_for(writer)
+    response = api.post(url, {"reviewers": ["ada-poe"]}, format="json")
+    assert response.status_code == 400
+    assert "2 of the reviewer's comments are not resolved" in response.json()["detail"]
+    response = api.post(
+        url, {"reviewers": ["ada-poe"], "unresolved_reason": "Asked the editor."}, format="json"
+    )
+    assert response.status_code == 200
