@@ -122,3 +122,13 @@ def test_a_recertification_says_nothing_changed_since_its_approval(client, live,
     html = page(client, reviewer, pending_review(live))
     assert "Nothing changed since it was approved on" in html
     assert "A new article" not in html
+
+
+def test_a_decision_that_was_not_recorded_says_so_at_the_top(client, live, writer, reviewer):
+    review = re_review(live, writer, reviewer, summary="A shorter summary.")
+    client.force_login(reviewer)
+    url = reverse("admin:articles_review_decide", args=[review.pk])
+    html = client.post(url, {"request_changes": "1", "comment": ""}).content.decode()
+    top, _form = html.split('id="decision"', 1)
+    assert "Your decision was not recorded" in top  # not only at the foot of a long page
+    assert Review.objects.get(pk=review.pk).decision == Review.Decision.PENDING
