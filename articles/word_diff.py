@@ -7,6 +7,7 @@ references, related topics) are compared as sets of items, and the hero image as
 The review queue's size of a change (`changed_word_count`) counts the same words.
 """
 
+import contextvars
 import difflib
 import re
 from dataclasses import dataclass, field
@@ -29,6 +30,11 @@ TOKEN = re.compile(r"\w+(?:['’-]\w+)*|\s+|[^\w\s]")  # noqa: RUF001 (typograph
 # Past this many token (or line) pairs (a paragraph of about 200 words on each side), a block
 # is shown removed and added whole, which keeps the worst case near half a second per block.
 PAIR_LIMIT = 200_000
+# And past this many pairs on one page in all, every block left is shown whole: a writer could
+# otherwise fill an article with hundreds of blocks each just under PAIR_LIMIT (one page took
+# 100 s). About a second of matching at worst.
+PAGE_PAIR_BUDGET = 1_000_000
+_pairs_left = contextvars.ContextVar("pairs_left", default=PAGE_PAIR_BUDGET)
 
 # Top-level snapshot fields compared as text, in the order the review page lists them. Fields
 # not named here (added to snapshots later) are compared too, after these, under their key.
@@ -86,8 +92,10 @@ def _opcodes(old, new, *, junk):
 
     Junk (whitespace, blank lines) never starts a match, only extends one: otherwise every
     space would match every other and split the texts into single words."""
-    if len(old) * len(new) > PAIR_LIMIT:
+    pairs = len(old) * len(new)
+    if pairs > PAIR_LIMIT or pairs > _pairs_left.get():
         return [("replace", 0, len(old), 0, len(new))]
+    _pairs_left.set(_pairs_left.get() - pairs)
     return difflib.SequenceMatcher(junk, old, new, autojunk=False).get_opcodes()
 
 
@@ -156,8 +164,16 @@ class Comparison:
 
 
 def compare(old, new):
-    """A Comparison of snapshot `old` (or None: nothing before) with snapshot `new`."""
-    old = old or {}
+    """A Comparison of snapshot `old` (or None: nothing before) with snapshot `new`, within
+    PAGE_PAIR_BUDGET pairs of matching."""
+    budget = _pairs_left.set(PAGE_PAIR_BUDGET)
+    try:
+        return _compare(old or {}, new)
+    finally:
+        _pairs_left.reset(budget)
+
+
+def _compare(old, new):
     return Comparison(
         fields=_text_changes(old, new),
         sections=_section_changes(old.get("sections", []), new["sections"]),

@@ -129,3 +129,15 @@ def test_line_ends_alone_are_not_a_change():
     assert not changes.fields
     assert [s.status for s in changes.sections] == ["unchanged"]
     assert "<ins>" not in word_diff.word_diff("a\nb", "a\r\nb")
+
+
+@pytest.mark.django_db
+def test_a_page_of_many_blocks_stops_matching_word_by_word_at_its_budget(monkeypatch):
+    # Each block alone is under PAIR_LIMIT; together they once took 100 s to compare.
+    monkeypatch.setattr(word_diff, "PAGE_PAIR_BUDGET", 60)
+    old, new = snapshot(), snapshot()
+    new["sections"] = [dict(s, body=s["body"].replace(".", "!")) for s in new["sections"]]
+    compared = compare(old, new)
+    bodies = [section.body for section in compared.sections]
+    assert "Overuse and bursitis<del>.</del><ins>!</ins>" in bodies[0]  # within the budget
+    assert bodies[-1] == "<del>Rest for two days.</del><ins>Rest for two days!</ins>"  # past it
