@@ -301,6 +301,11 @@ def recertify(*, article, by, reviewers, comment=""):
         raise InvalidTransition(
             "The working copy differs from the live version; submit it for review instead."
         )
+    if open_comments(article).exists():
+        raise InvalidInput(
+            "The last reviewer's comments are not all resolved: answer them and submit the "
+            "article for review instead of re-certifying it unchanged."
+        )
     reviewers = list(reviewers)
     _check_reviewers(article, reviewers, contributors(article, live))
     Review.objects.bulk_create(
@@ -322,6 +327,12 @@ def recertify(*, article, by, reviewers, comment=""):
 def approve(*, review, by, comment=""):
     """Approve the revision `review` is about. Returns the article."""
     review, article = _open_review(review, by)
+    if review.comments.exists():
+        # They would stay open forever: only a request for changes sends them to the writer.
+        raise InvalidInput(
+            "You commented on parts of this revision: request changes to send the comments to "
+            "the writer."
+        )
     _decide(review, ReviewDecision.APPROVED, comment, by)
     if review.kind == Review.Kind.RECERTIFICATION:
         return _recertified(article, review, by, comment)
@@ -400,6 +411,12 @@ def _add_comment(review, by, target, anchor, body):
     return ReviewComment.objects.create(
         review=review, target=target, section_anchor=anchor, body=body, created_by=by
     )
+
+
+def comments_shown_to(review, user):
+    """Whether `user` may read the comments of `review`: until the decision they are the
+    reviewer's own notes, which no one else (another reviewer, the writer) should see."""
+    return review.decision != ReviewDecision.PENDING or review.reviewer.user_id == user.pk
 
 
 def open_comments(article):

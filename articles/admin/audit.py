@@ -104,7 +104,8 @@ def workflow_history(article):
                         comment=review.comment,
                     )
                 )
-            events.extend(comment_events(review.comments.all()))
+                # Until the decision they are the reviewer's own notes.
+                events.extend(comment_events(review.comments.all()))
     return sorted(events, key=lambda event: event.at, reverse=True)
 
 

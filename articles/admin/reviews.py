@@ -223,7 +223,11 @@ class ReviewAdmin(admin.ModelAdmin):
             "authors": change_authors(revision, since=base),
             "earlier_reviews": earlier_reviews(review),
             "earlier_comments": earlier_comments(review),
-            "own_comments": review.comments.all(),
+            "own_comments": (
+                review.comments.all()
+                if workflow.comments_shown_to(review, request.user)
+                else review.comments.none()
+            ),
             "submit_warnings": submission_checks.revision_warnings(snapshot, preview["rendering"]),
             "submit_note": submit_note(review),
             "approved_at": approval_date(review),
@@ -335,6 +339,8 @@ def earlier_comments(review):
     return (
         ReviewComment.objects.filter(review__revision__article_id=review.revision.article_id)
         .exclude(review=review)
+        # Another reviewer's undecided comments are their own notes, not yet a review.
+        .exclude(review__decision=Review.Decision.PENDING)
         .select_related("review__revision", "review__reviewer", "replied_by", "resolved_by")
         .order_by("-created_at", "-pk")[:EARLIER_REVIEWS_SHOWN]
     )

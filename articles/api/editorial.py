@@ -421,6 +421,8 @@ class EditorialReviewViewSet(viewsets.ReadOnlyModelViewSet):
         review = self.get_object()
         if request.method == "GET":
             comments = review.comments.select_related("created_by", "resolved_by")
+            if not workflow.comments_shown_to(review, request.user):
+                comments = comments.none()
             return Response(ReviewCommentSerializer(comments, many=True).data)
         data = self._valid(ReviewCommentSerializer)
         comment = workflow.add_comment(

@@ -255,3 +255,40 @@ def test_the_api_submit_needs_a_reason_while_comments_are_open(
         url, {"reviewers": ["ada-poe"], "unresolved_reason": "Asked the editor."}, format="json"
     )
     assert response.status_code == 200
+
+
+# Holes the attack on #18 found -------------------------------------------------------------
+
+
+def test_undecided_comments_are_the_reviewers_own_until_the_decision(
+    review, reviewer, writer, second_reviewer, article
+):
+    workflow.add_comment(review=review, by=reviewer, target="title", body="Draft note to self.")
+    url = f"{REVIEWS}{review.pk}/comments/"
+    assert [c["body"] for c in client_for(reviewer).get(url).json()] == ["Draft note to self."]
+    assert client_for(writer).get(url).json() == []  # not before the decision
+    assert "Draft note to self." not in str(workflow_history(Article.objects.get(pk=article.pk)))
+
+
+def test_a_review_with_comments_cannot_be_approved_they_would_stay_open(review, reviewer, article):
+    workflow.add_comment(review=review, by=reviewer, target="intro", body="The intro is wrong.")
+    with pytest.raises(workflow.InvalidInput, match="request changes"):
+        workflow.approve(review=review, by=reviewer)
+    assert Review.objects.get(pk=review.pk).decision == Review.Decision.PENDING
+
+
+def test_open_comments_also_stop_a_re_certification(
+    live, writer, reviewer, second_reviewer, editor
+):
+    workflow.recertify(article=live, by=editor, reviewers=[reviewer.reviewer_profile])
+    review = Review.objects.get(revision=live.live_revision, decision="pending")
+    anchor = live.sections.first().anchor
+    workflow.request_changes(
+        review=review, by=reviewer, comment="", comments=[("section", anchor, "Out of date.")]
+    )
+    with pytest.raises(workflow.InvalidInput, match="not all resolved"):
+        workflow.recertify(
+            article=Article.objects.get(pk=live.pk),
+            by=editor,
+            reviewers=[second_reviewer.reviewer_profile],
+        )
