@@ -7,25 +7,18 @@ import json
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test.client import encode_multipart
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from articles.api.parsers import JSON_STRING, MAX_JSON_DEPTH
 from articles.models import Article
 from images.models import Image
+from tests.articles.test_editorial_api import client_for
 from tests.factories import ArticleFactory, SectionFactory
 
 pytestmark = pytest.mark.django_db
 ARTICLES = "/api/v1/editorial/articles/"
 IMAGES = "/api/v1/editorial/images/"
 LIST = "/api/v1/articles/"
-
-
-def client_for(user):
-    client = APIClient()
-    token, _ = Token.objects.get_or_create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-    return client
 
 
 @pytest.fixture

@@ -2,23 +2,15 @@
 them, and nobody resubmits past an open one without saying why."""
 
 import pytest
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
 from articles import workflow
 from articles.admin.audit import workflow_history
 from articles.models import Article, ImmutableRowError, Review, ReviewComment, Transition
+from tests.articles.test_editorial_api import client_for
 from tests.factories import ArticleFactory, SectionFactory
 
 pytestmark = pytest.mark.django_db
 REVIEWS = "/api/v1/editorial/reviews/"
-
-
-def client_for(user):
-    client = APIClient()
-    token, _ = Token.objects.get_or_create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-    return client
 
 
 @pytest.fixture
