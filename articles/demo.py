@@ -25,7 +25,7 @@ from django.utils import timezone
 from PIL import Image as PillowImage
 from PIL import ImageDraw, ImageFilter
 
-from articles import demo_content, editing, workflow
+from articles import demo_content, editing, publishing, workflow
 from articles.models import Article, Reference, RelatedTopic, Review, Section
 from images.models import Image
 from reviewers.models import Reviewer
@@ -77,7 +77,7 @@ def load_demo(*, password=None):
         _tell_story(article, spec, users, reviewer, result)
     # Early articles could not link to later ones yet: render those links now, before the
     # command returns, rather than in the background.
-    workflow.rerender_linking_to(result.created_articles)
+    publishing.rerender_linking_to(result.created_articles)
     return result
 
 

@@ -26,7 +26,7 @@ from django.db import transaction
 from django.utils.dateparse import parse_datetime
 from django.utils.text import slugify
 
-from articles import editing, list_limits, workflow
+from articles import editing, list_limits, publishing, workflow
 from articles.markdown_limits import check_article
 from articles.models import Article, Reference, RelatedTopic, Review, Section
 from articles.models.content import SUMMARY_MAX_LENGTH, validate_not_in_future
@@ -125,7 +125,7 @@ def import_file(path, *, publish=False, dry_run=False, progress=None):
         bar.close()
         # Articles published early in the file could not yet link to later ones: render every
         # live article that links to an imported one again, once.
-        workflow.rerender_linking_to(published_slugs)
+        publishing.rerender_linking_to(published_slugs)
     return report
 
 

@@ -6,7 +6,7 @@ content."""
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
-from articles import tasks, workflow
+from articles import publishing, tasks
 from articles.models import PublishedArticle
 from images.tasks import renditions_ready
 from reviewers.models import Reviewer
@@ -28,4 +28,4 @@ def rerender_tagged(sender, instance, raw=False, **kwargs):
 @receiver(renditions_ready, dispatch_uid="rerender-on-renditions")
 def rerender_showing(sender, image, **kwargs):
     """New renditions change the srcset of the live articles that show the image."""
-    workflow.rerender(PublishedArticle.objects.filter(revision__hero_image=image))
+    publishing.rerender(PublishedArticle.objects.filter(revision__hero_image=image))

@@ -2,13 +2,13 @@
 
 Each task is enqueued once the change commits and runs on the task backend: a thread of the
 web process by default, or `manage.py db_worker` processes with TASKS_BACKEND=database.
-`workflow.rerender` goes through the affected articles in batches, one transaction each.
+`publishing.rerender` goes through the affected articles in batches, one transaction each.
 """
 
 from django.db import transaction
 from django_tasks import task
 
-from articles import workflow
+from articles import publishing
 from articles.models import PublishedArticle
 
 
@@ -19,10 +19,10 @@ def enqueue_on_commit(a_task, *args):
 @task()
 def rerender_reviewed_by(reviewer_id):
     """Articles a reviewer approved, after their profile changed."""
-    return workflow.rerender(PublishedArticle.objects.filter(reviewer_id=reviewer_id))
+    return publishing.rerender(PublishedArticle.objects.filter(reviewer_id=reviewer_id))
 
 
 @task()
 def rerender_tagged(tag_id):
     """Articles carrying a tag, after it was renamed or described anew."""
-    return workflow.rerender(PublishedArticle.objects.filter(tags__id=tag_id))
+    return publishing.rerender(PublishedArticle.objects.filter(tags__id=tag_id))

@@ -16,11 +16,10 @@ import datetime
 import logging
 
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 
-from articles import list_limits, public_cache, webhooks
-from articles.documents import build_document, card, next_review_due
+from articles import list_limits, public_cache, publishing, webhooks
 from articles.models import (
     Article,
     ArticleEdit,
@@ -28,19 +27,15 @@ from articles.models import (
     ArticleSlugAlias,
     ArticleState,
     PublishedArticle,
-    PublishedArticleTag,
-    PublishedLink,
     Review,
     ReviewComment,
     ReviewDecision,
     Transition,
     WebhookEvent,
     content_hash,
-    mark_read_model_changed,
 )
 from articles.word_diff import changed_word_count
 from images.models import Image
-from tags.models import Tag
 
 State = ArticleState
 logger = logging.getLogger(__name__)
@@ -477,8 +472,8 @@ def publish(*, article, by, at=None, dates=None, rerender_dependents=True):
     """Make the approved revision live now, or at `at` if that is in the future.
 
     `dates` (published_at, updated_at) keeps an imported article's own history instead of now.
-    A bulk import passes `rerender_dependents=False` and calls `rerender_linking_to` once at the
-    end, rather than once per article.
+    A bulk import passes `rerender_dependents=False` and calls
+    `publishing.rerender_linking_to` once at the end, rather than once per article.
     """
     if not is_editor(by):
         raise NotAllowed("Only editors can publish articles.")
@@ -563,9 +558,7 @@ def unpublish(*, article, by, comment=""):
         raise InvalidTransition("The article is not live, so there is nothing to unpublish.")
     slug, url = live.slug, live.get_absolute_url()
     dependents_of = _slugs_of(article, slug)
-    live.delete()
-    mark_read_model_changed(live_delta=-1)
-    public_cache.write_document_on_commit(slug)
+    publishing.take_down(live)
     webhooks.announce(WebhookEvent.UNPUBLISHED, slug=slug, url=url)
     to_state = State.ARCHIVED if article.state == State.PUBLISHED else article.state
     if article.state == State.IN_REVIEW and article.current_revision_id == article.live_revision_id:
@@ -576,39 +569,8 @@ def unpublish(*, article, by, comment=""):
         article, to=to_state, action="unpublish", by=by, comment=comment, live_revision=None
     )
     # In this transaction: once the call returns, no live article still shows a card for it.
-    rerender_linking_to(dependents_of, article=article)
+    publishing.rerender_linking_to(dependents_of, article=article)
     return article
-
-
-def rerender(published_articles):
-    """Render live articles again from their own approved revisions; return how many.
-
-    For changes around the text that need no new review: a tag renamed, a reviewer's profile
-    edited, the site-wide disclaimer changed, or a new version of the renderer.
-    """
-    count = 0
-    rows = published_articles.select_related("article", "revision", "approval__reviewer")
-    for live in rows.iterator(chunk_size=200):  # never all live articles in memory at once
-        with transaction.atomic():
-            _write_read_model(
-                live.article, live.revision, live.approval, live.published_at, live.updated_at
-            )
-        count += 1
-    return count
-
-
-def rerender_linking_to(slugs, *, article=None, besides=None):
-    """Render again, from their own revisions, the live articles that link to any of `slugs`
-    or to the article that now has one of them, or that name `article` as a related topic;
-    `besides` (an article) is left out: it was just rendered."""
-    pointing = Q(target_slug__in=slugs) | Q(target_article__slug__in=slugs)
-    if article is not None:
-        pointing |= Q(target_article=article)
-    linking = PublishedLink.objects.filter(pointing).values("source_id")
-    rows = PublishedArticle.objects.filter(pk__in=linking)
-    if besides is not None:
-        rows = rows.exclude(article=besides)
-    return rerender(rows)
 
 
 # Helpers ------------------------------------------------------------------------------------
@@ -769,7 +731,9 @@ def _slugs_of(article, *slugs):
 def _recertified(article, review, by, comment):
     """The live revision approved again: its read model carries the new review and dates."""
     live = PublishedArticle.objects.get(article=article)
-    live = _write_read_model(article, review.revision, review, live.published_at, live.updated_at)
+    live = publishing.write_read_model(
+        article, review.revision, review, live.published_at, live.updated_at
+    )
     webhooks.announce(
         WebhookEvent.UPDATED,
         slug=live.slug,
@@ -827,7 +791,7 @@ def _go_live(
     if old_slug and old_slug != new_slug:
         ArticleSlugAlias.objects.update_or_create(slug=old_slug, defaults={"article": article})
         public_cache.write_document_on_commit(old_slug)
-    live = _write_read_model(
+    live = publishing.write_read_model(
         article, revision, approval, published_at, updated_at=updated_at or now
     )
     webhooks.announce(
@@ -850,61 +814,7 @@ def _go_live(
     if rerender_dependents:
         # In this transaction: once the call returns, every card and link to the article, by
         # any slug it ever had, shows it as it now is.
-        rerender_linking_to(
+        publishing.rerender_linking_to(
             _slugs_of(article, new_slug, old_slug), article=article, besides=article
         )
     return article
-
-
-def _write_read_model(article, revision, approval, published_at, updated_at):
-    """Write the live row of `article` from `revision`: the one writer of the read model."""
-    snapshot = revision.snapshot
-    rendering = build_document(
-        revision=revision, approval=approval, published_at=published_at, updated_at=updated_at
-    )
-    document = rendering.document
-    live, created = PublishedArticle.objects.update_or_create(
-        article=article,
-        defaults={
-            "revision": revision,
-            "approval": approval,
-            "reviewer": approval.reviewer,
-            "slug": snapshot["slug"],
-            "title": snapshot["title"],
-            "summary": snapshot["summary"],
-            "published_at": published_at,
-            "updated_at": updated_at,
-            "last_reviewed_at": approval.decided_at,
-            "next_review_due": next_review_due(
-                approval.decided_at, snapshot["review_interval_months"]
-            ),
-            "reading_time_minutes": document["reading_time_minutes"],
-            "anchors": [section["anchor"] for section in snapshot["sections"]],
-            "search_text": rendering.search_text,
-            "card": card(document),
-            "document": document,
-            "document_text": public_cache.json_bytes(document).decode(),
-            "rendered_at": timezone.now(),
-        },
-    )
-    PublishedArticleTag.objects.filter(published_article=live).delete()
-    PublishedArticleTag.objects.bulk_create(
-        PublishedArticleTag(published_article=live, tag=tag)
-        for tag in Tag.objects.filter(slug__in=snapshot["tags"])
-    )
-    PublishedLink.objects.filter(source=live).delete()
-    PublishedLink.objects.bulk_create(
-        [
-            *(
-                PublishedLink(source=live, target_slug=slug)
-                for slug in sorted(rendering.linked_slugs)
-            ),
-            *(
-                PublishedLink(source=live, target_article_id=pk)
-                for pk in sorted(rendering.related_articles)
-            ),
-        ]
-    )
-    mark_read_model_changed(live_delta=1 if created else 0)
-    public_cache.write_document_on_commit(live.slug)
-    return live

@@ -16,7 +16,6 @@ from django.utils.dateparse import parse_date, parse_datetime
 from articles.models.content import Article, frontend_article_url
 from articles.models.hot_queries import hot_read
 from articles.models.revisions import ArticleRevision, Review
-from articles.rendering import LinkResolver
 from reviewers.models import Reviewer
 from tags.models import Tag
 
@@ -183,17 +182,6 @@ class PublishedArticleQuerySet(models.QuerySet):
 
     def review_overdue(self, today=None):
         return self.filter(next_review_due__lt=today or local_today())
-
-    def linking_to(self, slug):
-        """Live articles whose related topics or inline links name `slug`."""
-        return self.filter(links__target_slug=slug).distinct()
-
-    def link_resolver(self, slugs):
-        """A LinkResolver that only knows live articles: links to anything else are dropped."""
-        rows = self.filter(slug__in=slugs).values_list("slug", "anchors")
-        return LinkResolver(
-            targets={slug: set(anchors) for slug, anchors in rows}, url_for=frontend_article_url
-        )
 
 
 class PublishedArticle(models.Model):

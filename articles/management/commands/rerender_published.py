@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from articles import workflow
+from articles import publishing
 from articles.models import PublishedArticle
 
 
@@ -15,7 +15,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, dry_run=False, verbosity=1, **options):
         live = PublishedArticle.objects.all()
-        count = live.count() if dry_run else workflow.rerender(live)
+        count = live.count() if dry_run else publishing.rerender(live)
         if verbosity >= 1:
             verb = "Would render" if dry_run else "Rendered"
             self.stdout.write(self.style.SUCCESS(f"{verb} {count} live article(s) again."))

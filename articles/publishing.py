@@ -1,0 +1,124 @@
+"""The read model's one writer: what readers get of a live article, written from the revision a
+reviewer approved, rendered again when something it prints changes, and taken down.
+
+The workflow decides when an article goes live or comes down and calls in here; the background
+tasks call `rerender` when a tag, a reviewer or an image changes. Nothing here checks who may do
+what or moves an article between states, and nothing here imports the workflow or the tasks.
+"""
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from articles import public_cache
+from articles.documents import build_document, card, next_review_due
+from articles.models import (
+    PublishedArticle,
+    PublishedArticleTag,
+    PublishedLink,
+    mark_read_model_changed,
+)
+from tags.models import Tag
+
+
+def write_read_model(article, revision, approval, published_at, updated_at):
+    """Write the live row of `article` from `revision`, with its tags and links; return it."""
+    rendering = build_document(
+        revision=revision, approval=approval, published_at=published_at, updated_at=updated_at
+    )
+    live, created = PublishedArticle.objects.update_or_create(
+        article=article,
+        defaults=_live_columns(rendering, revision, approval, published_at, updated_at),
+    )
+    _write_tags(live, revision.snapshot["tags"])
+    _write_links(live, rendering)
+    mark_read_model_changed(live_delta=1 if created else 0)
+    public_cache.write_document_on_commit(live.slug)
+    return live
+
+
+def _live_columns(rendering, revision, approval, published_at, updated_at):
+    snapshot, document = revision.snapshot, rendering.document
+    return {
+        "revision": revision,
+        "approval": approval,
+        "reviewer": approval.reviewer,
+        "slug": snapshot["slug"],
+        "title": snapshot["title"],
+        "summary": snapshot["summary"],
+        "published_at": published_at,
+        "updated_at": updated_at,
+        "last_reviewed_at": approval.decided_at,
+        "next_review_due": next_review_due(approval.decided_at, snapshot["review_interval_months"]),
+        "reading_time_minutes": document["reading_time_minutes"],
+        "anchors": [section["anchor"] for section in snapshot["sections"]],
+        "search_text": rendering.search_text,
+        "card": card(document),
+        "document": document,
+        "document_text": public_cache.json_bytes(document).decode(),
+        "rendered_at": timezone.now(),
+    }
+
+
+def _write_tags(live, slugs):
+    PublishedArticleTag.objects.filter(published_article=live).delete()
+    PublishedArticleTag.objects.bulk_create(
+        PublishedArticleTag(published_article=live, tag=tag)
+        for tag in Tag.objects.filter(slug__in=slugs)
+    )
+
+
+def _write_links(live, rendering):
+    """What `live` points to, so that publishing or unpublishing a target renders it again."""
+    PublishedLink.objects.filter(source=live).delete()
+    PublishedLink.objects.bulk_create(
+        [
+            *(
+                PublishedLink(source=live, target_slug=slug)
+                for slug in sorted(rendering.linked_slugs)
+            ),
+            *(
+                PublishedLink(source=live, target_article_id=pk)
+                for pk in sorted(rendering.related_articles)
+            ),
+        ]
+    )
+
+
+def take_down(live):
+    """Delete the live row `live`: readers no longer get the article."""
+    slug = live.slug
+    live.delete()
+    mark_read_model_changed(live_delta=-1)
+    public_cache.write_document_on_commit(slug)
+
+
+def rerender(published_articles):
+    """Render live articles again from their own approved revisions; return how many.
+
+    For changes around the text that need no new review: a tag renamed, a reviewer's profile
+    edited, the site-wide disclaimer changed, or a new version of the renderer.
+    """
+    count = 0
+    rows = published_articles.select_related("article", "revision", "approval__reviewer")
+    for live in rows.iterator(chunk_size=200):  # never all live articles in memory at once
+        with transaction.atomic():
+            write_read_model(
+                live.article, live.revision, live.approval, live.published_at, live.updated_at
+            )
+        count += 1
+    return count
+
+
+def rerender_linking_to(slugs, *, article=None, besides=None):
+    """Render again, from their own revisions, the live articles that link to any of `slugs`
+    or to the article that now has one of them, or that name `article` as a related topic;
+    `besides` (an article) is left out: it was just rendered."""
+    pointing = Q(target_slug__in=slugs) | Q(target_article__slug__in=slugs)
+    if article is not None:
+        pointing |= Q(target_article=article)
+    linking = PublishedLink.objects.filter(pointing).values("source_id")
+    rows = PublishedArticle.objects.filter(pk__in=linking)
+    if besides is not None:
+        rows = rows.exclude(article=besides)
+    return rerender(rows)
