@@ -37,10 +37,10 @@ def fail(*args, **kwargs):
 
 # Where the failure strikes, from the first step of a publish to the last.
 FAULTS = {
-    "rendering the document": ("articles.workflow.build_document", None),
+    "rendering the document": ("articles.publishing.build_document", None),
     "writing the tag rows": (PublishedArticleTag.objects, "bulk_create"),
     "writing the link rows": (PublishedLink.objects, "bulk_create"),
-    "stamping the change": ("articles.workflow.mark_read_model_changed", None),
+    "stamping the change": ("articles.publishing.mark_read_model_changed", None),
     "queueing the webhook": ("articles.workflow.webhooks.announce", None),
     "recording the transition": (Transition.objects, "create"),
 }
