@@ -43,7 +43,7 @@ class LatestArticlesFeed(Feed):
 
     def items(self):
         return PublishedArticle.objects.only(
-            "slug", "title", "summary", "published_at", "updated_at", "document"
+            "slug", "title", "summary", "published_at", "updated_at", "document_json"
         ).order_by("-updated_at")[:FEED_SIZE]
 
     def item_title(self, article):

@@ -10,7 +10,6 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from articles import public_cache
 from articles.documents import build_document, card, next_review_due
 from articles.models import (
     PublishedArticle,
@@ -18,6 +17,7 @@ from articles.models import (
     PublishedLink,
     mark_read_model_changed,
 )
+from articles.public_cache import json_bytes
 from tags.models import Tag
 
 
@@ -33,7 +33,6 @@ def write_read_model(article, revision, approval, published_at, updated_at):
     _write_tags(live, revision.snapshot["tags"])
     _write_links(live, rendering)
     mark_read_model_changed(live_delta=1 if created else 0)
-    public_cache.write_document_on_commit(live.slug)
     return live
 
 
@@ -54,8 +53,7 @@ def _live_columns(rendering, revision, approval, published_at, updated_at):
         "anchors": [section["anchor"] for section in snapshot["sections"]],
         "search_text": rendering.search_text,
         "card": card(document),
-        "document": document,
-        "document_text": public_cache.json_bytes(document).decode(),
+        "document_json": json_bytes(document).decode(),
         "rendered_at": timezone.now(),
     }
 
@@ -87,10 +85,8 @@ def _write_links(live, rendering):
 
 def take_down(live):
     """Delete the live row `live`: readers no longer get the article."""
-    slug = live.slug
     live.delete()
     mark_read_model_changed(live_delta=-1)
-    public_cache.write_document_on_commit(slug)
 
 
 def rerender(published_articles):

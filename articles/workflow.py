@@ -19,7 +19,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from articles import list_limits, public_cache, publishing, webhooks
+from articles import list_limits, publishing, webhooks
 from articles.models import (
     Article,
     ArticleEdit,
@@ -790,7 +790,6 @@ def _go_live(
     ArticleSlugAlias.objects.filter(slug=new_slug, article=article).delete()
     if old_slug and old_slug != new_slug:
         ArticleSlugAlias.objects.update_or_create(slug=old_slug, defaults={"article": article})
-        public_cache.write_document_on_commit(old_slug)
     live = publishing.write_read_model(
         article, revision, approval, published_at, updated_at=updated_at or now
     )

@@ -29,14 +29,6 @@ def env_list(name, default=""):
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-def env_int_or_none(name, default):
-    """An integer from the environment: `default` if unset, None if set empty."""
-    value = os.environ.get(name)
-    if value is None:
-        return default
-    return int(value) if value.strip() else None
-
-
 def env_count(name):
     """A whole number from 0 from the environment (0 if unset), or a clear refusal."""
     value = os.environ.get(name, "").strip() or "0"
@@ -206,14 +198,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         }
     )
 
-# PostgreSQL: the public API's few hottest queries are prepared once on each connection
-# (articles/models/hot_queries.py). Django's own queries bind on the client and are never
-# prepared. Behind a pooler in transaction mode without prepared-statement support, set
-# DATABASE_PREPARE_THRESHOLD empty: it is psycopg's prepare_threshold, and empty turns both off.
-POSTGRESQL_OPTIONS = {"prepare_threshold": env_int_or_none("DATABASE_PREPARE_THRESHOLD", 5)}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    DATABASES["default"].setdefault("OPTIONS", {}).update(POSTGRESQL_OPTIONS)
-
 # Read replicas of a PostgreSQL primary (comma-separated URLs). The public API reads from them;
 # writes, the admin and the editorial API stay on the primary (config/db_router.py).
 DATABASE_REPLICAS = []
@@ -221,7 +205,7 @@ for number, url in enumerate(env_list("DATABASE_REPLICA_URLS"), start=1):
     alias = f"replica{number}"
     DATABASES[alias] = dj_database_url.parse(
         url, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"]
-    ) | {"TEST": {"MIRROR": "default"}, "OPTIONS": POSTGRESQL_OPTIONS}
+    ) | {"TEST": {"MIRROR": "default"}}
     DATABASE_REPLICAS.append(alias)
 DATABASE_ROUTERS = ["config.db_router.PrimaryReplicaRouter"]
 
@@ -244,10 +228,8 @@ PAGE_CACHE = {
     "OPTIONS": {"MAX_ENTRIES": 1000},
 }
 CACHES["pages"] = PAGE_CACHE
-# Public documents kept in the cache (articles/public_cache.py). Only correct
-# when every process shares the cache, so on by default with Redis alone.
-API_RESPONSE_CACHE = env_bool("API_RESPONSE_CACHE", default=bool(REDIS_URL))
-# List and search pages kept in the "pages" cache above.
+# List and search pages kept in the "pages" cache above (articles/public_cache.py), and for
+# how long at most (a change files the next ones under a new key at once).
 API_PAGE_CACHE = env_bool("API_PAGE_CACHE", default=True)
 API_RESPONSE_CACHE_SECONDS = int(os.environ.get("API_RESPONSE_CACHE_SECONDS", "3600"))
 

@@ -2,7 +2,6 @@ import io
 
 import pytest
 from django.core.management import call_command
-from rest_framework.test import APIClient
 
 
 @pytest.mark.django_db
@@ -24,24 +23,3 @@ def test_editorial_groups_exist_with_permissions():
     editors = Group.objects.get(name="Editors")
     assert editors.permissions.filter(codename="add_reviewer").exists()
     assert Group.objects.filter(name="Reviewers").exists()
-
-
-@pytest.mark.django_db
-def test_migration_0020_fills_the_document_text_of_articles_already_live(writer, publish):
-    import importlib
-    import json
-
-    from django.apps import apps
-
-    from articles.models import PublishedArticle
-    from tests.factories import ArticleFactory
-
-    migration = importlib.import_module("articles.migrations.0020_document_text")
-    publish(ArticleFactory(author=writer, slug="before", title="Live before \u2028 0020"))
-    PublishedArticle.objects.update(document_text="")  # as the column starts out
-    migration.fill(apps, None)
-    live = PublishedArticle.objects.get(slug="before")
-    assert json.loads(live.document_text) == live.document
-    assert "\\u2028" in live.document_text and "\u2028" not in live.document_text
-    detail = APIClient().get("/api/v1/articles/before/")
-    assert detail.json()["title"] == "Live before \u2028 0020"

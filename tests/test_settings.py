@@ -18,9 +18,8 @@ PRINT_SETTINGS = (
     "'cache': settings.CACHES['default']['BACKEND'], 'debug': settings.DEBUG, "
     "'hosts': settings.ALLOWED_HOSTS, 'media': str(settings.MEDIA_ROOT), "
     "'replicas': {a: settings.DATABASES[a]['HOST'] for a in settings.DATABASE_REPLICAS}, "
-    "'response_cache': settings.API_RESPONSE_CACHE, 'page_cache': settings.API_PAGE_CACHE, "
+    "'page_cache': settings.API_PAGE_CACHE, "
     "'pages_backend': settings.CACHES['pages']['BACKEND'], "
-    "'prepare': settings.DATABASES['default'].get('OPTIONS', {}).get('prepare_threshold', 'no'), "
     "'tasks': settings.TASKS['default']['BACKEND']}))"
 )
 
@@ -74,16 +73,10 @@ def test_defaults_are_sqlite_in_the_project_and_the_local_memory_cache():
         ({"DATABASE_REPLICA_URLS": "postgres://r@db-r1/health,postgres://r@db-r2/health"},
          "replicas", {"replica1": "db-r1", "replica2": "db-r2"}),
         ({}, "replicas", {}),
-        ({"REDIS_URL": "redis://127.0.0.1:6379/1"}, "response_cache", True),
-        ({}, "response_cache", False),
         ({}, "page_cache", True),
         ({"API_PAGE_CACHE": "0"}, "page_cache", False),
         ({"REDIS_URL": "redis://127.0.0.1:6379/1"}, "pages_backend",
          "django.core.cache.backends.locmem.LocMemCache"),
-        ({"DATABASE_URL": "postgres://cms@db.internal:5432/health"}, "prepare", 5),
-        ({"DATABASE_URL": "postgres://cms@db.internal:5432/health",
-          "DATABASE_PREPARE_THRESHOLD": ""}, "prepare", None),
-        ({}, "prepare", "no"),
         ({}, "tasks", "articles.task_backend.ThreadBackend"),
         ({"TASKS_BACKEND": "database"}, "tasks", "django_tasks_db.DatabaseBackend"),
     ],

@@ -7,7 +7,7 @@ import functools
 from django.conf import settings
 from django.core import paginator as django_paginator
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse, JsonResponse
+from django.http import JsonResponse
 from django.utils.http import http_date
 from rest_framework import exceptions, negotiation, pagination, permissions, renderers, throttling
 from rest_framework.exceptions import NotFound
@@ -247,62 +247,3 @@ def shared_cache_control():
         f"public, max-age={settings.API_CACHE_MAX_AGE}, "
         f"s-maxage={settings.API_CACHE_SHARED_MAX_AGE}"
     )
-
-
-def json_response(body, modified):
-    """A public 200 of JSON bytes dated `modified`, as a direct answer returns it."""
-    response = HttpResponse(body, content_type="application/json")
-    response.headers["Last-Modified"] = http_date(modified.timestamp())
-    return response
-
-
-class DirectAnswers:
-    """Mixed into the hottest public views, before PublicEndpoint: a plain GET whose body is
-    at hand (a live article's stored document, a list page already made) is answered without
-    DRF's request, negotiation and dispatch, which cost more than the rest of such a response.
-
-    The view's `answer_directly(request, **kwargs)` returns a 200 or a 304, or None; None,
-    and every other method, takes the DRF path, which answers errors, redirects, unknown
-    parameters and throttling as any other public endpoint does. Allow and Cache-Control are
-    added here, as DRF's path adds them. The view function keeps the DRF class on it, so the
-    schema still describes it.
-    """
-
-    @classmethod
-    def as_view(cls, **initkwargs):
-        through_drf = super().as_view(**initkwargs)
-        allow = _allow_header(cls(**initkwargs))
-
-        def view(request, **kwargs):
-            if request.method in ("GET", "HEAD"):
-                response = answer_from_replica(cls.answer_directly, request, kwargs)
-                if response is not None and not refused_by_rate_limit(request):
-                    response.headers["Allow"] = allow
-                    response.headers["Cache-Control"] = shared_cache_control()
-                    return response
-            return through_drf(request, **kwargs)
-
-        return functools.update_wrapper(view, through_drf)
-
-
-def answer_from_replica(answer_directly, request, kwargs):
-    if not settings.DATABASE_REPLICAS:  # the router would choose the primary anyway
-        return answer_directly(request, **kwargs)
-    with public_reads():
-        return answer_directly(request, **kwargs)
-
-
-def _allow_header(view):
-    view.setup(None)  # as dispatch does: a view that answers GET answers HEAD
-    return ", ".join(view.allowed_methods)
-
-
-def refused_by_rate_limit(request):
-    """Whether the public rate limit refuses `request` (the DRF path then answers the 429).
-
-    Checked only once an answer is at hand: a request that goes on to the DRF path is counted
-    there, and only there. A refusal records nothing, so checking again there refuses again.
-    """
-    if not settings.API_ANON_RATE:
-        return False
-    return not PublicRateThrottle().allow_request(Request(request), None)

@@ -4,24 +4,21 @@ Drafts cannot leak from here: the views read `PublishedArticle` rows, which only
 writes, and the `Tag` and `Reviewer` rows they expose are counted through those rows.
 """
 
+import datetime
+
 from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.views.decorators.http import condition
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.response import Response
 
 from articles import preview, public_cache
-from articles.api.document_responses import document_response
 from articles.api.errors import BadQuery
-from articles.api.http import (
-    CardCursorPagination,
-    DirectAnswers,
-    PublicEndpoint,
-    PublicPagination,
-    json_response,
-)
+from articles.api.http import CardCursorPagination, PublicEndpoint, PublicPagination
 from articles.api.public_filters import PublishedArticleFilter
 from articles.api.public_serializers import (
     ArticleDocumentSerializer,
@@ -32,14 +29,16 @@ from articles.api.public_serializers import (
     TagSerializer,
 )
 from articles.models import ArticleSlugAlias, LiveCards, PublishedArticle, read_model_state
+from articles.models.published import is_overdue, live_document
 from reviewers.models import Reviewer
 from tags.models import Tag
 
 PAGING_PARAMS = frozenset({"page", "page_size", "cursor"})
 NOT_FOUND = OpenApiResponse(description="No live article, tag or reviewer has this slug.")
+EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
 
 
-class ArticleListView(DirectAnswers, PublicEndpoint, generics.GenericAPIView):
+class ArticleListView(PublicEndpoint, generics.GenericAPIView):
     """Live articles as cards, newest first, with filters, search and ordering."""
 
     filterset_class = PublishedArticleFilter
@@ -50,16 +49,6 @@ class ArticleListView(DirectAnswers, PublicEndpoint, generics.GenericAPIView):
 
     def get_queryset(self):
         return PublishedArticle.objects.for_card_json()
-
-    @staticmethod
-    def answer_directly(request):
-        """The page, if it was made since the read model last changed."""
-        request.read_model_state = read_model_state()
-        changed_at = request.read_model_state[0]
-        body = public_cache.cached_page(
-            public_cache.page_key(changed_at, request.build_absolute_uri())
-        )
-        return None if body is None else json_response(body, changed_at)
 
     @extend_schema(
         responses=PaginatedCardsSerializer,
@@ -76,9 +65,8 @@ class ArticleListView(DirectAnswers, PublicEndpoint, generics.GenericAPIView):
     )
     def get(self, request):
         # The stamp is read before the rows: a change committed in between moves it, so
-        # nothing read here can be served under the new one. answer_directly read it already.
-        state = getattr(request, "read_model_state", None) or read_model_state()
-        self.changed_at, live_count = state
+        # nothing read here can be served under the new one.
+        self.changed_at, live_count = read_model_state()
         key = public_cache.page_key(self.changed_at, request.build_absolute_uri())
         body = public_cache.cached_page(key)
         if body is None:
@@ -112,14 +100,27 @@ class ArticleListView(DirectAnswers, PublicEndpoint, generics.GenericAPIView):
         return getattr(self, "changed_at", None) or super().last_modified()
 
 
-class ArticleDetailView(DirectAnswers, PublicEndpoint, generics.GenericAPIView):
-    """The full document of one live article. A retired slug redirects to the current one."""
+def document_etag(request, slug):
+    """The ETag of the live article at `slug` (None if there is none), made from its dates
+    rather than by hashing its bytes: they change only when the document is rendered again,
+    which moves rendered_at, or when its review falls overdue. The row read here, the whole
+    of what the answer needs, is kept on the request for the view."""
+    request.live_document = live = live_document(slug)
+    if live is None:
+        return None
+    micros = (live.rendered_at - EPOCH) // datetime.timedelta(microseconds=1)
+    return f'"{micros:x}-{int(is_overdue(live.next_review_due))}"'
 
-    @staticmethod
-    def answer_directly(request, slug):
-        if request.META.get("QUERY_STRING"):
-            return None  # no parameters are allowed: the DRF path says so
-        return document_response(request, slug)
+
+def document_body(live):
+    """The stored document with `review_overdue` added as its last member, since whether the
+    review is overdue changes with the date, not with the document."""
+    overdue = b"true" if is_overdue(live.next_review_due) else b"false"
+    return live.json.encode()[:-1] + b',"review_overdue":' + overdue + b"}"
+
+
+class ArticleDetailView(PublicEndpoint, generics.GenericAPIView):
+    """The full document of one live article. A retired slug redirects to the current one."""
 
     @extend_schema(
         responses={
@@ -129,11 +130,13 @@ class ArticleDetailView(DirectAnswers, PublicEndpoint, generics.GenericAPIView):
         },
         operation_id="articles_retrieve",
     )
+    # A client holding the ETag gets a 304 from `condition` (If-Modified-Since alone is
+    # answered by ConditionalGetMiddleware from the Last-Modified set below).
+    @method_decorator(condition(etag_func=document_etag))
     def get(self, request, slug):
-        response = document_response(request, slug)
-        if response is None:
+        if request.live_document is None:
             return self._redirect_retired(slug)
-        return response
+        return HttpResponse(document_body(request.live_document), content_type="application/json")
 
     def _redirect_retired(self, slug):
         alias = ArticleSlugAlias.objects.filter(slug=slug, article__published__isnull=False)
@@ -144,7 +147,8 @@ class ArticleDetailView(DirectAnswers, PublicEndpoint, generics.GenericAPIView):
         return Response(status=status.HTTP_301_MOVED_PERMANENTLY, headers={"Location": location})
 
     def last_modified(self):
-        return None  # document_response dates the response itself
+        live = getattr(self.request, "live_document", None)
+        return live.rendered_at if live else None
 
 
 def live_tags():

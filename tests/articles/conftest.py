@@ -32,7 +32,6 @@ def shared_cache(request, settings):
     if request.param == "redis" and not REDIS_URL:
         pytest.skip("set TEST_REDIS_URL (e.g. redis://127.0.0.1:6379/15) to test on Redis")
     settings.CACHES = LOCMEM if request.param == "locmem" else REDIS
-    settings.API_RESPONSE_CACHE = True
     cache.clear()
     caches["pages"].clear()
     yield request.param
