@@ -89,6 +89,7 @@ def server_environment():
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "API_ANON_RATE": "",  # throttling off for the run
         "BENCH_FLOOR_FILE": str(DATA / "floor.json"),
+        "DJANGO_ROOT_URLCONF": "bench.urls",  # the site's URLs and the floor view
         "DJANGO_SETTINGS_MODULE": "config.settings",
     }
 
@@ -350,17 +351,9 @@ def report(rows, queries, rss, import_figures, publish_ms):
     from django.conf import settings
 
     cache = "Redis" if os.environ.get("REDIS_URL") else "local memory"
-    cached = [
-        name
-        for name, on in [
-            ("documents", settings.API_RESPONSE_CACHE),
-            ("pages", settings.API_PAGE_CACHE),
-        ]
-        if on
-    ]
+    pages = "pages" if settings.API_PAGE_CACHE else "no pages"
     lines = [
-        f"# Benchmark: {N} articles on {vendor}, {cache} cache "
-        f"(holding {' and '.join(cached) or 'no responses'})",
+        f"# Benchmark: {N} articles on {vendor}, {cache} cache (holding {pages})",
         "",
         f"{datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC, commit {commit}, "
         f"{os.cpu_count()} CPUs; gunicorn 2 sync workers; wrk -t1 -c8, {WARMUP} s warm-up, "

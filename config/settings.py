@@ -157,7 +157,8 @@ AXES_RESET_ON_SUCCESS = True
 # The same client address as the rate limits (DRF's rule, from NUM_PROXIES below).
 AXES_CLIENT_IP_CALLABLE = "config.client_address.client_address"
 
-ROOT_URLCONF = "config.urls"
+# `make bench` sets bench.urls, which adds its floor view to these.
+ROOT_URLCONF = os.environ.get("DJANGO_ROOT_URLCONF", "config.urls")
 
 TEMPLATES = [
     {
@@ -330,8 +331,6 @@ API_ANON_RATE = os.environ.get("API_ANON_RATE", "120/min")
 # Lower than the API's: generating the schema costs 150-230 ms, so a client at this rate keeps
 # at most a fifth of a core busy; a person reading the docs makes three requests.
 PAGES_ANON_RATE = os.environ.get("PAGES_ANON_RATE", "60/min")
-# Set only by `make bench`: routes its floor view (config/bench_floor.py).
-BENCH_FLOOR_FILE = os.environ.get("BENCH_FLOOR_FILE", "")
 
 # How long browsers (max-age) and shared caches such as a CDN (s-maxage) may keep public
 # responses, in seconds.

@@ -65,11 +65,6 @@ handler400 = "config.views.bad_request"
 handler404 = "config.views.not_found"
 handler500 = "config.views.server_error"
 
-if settings.BENCH_FLOOR_FILE:
-    from config.bench_floor import floor
-
-    urlpatterns += [path("bench/floor/", floor)]
-
 if settings.DEBUG:
     # Development serves uploads itself; MEDIA_URL may name this host in full.
     media_prefix = urlsplit(settings.MEDIA_URL).path.strip("/")
