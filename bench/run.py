@@ -157,7 +157,7 @@ def analyze():
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
         cursor.execute(
-            f"SELECT SUM(LENGTH(CAST(document AS text)) + LENGTH(CAST(card AS text))) FROM {table}"
+            f"SELECT SUM(LENGTH(document_json) + LENGTH(CAST(card AS text))) FROM {table}"
         )
 
 
