@@ -24,8 +24,6 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 # Local development: debug on (so the development key and static files are used) unless the
 # caller says otherwise.
 run: export DJANGO_DEBUG ?= 1
-# Image URLs name the host and port this server answers on, whichever HOST it is given.
-run: export MEDIA_URL ?= http://$(HOST)/media/
 run: $(VENV)/.installed
 	$(BIN)/python manage.py migrate
 	$(BIN)/python manage.py load_demo

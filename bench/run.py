@@ -165,6 +165,7 @@ def start_server(env):
     command = [
         PYTHON, "-m", "gunicorn", "config.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{PORT}",
         "--access-logfile", "/dev/null", "--error-logfile", str(DATA / "gunicorn.log"),
+        "--pythonpath", str(ROOT),  # bench.urls, the URLconf it is given
     ]  # fmt: skip
     server = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **env})
     for _ in range(100):

@@ -250,8 +250,10 @@ STATIC_URL = "static/"
 # Serve from the apps' static folders when collectstatic has not been run (tests, a fresh clone).
 WHITENOISE_USE_FINDERS = True
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
-# Absolute, because frontends on other hosts use these URLs as they come.
-MEDIA_URL = os.environ.get("MEDIA_URL", "http://127.0.0.1:8000/media/")
+# A path by default: the API makes image URLs absolute from each request's host, so a server
+# works on any address (articles/media_urls.py). Production sets it absolute (a bucket or CDN),
+# and the stored URLs are then served untouched.
+MEDIA_URL = os.environ.get("MEDIA_URL", "/media/")
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 
 # Uploaded images: largest file in megabytes, and most pixels (a decompression bomb guard).
@@ -294,7 +296,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [csp.SELF],
         "script-src": [csp.SELF],
         "style-src": [csp.SELF, csp.UNSAFE_INLINE],
-        "img-src": [csp.SELF, "data:", "https:", media_origin(MEDIA_URL)],
+        "img-src": list(dict.fromkeys([csp.SELF, "data:", "https:", media_origin(MEDIA_URL)])),
         "object-src": [csp.NONE],
         "base-uri": [csp.SELF],
         "form-action": [csp.SELF],

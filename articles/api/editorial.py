@@ -39,6 +39,7 @@ from articles.api.editorial_serializers import (
 )
 from articles.api.errors import PreconditionFailed, PreconditionRequired
 from articles.api.uploads import SizeLimitedFileUploadHandler
+from articles.media_urls import absolute_image, absolute_url
 from articles.models import Article, Review, Transition
 from articles.whole_numbers import parse_whole_number
 from images.models import Image
@@ -347,19 +348,22 @@ class EditorialImageViewSet(
         image.store_picture(serializer.clean_picture)
         image.save()
         transaction.on_commit(lambda: generate_renditions.enqueue(image.pk))
-        return Response(_with_renditions(image), status=status.HTTP_201_CREATED)
+        return Response(_with_renditions(image, request), status=status.HTTP_201_CREATED)
 
     @extend_schema(
         description="One uploaded image with its renditions.", responses=EditorialImageSerializer
     )
     def retrieve(self, request, *args, **kwargs):
-        return Response(_with_renditions(self.get_object()))
+        return Response(_with_renditions(self.get_object(), request))
 
 
-def _with_renditions(image):
+def _with_renditions(image, request):
     return {
-        **image.as_public(),
-        "renditions": image.rendition_list(),
+        **absolute_image(image.as_public(), request),
+        "renditions": [
+            {**rendition, "src": absolute_url(rendition["src"], request)}
+            for rendition in image.rendition_list()
+        ],
         "locked_at": image.locked_at.isoformat() if image.locked_at else None,
     }
 

@@ -8,6 +8,7 @@ from articles import list_limits, workflow
 from articles.api.public_serializers import ImageSerializer
 from articles.editing import ARTICLE_FIELDS, EDITOR_ONLY_FIELDS, WorkingCopy
 from articles.markdown_limits import check_article
+from articles.media_urls import absolute_image
 from articles.models import (
     Article,
     ArticleRevision,
@@ -392,7 +393,9 @@ class EditorialArticleSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(ImageSerializer(allow_null=True))
     def get_hero_image(self, article):
-        return article.hero_image.as_public() if article.hero_image_id else None
+        if not article.hero_image_id:
+            return None
+        return absolute_image(article.hero_image.as_public(), self.context["request"])
 
     def get_moves(self, article) -> list[str]:
         return sorted(workflow.allowed_moves(self.context["request"].user, article))

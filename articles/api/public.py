@@ -28,6 +28,7 @@ from articles.api.public_serializers import (
     ReviewerSerializer,
     TagSerializer,
 )
+from articles.media_urls import absolute_document, absolute_json
 from articles.models import ArticleSlugAlias, LiveCards, PublishedArticle, read_model_state
 from articles.models.published import is_overdue, live_document
 from reviewers.models import Reviewer
@@ -84,6 +85,7 @@ class ArticleListView(PublicEndpoint, generics.GenericAPIView):
                 # SQLite's search joins its FTS5 table by name, which a subquery cannot do.
                 by_id=filtered and not rows.query.extra_tables,
             )
+            body = absolute_json(body, request)
             public_cache.remember_page(key, body)
         return HttpResponse(body, content_type="application/json")
 
@@ -136,7 +138,8 @@ class ArticleDetailView(PublicEndpoint, generics.GenericAPIView):
     def get(self, request, slug):
         if request.live_document is None:
             return self._redirect_retired(slug)
-        return HttpResponse(document_body(request.live_document), content_type="application/json")
+        body = absolute_json(document_body(request.live_document), request)
+        return HttpResponse(body, content_type="application/json")
 
     def _redirect_retired(self, slug):
         alias = ArticleSlugAlias.objects.filter(slug=slug, article__published__isnull=False)
@@ -205,12 +208,11 @@ class ReviewerDetailView(PublicEndpoint, generics.GenericAPIView):
     @extend_schema(responses={200: ReviewerDetailSerializer, 404: NOT_FOUND})
     def get(self, request, slug):
         reviewer = get_object_or_404(live_reviewers(), slug=slug)
-        reviewer.live_cards = list(
-            PublishedArticle.objects.for_cards()
-            .filter(reviewer=reviewer)
-            .values_list("card", flat=True)
-        )
-        return Response(ReviewerDetailSerializer(reviewer).data)
+        cards = PublishedArticle.objects.for_cards().filter(reviewer=reviewer)
+        reviewer.live_cards = [
+            absolute_document(card, request) for card in cards.values_list("card", flat=True)
+        ]
+        return Response(ReviewerDetailSerializer(reviewer, context={"request": request}).data)
 
 
 class PreviewView(PublicEndpoint, generics.GenericAPIView):
@@ -229,6 +231,7 @@ class PreviewView(PublicEndpoint, generics.GenericAPIView):
         document = preview.document_for_token(token)
         if document is None:
             raise Http404("This preview link is not valid.")
+        document = absolute_document(document, request)
         return Response(document, headers={"Cache-Control": "private, no-store"})
 
     def finalize_response(self, request, response, *args, **kwargs):

@@ -5,6 +5,7 @@ Tags and reviewers are serialized from their rows."""
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from articles.media_urls import absolute_image
 from reviewers.models import Reviewer
 from tags.models import Tag
 
@@ -157,7 +158,9 @@ class ReviewerSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(ImageSerializer(allow_null=True))
     def get_photo(self, reviewer):
-        return reviewer.photo.as_public() if reviewer.photo else None
+        if not reviewer.photo:
+            return None
+        return absolute_image(reviewer.photo.as_public(), self.context["request"])
 
 
 class ReviewerDetailSerializer(ReviewerSerializer):
