@@ -56,6 +56,8 @@ def main():
 
     import django
 
+    sys.path.insert(0, str(ROOT))  # bench.urls, the URLconf this process resolves with too
+
     django.setup()
     analyze()
     server = start_server(env)
@@ -90,6 +92,8 @@ def server_environment():
         "API_ANON_RATE": "",  # throttling off for the run
         "BENCH_FLOOR_FILE": str(DATA / "floor.json"),
         "DJANGO_ROOT_URLCONF": "bench.urls",  # the site's URLs and the floor view
+        # Absolute, as in production: documents are sent as stored (a path costs a decoding).
+        "MEDIA_URL": os.environ.get("MEDIA_URL") or "https://media.example.org/media/",
         "DJANGO_SETTINGS_MODULE": "config.settings",
     }
 
