@@ -1,4 +1,5 @@
-"""Full-text search over live articles, through the index each database keeps (migration 0011).
+"""Full-text search over live articles, through the index each database keeps
+(articles/search_index.py).
 
 PostgreSQL matches on the stored, weighted `search_vector` and ranks with `ts_rank` over the
 title and summary (`search_head`); SQLite ranks with FTS5's `bm25`, weighting title, summary
@@ -11,8 +12,9 @@ import re
 from django.db import connections
 from django.db.models import Case, Expression, IntegerField, Q, Value, When
 
+from articles.search_index import FTS_TABLE
+
 MAX_SEARCH_TERMS = 10
-FTS_TABLE = "articles_published_search"
 # bm25 weights for title, summary and section text, in that order (title counts most).
 FTS_WEIGHTS = "10.0, 4.0, 1.0"
 WORD = re.compile(r"\w+")
@@ -30,9 +32,9 @@ def search_live(queryset, text, *, ranked):
 
 
 def _postgresql_search(queryset, text, *, ranked):
-    """Match on the whole article, rank on its title and summary (see migration 0014): a title
-    match outranks a summary match, which outranks a match in the body alone; matches that
-    tie are newest first."""
+    """Match on the whole article, rank on its title and summary (articles/search_index.py):
+    a title match outranks a summary match, which outranks a match in the body alone; matches
+    that tie are newest first."""
     from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 
     query = SearchQuery(text, search_type="websearch", config="english")

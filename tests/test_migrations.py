@@ -2,6 +2,8 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from rest_framework.test import APIClient
 
 
 @pytest.mark.django_db
@@ -23,3 +25,81 @@ def test_editorial_groups_exist_with_permissions():
     editors = Group.objects.get(name="Editors")
     assert editors.permissions.filter(codename="add_reviewer").exists()
     assert Group.objects.filter(name="Reviewers").exists()
+
+
+def test_each_app_starts_from_one_clean_set_of_migrations():
+    from django.db.migrations.loader import MigrationLoader
+
+    names = sorted(
+        name
+        for app_label, name in MigrationLoader(None, ignore_no_migrations=True).disk_migrations
+        if app_label in {"articles", "images", "reviewers", "tags"}
+    )
+    assert names == [
+        "0001_initial",
+        "0001_initial",
+        "0001_initial",
+        "0001_initial",
+        "0002_full_text_search",
+        "0003_roles",
+    ]
+
+
+def _search_triggers():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        return {name for (name,) in cursor.fetchall()}
+
+
+def _found(word):
+    response = APIClient().get("/api/v1/articles/", {"q": word})
+    return [card["slug"] for card in response.json()["results"]]
+
+
+@pytest.mark.skipif(
+    connection.vendor != "sqlite", reason="SQLite's full-text index is kept by triggers"
+)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_search_keeps_working_after_a_migration_rebuilds_the_read_models_table(writer, publish):
+    """Adding a NOT NULL column makes SQLite rebuild the table, which drops its triggers;
+    the next migrate's post_migrate puts them back and indexes what was written meanwhile."""
+    from django.db import models
+
+    from articles import search_index
+    from articles.models import PublishedArticle
+    from tests.factories import ArticleFactory, SectionFactory
+
+    article = ArticleFactory(author=writer, slug="sprain", title="Sprained ankle care")
+    SectionFactory(article=article)
+    publish(article)
+    live = PublishedArticle.objects.filter(slug="sprain")
+    added = models.IntegerField(default=0)
+    added.set_attributes_from_name("added_later")
+    with connection.schema_editor() as schema_editor:
+        schema_editor.add_field(PublishedArticle, added)
+    try:
+        assert not set(search_index.SQLITE_TRIGGERS) & _search_triggers()
+        live.update(title="Wrist fracture", search_text="Wrist fracture")
+        call_command("migrate", verbosity=0)
+        assert set(search_index.SQLITE_TRIGGERS) <= _search_triggers()
+        assert _found("wrist") == ["sprain"] and _found("ankle") == []
+        live.update(title="Shin splints", search_text="Shin splints")
+        assert _found("shin") == ["sprain"] and _found("fracture") == []
+    finally:
+        with connection.schema_editor() as schema_editor:
+            schema_editor.remove_field(PublishedArticle, added)
+        search_index.restore_sqlite_triggers(connection.alias)
+
+
+@pytest.mark.django_db
+def test_a_database_migrated_before_the_reset_gets_a_clear_error_not_a_crash():
+    from django.db.migrations.recorder import MigrationRecorder
+
+    from articles.checks import migrations_from_before_the_reset
+
+    assert migrations_from_before_the_reset(databases=["default"]) == []
+    MigrationRecorder(connection).record_applied("articles", "0029_review_comments")
+    [error] = migrations_from_before_the_reset(databases=["default"])
+    assert error.id == "articles.E001"
+    assert "articles.0029_review_comments" in error.msg
+    assert "export_content" in error.hint and "import_content" in error.hint

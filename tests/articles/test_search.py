@@ -1,4 +1,4 @@
-"""Search over live articles reads the database's full-text index (migration 0011)."""
+"""Search over live articles reads the database's full-text index (articles/search_index.py)."""
 
 import pytest
 from django.db import connection
@@ -75,7 +75,7 @@ def test_search_uses_the_full_text_index(writer, publish):
 
 
 def test_no_statistics_can_steer_search_off_its_index():
-    """PostgreSQL keeps none for search_vector (migration 0015); SQLite's FTS5 table is a
+    """PostgreSQL keeps none for search_vector (articles/search_index.py); SQLite's FTS5 table is a
     virtual table, read through its own index whatever the statistics say."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":

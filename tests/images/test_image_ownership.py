@@ -1,17 +1,12 @@
 """Who may change an image, and how a locked image (part of reviewed content) never changes."""
 
-import importlib
-
 import pytest
-from django.apps import apps
 from django.contrib.auth.models import Group
 from django.core.files.storage import default_storage
 from django.urls import reverse
 
-from articles import workflow
-from articles.models import ArticleRevision
 from images.models import Image, ImageLockedError, Rendition
-from tests.factories import ArticleFactory, SectionFactory, stored_image
+from tests.factories import stored_image
 
 pytestmark = pytest.mark.django_db
 
@@ -213,19 +208,6 @@ def test_editors_may_change_any_image_and_writers_may_not(editor, writer):
     )
     assert editor.has_perm("images.change_any_image")
     assert not writer.has_perm("images.change_any_image")
-
-
-def test_the_migration_locks_images_of_revisions_already_recorded(writer, reviewer):
-    migration = importlib.import_module("articles.migrations.0021_lock_reviewed_images")
-    reviewed, unused = stored_image(alt="Reviewed"), stored_image(alt="Never submitted")
-    article = ArticleFactory(author=writer, hero_image=reviewed)
-    SectionFactory(article=article)
-    workflow.submit(article=article, by=writer, reviewers=[reviewer.reviewer_profile])
-    assert ArticleRevision.objects.get().hero_image == reviewed
-    Image.objects.update(locked_at=None)  # as the column starts out
-    migration.lock_reviewed_images(apps, None)
-    assert Image.objects.get(pk=reviewed.pk).locked_at is not None
-    assert Image.objects.get(pk=unused.pk).locked_at is None
 
 
 def test_copying_a_picture_keeps_its_bytes_under_a_new_name(locked):
