@@ -90,3 +90,32 @@ def test_the_browsable_editorial_api_carries_the_policy_and_keeps_to_it(editor_c
     scripts = re.findall(r'<script\b[^>]*src="([^"]+)"', html)
     assert scripts
     assert all(src.startswith("/static/") for src in scripts)
+
+
+@pytest.mark.django_db
+def test_every_response_carries_the_same_policy_a_view_may_replace(settings):
+    from django.http import HttpResponse
+
+    from config.content_security_policy import ContentSecurityPolicyMiddleware
+
+    api = Client().get("/api/v1/articles/")
+    admin_login = Client().get("/admin/login/")
+    assert api.headers["Content-Security-Policy"] == admin_login.headers["Content-Security-Policy"]
+    assert directives(api)["default-src"] == ["'self'"]
+
+    own = HttpResponse(headers={"Content-Security-Policy": "sandbox"})
+    middleware = ContentSecurityPolicyMiddleware(lambda request: own)
+    assert middleware(None).headers["Content-Security-Policy"] == "sandbox"
+
+
+@pytest.mark.django_db
+def test_debug_error_pages_keep_their_inline_code_working(settings):
+    from django.http import HttpResponseNotFound
+
+    from config.content_security_policy import ContentSecurityPolicyMiddleware
+
+    middleware = ContentSecurityPolicyMiddleware(lambda request: HttpResponseNotFound())
+    settings.DEBUG = True
+    assert "Content-Security-Policy" not in middleware(None).headers
+    settings.DEBUG = False
+    assert "Content-Security-Policy" in middleware(None).headers
