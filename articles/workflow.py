@@ -39,6 +39,7 @@ from articles.models import (
     mark_read_model_changed,
 )
 from articles.word_diff import changed_word_count
+from frontend_cache.purge import purge_articles_on_commit
 from images.models import Image
 from tags.models import Tag
 
@@ -566,6 +567,7 @@ def unpublish(*, article, by, comment=""):
     live.delete()
     mark_read_model_changed(live_delta=-1)
     public_cache.write_document_on_commit(slug)
+    purge_articles_on_commit(dependents_of)
     webhooks.announce(WebhookEvent.UNPUBLISHED, slug=slug, url=url)
     to_state = State.ARCHIVED if article.state == State.PUBLISHED else article.state
     if article.state == State.IN_REVIEW and article.current_revision_id == article.live_revision_id:
@@ -827,6 +829,7 @@ def _go_live(
     if old_slug and old_slug != new_slug:
         ArticleSlugAlias.objects.update_or_create(slug=old_slug, defaults={"article": article})
         public_cache.write_document_on_commit(old_slug)
+        purge_articles_on_commit(_slugs_of(article, old_slug))  # each old slug's redirect
     live = _write_read_model(
         article, revision, approval, published_at, updated_at=updated_at or now
     )
@@ -907,4 +910,5 @@ def _write_read_model(article, revision, approval, published_at, updated_at):
     )
     mark_read_model_changed(live_delta=1 if created else 0)
     public_cache.write_document_on_commit(live.slug)
+    purge_articles_on_commit([live.slug])
     return live
