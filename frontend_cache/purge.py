@@ -1,10 +1,11 @@
 """Purging keys once the change that makes them stale commits.
 
 `purge_on_commit(keys)` is called by the code that writes live content, inside its
-transaction. The keys of one transaction are gathered and sent together when it commits:
-Django runs on_commit callbacks right after the commit, in the same thread, so the purge is
-done before the publish (or unpublish, or re-render) call returns to its caller. Nothing is
-sent for a transaction that rolls back.
+transaction, and sends the keys when it commits: Django runs on_commit callbacks right after
+the commit, in the same thread, so the purge is done before the publish (or unpublish, or
+re-render) call returns to its caller. Nothing is sent for a transaction that rolls back.
+Each call is its own purge request: a publish that renders the articles linking to it again
+sends one for each (a purge costs Varnish next to nothing; the keys name a few objects).
 
 A backend that fails is recorded as a `PendingPurge` and retried by the task queue, waiting
 FRONTEND_CACHE_RETRY_SECONDS, then twice as long each time, up to
@@ -12,41 +13,25 @@ FRONTEND_CACHE_MAX_ATTEMPTS attempts; the editors' dashboard lists what is left.
 """
 
 import logging
-import threading
 import time
 
 from django.conf import settings
 from django.db import transaction
 from django_tasks import task
 
-from frontend_cache import backends, keys
+from frontend_cache import backends
+from frontend_cache.keys import for_articles
 from frontend_cache.models import PendingPurge
 
 logger = logging.getLogger(__name__)
 
-# Keys waiting for the current thread's transaction to commit (a connection is per thread).
-_waiting = threading.local()
-
 
 def purge_on_commit(keys):
     """Purge `keys` from every configured cache once the current transaction commits (at
-    once outside a transaction)."""
-    if not backends.configured():
-        return
-    if not hasattr(_waiting, "keys"):
-        _waiting.keys = set()
-    _waiting.keys.update(keys)
-    # One callback per call, but the first to run sends every key gathered so far and the
-    # others find nothing left. Keys left behind by a rolled-back transaction go out with the
-    # next commit: a purge too many is harmless.
-    transaction.on_commit(send_waiting, robust=True)
-
-
-def send_waiting():
-    keys = getattr(_waiting, "keys", set())
-    _waiting.keys = set()
-    if keys:
-        purge(keys)
+    once outside a transaction); nothing if it rolls back."""
+    if backends.configured():
+        keys = set(keys)
+        transaction.on_commit(lambda: purge(keys), robust=True)
 
 
 def purge(keys):
@@ -94,4 +79,4 @@ def retry(pending):
 def purge_articles_on_commit(slugs):
     """Purge the pages of the live articles known by `slugs`, and every listing, once the
     current transaction commits."""
-    purge_on_commit(keys.for_articles(slugs))
+    purge_on_commit(for_articles(slugs))
