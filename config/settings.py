@@ -356,7 +356,7 @@ BENCH_FLOOR_FILE = os.environ.get("BENCH_FLOOR_FILE", "")
 # responses, in seconds.
 API_CACHE_MAX_AGE = int(os.environ.get("API_CACHE_MAX_AGE", "60"))
 API_CACHE_SHARED_MAX_AGE = int(os.environ.get("API_CACHE_SHARED_MAX_AGE", "300"))
-# The HTTP cache in front (docs/http-cache.md), purged by surrogate key whenever live content
+# The HTTP cache in front (README, "HTTP cache"), purged by surrogate key whenever live content
 # changes. Varnish: comma-separated base URLs of the servers (deploy/varnish/default.vcl);
 # Cloudflare: a zone and an API token allowed to purge it; CloudFront: a distribution
 # (credentials as boto3 finds them). None set: nothing is purged. Each call waits at most

@@ -4,8 +4,8 @@
 # s-maxage says, and drops it the moment the application purges one of its surrogate keys:
 # the application sends `PURGE /` with an `xkey-purge: key key ...` header to every URL in
 # FRONTEND_CACHE_URLS once a publish, unpublish, rename or re-render commits. Signed-in,
-# staff and preview traffic always goes to the application. docs/http-cache.md says how to
-# run it.
+# staff and preview traffic always goes to the application. The README's "HTTP cache" says
+# how to run it.
 vcl 4.1;
 
 import xkey;
