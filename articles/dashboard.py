@@ -2,7 +2,8 @@
 
 Writers see their own articles and where each stands; reviewers their queue, oldest first,
 with overdue re-reviews flagged; editors what is ready to publish, what is scheduled, live
-articles overdue for review, webhook deliveries that gave up, and the latest moves.
+articles overdue for review, webhook deliveries that gave up, purges of the HTTP cache that have
+not gone through (readers may be served an old version meanwhile), and the latest moves.
 """
 
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from articles.models import (
     Transition,
     WebhookDelivery,
 )
+from frontend_cache.models import PendingPurge
 
 ROWS = 10
 
@@ -140,6 +142,7 @@ def _editor_panels():
             ],
             more_url=reverse("admin:articles_webhookdelivery_changelist"),
         ),
+        _pending_purges_panel(),
         Panel(
             title="Latest moves (audit trail)",
             rows=[
@@ -154,3 +157,20 @@ def _editor_panels():
             more_url=reverse("admin:articles_transition_changelist"),
         ),
     ]
+
+
+def _pending_purges_panel():
+    """Purges a cache refused: retried in the background until they succeed, then gone."""
+    return Panel(
+        title="HTTP cache purges not done",
+        rows=[
+            {
+                "url": reverse("admin:frontend_cache_pendingpurge_change", args=[pending.pk]),
+                "title": f"{pending.backend}: {' '.join(pending.keys)}"[:120],
+                "state": "Gave up" if pending.gave_up else "Retrying",
+                "note": f"{pending.attempts} attempts · {pending.last_error[:120]}",
+            }
+            for pending in PendingPurge.objects.all()[:ROWS]
+        ],
+        more_url=reverse("admin:frontend_cache_pendingpurge_changelist"),
+    )

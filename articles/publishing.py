@@ -18,6 +18,7 @@ from articles.models import (
     mark_read_model_changed,
 )
 from articles.public_cache import json_bytes
+from frontend_cache.purge import purge_articles_on_commit
 from tags.models import Tag
 
 
@@ -33,6 +34,7 @@ def write_read_model(article, revision, approval, published_at, updated_at):
     _write_tags(live, revision.snapshot["tags"])
     _write_links(live, rendering)
     mark_read_model_changed(live_delta=1 if created else 0)
+    purge_articles_on_commit([live.slug])
     return live
 
 

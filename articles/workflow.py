@@ -35,6 +35,7 @@ from articles.models import (
     content_hash,
 )
 from articles.word_diff import changed_word_count
+from frontend_cache.purge import purge_articles_on_commit
 from images.models import Image
 
 State = ArticleState
@@ -559,6 +560,7 @@ def unpublish(*, article, by, comment=""):
     slug, url = live.slug, live.get_absolute_url()
     dependents_of = _slugs_of(article, slug)
     publishing.take_down(live)
+    purge_articles_on_commit(dependents_of)
     webhooks.announce(WebhookEvent.UNPUBLISHED, slug=slug, url=url)
     to_state = State.ARCHIVED if article.state == State.PUBLISHED else article.state
     if article.state == State.IN_REVIEW and article.current_revision_id == article.live_revision_id:
@@ -790,6 +792,7 @@ def _go_live(
     ArticleSlugAlias.objects.filter(slug=new_slug, article=article).delete()
     if old_slug and old_slug != new_slug:
         ArticleSlugAlias.objects.update_or_create(slug=old_slug, defaults={"article": article})
+        purge_articles_on_commit(_slugs_of(article, old_slug))  # each old slug's redirect
     live = publishing.write_read_model(
         article, revision, approval, published_at, updated_at=updated_at or now
     )

@@ -123,6 +123,7 @@ INSTALLED_APPS = [
     "images",
     "reviewers",
     "articles",
+    "frontend_cache",
 ]
 
 MIDDLEWARE = [
@@ -338,6 +339,20 @@ PAGES_ANON_RATE = os.environ.get("PAGES_ANON_RATE", "60/min")
 # responses, in seconds.
 API_CACHE_MAX_AGE = int(os.environ.get("API_CACHE_MAX_AGE", "60"))
 API_CACHE_SHARED_MAX_AGE = int(os.environ.get("API_CACHE_SHARED_MAX_AGE", "300"))
+# The HTTP cache in front (README, "HTTP cache"), purged by surrogate key whenever live content
+# changes. Varnish: comma-separated base URLs of the servers (deploy/varnish/default.vcl);
+# Cloudflare: a zone and an API token allowed to purge it; CloudFront: a distribution
+# (credentials as boto3 finds them). None set: nothing is purged. Each call waits at most
+# FRONTEND_CACHE_TIMEOUT seconds; a failed purge is retried after FRONTEND_CACHE_RETRY_SECONDS,
+# then twice as long each time, FRONTEND_CACHE_MAX_ATTEMPTS attempts in all.
+FRONTEND_CACHE_URLS = env_list("FRONTEND_CACHE_URLS")
+CLOUDFLARE_ZONE_ID = os.environ.get("CLOUDFLARE_ZONE_ID", "")
+CLOUDFLARE_API_TOKEN = os.environ.get("CLOUDFLARE_API_TOKEN", "")
+CLOUDFLARE_API_URL = os.environ.get("CLOUDFLARE_API_URL", "https://api.cloudflare.com/client/v4")
+CLOUDFRONT_DISTRIBUTION_ID = os.environ.get("CLOUDFRONT_DISTRIBUTION_ID", "")
+FRONTEND_CACHE_TIMEOUT = float(os.environ.get("FRONTEND_CACHE_TIMEOUT", "3"))
+FRONTEND_CACHE_RETRY_SECONDS = float(os.environ.get("FRONTEND_CACHE_RETRY_SECONDS", "2"))
+FRONTEND_CACHE_MAX_ATTEMPTS = int(os.environ.get("FRONTEND_CACHE_MAX_ATTEMPTS", "6"))
 # Seconds a preview link stays valid.
 PREVIEW_TOKEN_MAX_AGE = int(os.environ.get("PREVIEW_TOKEN_MAX_AGE", "3600"))
 

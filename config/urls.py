@@ -13,6 +13,7 @@ from articles.api.http import throttled_page
 from articles.feeds import ArticleSitemap, LatestArticlesFeed
 from articles.models import read_model_changed_at
 from config.views import healthz, home
+from frontend_cache.keys import FEED, SITEMAP, labelled
 
 admin.site.site_header = "Health CMS"
 admin.site.site_title = "Health CMS"
@@ -49,13 +50,13 @@ urlpatterns = [
     ),
     path(
         "sitemap.xml",
-        throttled_page(public_cache(sitemap)),
+        throttled_page(labelled(SITEMAP)(public_cache(sitemap))),
         {"sitemaps": {"articles": ArticleSitemap}},
         name="django.contrib.sitemaps.views.sitemap",
     ),
     path(
         "feeds/articles/",
-        throttled_page(public_cache(dated(LatestArticlesFeed()))),
+        throttled_page(labelled(FEED)(public_cache(dated(LatestArticlesFeed())))),
         name="article-feed",
     ),
     path("healthz", healthz, name="healthz"),

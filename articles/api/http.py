@@ -20,6 +20,7 @@ from articles.models import LiveCards, PublishedArticle, read_model_changed_at
 from articles.models.published import LIST_ORDER
 from articles.whole_numbers import parse_whole_number
 from config.db_router import public_reads
+from frontend_cache import keys as cache_keys
 
 
 class PublicRateThrottle(throttling.AnonRateThrottle):
@@ -237,7 +238,14 @@ class PublicEndpoint:
             modified = self.last_modified()
             if isinstance(modified, datetime.datetime):
                 response.headers["Last-Modified"] = http_date(modified.timestamp())
+        if response.status_code in (200, 301, 304):
+            # A retired slug's redirect too: purged with its article, like the detail.
             response.headers["Cache-Control"] = shared_cache_control()
+            cache_keys.label(response, cache_keys.for_request(request))
+        elif response.status_code >= 400:
+            # No cache may keep an error: a 404 for a slug published a moment later would
+            # outlive the publish, since nothing purges a page that was never an article's.
+            response.headers["Cache-Control"] = "no-store"
         return response
 
 
