@@ -12,7 +12,7 @@
 
 import datetime
 from pathlib import Path
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 import pytest
 from django.conf import settings
@@ -44,20 +44,20 @@ def sign_in(browser, live_server, steps, user):
 
 
 def serve_uploads(page):
-    """Answer for the media host: MEDIA_URL names a host of its own (http://127.0.0.1:8000/media/
-    by default), which the live test server is not, so the browser gets each upload from this
-    test's MEDIA_ROOT instead."""
-    prefix = settings.MEDIA_URL
+    """Answer for uploads: the test server runs with debug off, as production does, and so
+    serves none (production leaves them to a bucket or the web server in front); the browser
+    gets each one from this test's MEDIA_ROOT instead."""
+    prefix = urlsplit(settings.MEDIA_URL).path
 
     def from_media_root(route):
-        name = unquote(route.request.url.removeprefix(prefix).split("?")[0])
+        name = unquote(urlsplit(route.request.url).path.removeprefix(prefix))
         path = Path(settings.MEDIA_ROOT) / name
         if path.is_file():
             route.fulfill(path=path)
         else:
             route.fulfill(status=404)
 
-    page.context.route(f"{prefix}**", from_media_root)
+    page.context.route(f"**{prefix}**", from_media_root)
 
 
 # 1. A revision with a hero image is reviewed and approved in the admin ------------------------
