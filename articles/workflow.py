@@ -413,6 +413,38 @@ def _add_comment(review, by, target, anchor, body):
     )
 
 
+@transaction.atomic
+def remove_comment(*, comment, by):
+    """The reviewer takes back a comment they made on a review they have not decided yet.
+
+    Until the decision a comment is the reviewer's own note; without this a reviewer who had
+    commented could no longer approve (approve refuses a review with comments). The removal
+    is recorded as a move of the article that changes nothing, naming the part but not the
+    note, which nobody but the reviewer has read.
+    """
+    review = Review.objects.select_for_update().get(pk=comment.review_id)
+    comment = ReviewComment.objects.select_related("created_by").get(pk=comment.pk)
+    if comment.created_by_id != by.pk:
+        raise NotAllowed(f"Only {comment.created_by}, who wrote this comment, can take it back.")
+    if review.decision != ReviewDecision.PENDING:
+        raise InvalidTransition(
+            "This review is decided "
+            f"({review.get_decision_display().lower()}): its comments stay as they were sent."
+        )
+    article = _lock(review.revision.article)
+    where = comment.where
+    comment.delete()
+    Transition.objects.create(
+        article=article,
+        revision=review.revision,
+        action="remove_comment",
+        from_state=article.state,
+        to_state=article.state,
+        by=by,
+        comment=f"Took back their comment on the {where} before deciding.",
+    )
+
+
 def comments_shown_to(review, user):
     """Whether `user` may read the comments of `review`: until the decision they are the
     reviewer's own notes, which no one else (another reviewer, the writer) should see."""

@@ -284,3 +284,73 @@ def test_open_comments_also_stop_a_re_certification(
             by=editor,
             reviewers=[second_reviewer.reviewer_profile],
         )
+
+
+# Taking back an undecided comment ----------------------------------------------------------
+
+
+def test_the_reviewer_takes_back_a_comment_and_can_then_approve(review, reviewer, article):
+    comment = workflow.add_comment(review=review, by=reviewer, target="intro", body="Too long?")
+    workflow.remove_comment(comment=comment, by=reviewer)
+    assert not ReviewComment.objects.exists()
+    move = Transition.objects.get(action="remove_comment")
+    assert (move.by, move.revision, move.from_state, move.to_state) == (
+        reviewer,
+        review.revision,
+        Article.State.IN_REVIEW,
+        Article.State.IN_REVIEW,
+    )
+    # The part is named; the note itself, read by nobody else, is not kept.
+    assert move.comment == "Took back their comment on the intro before deciding."
+    history = {(event.what, event.comment) for event in workflow_history(article)}
+    assert ("Remove comment", move.comment) in history
+    workflow.approve(review=review, by=reviewer)
+    assert Article.objects.get(pk=article.pk).state == Article.State.APPROVED
+
+
+def test_only_its_author_takes_a_comment_back_and_only_before_the_decision(
+    review, reviewer, writer, second_reviewer, editor, article
+):
+    comment = workflow.add_comment(review=review, by=reviewer, target="title", body="Adults?")
+    for someone in (writer, second_reviewer, editor):
+        with pytest.raises(workflow.NotAllowed, match="who wrote this comment"):
+            workflow.remove_comment(comment=comment, by=someone)
+    workflow.request_changes(review=review, by=reviewer, comment="")
+    with pytest.raises(workflow.InvalidTransition, match=r"decided \(changes requested\)"):
+        workflow.remove_comment(comment=comment, by=reviewer)
+    assert ReviewComment.objects.filter(pk=comment.pk).exists()
+    assert not Transition.objects.filter(action="remove_comment").exists()
+
+
+def test_the_api_takes_a_comment_back_so_the_reviewer_can_approve(review, reviewer, article):
+    api = client_for(reviewer)
+    url = f"{REVIEWS}{review.pk}/comments/"
+    comment_id = api.post(url, {"target": "summary", "body": "Hm."}, format="json").json()["id"]
+    response = api.post(f"{REVIEWS}{review.pk}/approve/", {}, format="json")
+    assert response.status_code == 400  # the dead end this endpoint gets the reviewer out of
+    response = api.delete(f"{url}{comment_id}/")
+    assert response.status_code == 204
+    assert api.get(url).json() == []
+    assert api.delete(f"{url}{comment_id}/").status_code == 404
+    response = api.post(f"{REVIEWS}{review.pk}/approve/", {}, format="json")
+    assert response.json()["decision"] == "approved"
+
+
+def test_the_api_refuses_to_take_back_a_comment_with_sentences(
+    review, reviewer, writer, editor, article
+):
+    comment = workflow.add_comment(review=review, by=reviewer, target="intro", body="Shorter.")
+    url = f"{REVIEWS}{review.pk}/comments/{comment.pk}/"
+    assert client_for(None).delete(url).status_code in (401, 403)
+    # Before the decision, nobody else is told the note exists.
+    for someone in (writer, editor):
+        assert client_for(someone).delete(url).status_code == 404
+    workflow.request_changes(review=review, by=reviewer, comment="")
+    response = client_for(editor).delete(url)
+    assert response.status_code == 403
+    expected = f"Only {reviewer}, who wrote this comment, can take it back."
+    assert response.json()["detail"] == expected
+    response = client_for(reviewer).delete(url)
+    assert response.status_code == 409
+    assert "its comments stay as they were sent" in response.json()["detail"]
+    assert ReviewComment.objects.filter(pk=comment.pk).exists()
