@@ -331,7 +331,7 @@ def approve(*, review, by, comment=""):
         # They would stay open forever: only a request for changes sends them to the writer.
         raise InvalidInput(
             "You commented on parts of this revision: request changes to send the comments to "
-            "the writer."
+            "the writer, or take them back first."
         )
     _decide(review, ReviewDecision.APPROVED, comment, by)
     if review.kind == Review.Kind.RECERTIFICATION:
