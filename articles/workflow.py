@@ -413,6 +413,11 @@ def _add_comment(review, by, target, anchor, body):
     )
 
 
+# A decision sends the review's comments on parts; a review superseded first never sent them.
+# (Approving with comments is refused now; approvals from before that still show theirs.)
+DECISIONS_THAT_SEND_COMMENTS = (ReviewDecision.CHANGES_REQUESTED, ReviewDecision.APPROVED)
+
+
 @transaction.atomic
 def remove_comment(*, comment, by):
     """The reviewer takes back a comment they made on a review they have not decided yet.
@@ -446,9 +451,10 @@ def remove_comment(*, comment, by):
 
 
 def comments_shown_to(review, user):
-    """Whether `user` may read the comments of `review`: until the decision they are the
-    reviewer's own notes, which no one else (another reviewer, the writer) should see."""
-    return review.decision != ReviewDecision.PENDING or review.reviewer.user_id == user.pk
+    """Whether `user` may read the comments of `review`: they are the reviewer's own notes,
+    which no one else (another reviewer, the writer) should see, until a request for changes
+    sends them. A review superseded before its decision never sent them."""
+    return review.decision in DECISIONS_THAT_SEND_COMMENTS or review.reviewer.user_id == user.pk
 
 
 def open_comments(article):

@@ -98,7 +98,8 @@ def workflow_history(article):
                         comment=review.comment,
                     )
                 )
-                # Until the decision they are the reviewer's own notes.
+            # Until a decision sends them they are the reviewer's own notes.
+            if review.decision in workflow.DECISIONS_THAT_SEND_COMMENTS:
                 events.extend(comment_events(review.comments.all()))
     return sorted(events, key=lambda event: event.at, reverse=True)
 

@@ -354,8 +354,8 @@ def earlier_comments(review):
     return (
         ReviewComment.objects.filter(review__revision__article_id=review.revision.article_id)
         .exclude(review=review)
-        # Another reviewer's undecided comments are their own notes, not yet a review.
-        .exclude(review__decision=Review.Decision.PENDING)
+        # Comments no decision sent (undecided, or superseded first) are their reviewer's notes.
+        .filter(review__decision__in=workflow.DECISIONS_THAT_SEND_COMMENTS)
         .select_related("review__revision", "review__reviewer", "replied_by", "resolved_by")
         .order_by("-created_at", "-pk")[:EARLIER_REVIEWS_SHOWN]
     )

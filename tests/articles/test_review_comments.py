@@ -2,6 +2,7 @@
 them, and nobody resubmits past an open one without saying why."""
 
 import pytest
+from django.urls import reverse
 
 from articles import workflow
 from articles.admin.audit import workflow_history
@@ -354,3 +355,25 @@ def test_the_api_refuses_to_take_back_a_comment_with_sentences(
     assert response.status_code == 409
     assert "its comments stay as they were sent" in response.json()["detail"]
     assert ReviewComment.objects.filter(pk=comment.pk).exists()
+
+
+def test_the_notes_of_a_review_that_never_decided_stay_the_reviewers_own(
+    review, reviewer, writer, second_reviewer, client, article
+):
+    # The writer withdraws the revision while the reviewer has notes: the review is
+    # superseded, and its notes were never sent to anyone.
+    workflow.add_comment(review=review, by=reviewer, target="title", body="Unsent note.")
+    workflow.withdraw(article=article, by=writer)
+    assert Review.objects.get(pk=review.pk).decision == Review.Decision.SUPERSEDED
+    url = f"{REVIEWS}{review.pk}/comments/"
+    assert client_for(writer).get(url).json() == []
+    assert [c["body"] for c in client_for(reviewer).get(url).json()] == ["Unsent note."]
+    article = Article.objects.get(pk=article.pk)
+    assert "Unsent note." not in str(workflow_history(article))
+    assert not workflow.open_comments(article).exists()
+
+    workflow.submit(article=article, by=writer, reviewers=[second_reviewer.reviewer_profile])
+    next_review = Review.objects.get(revision__article=article, decision="pending")
+    client.force_login(second_reviewer)
+    html = client.get(reverse("admin:articles_review_decide", args=[next_review.pk])).text
+    assert "Unsent note." not in html
