@@ -50,6 +50,8 @@ def create_article(*, by, content):
     article = Article(author=by, **content.fields)
     article.save()
     _write_parts(article, content)
+    # The first save is recorded like every other: the review page says who wrote it.
+    workflow.record_edit(article=article, by=by)
     return article
 
 

@@ -327,7 +327,7 @@ def approve(*, review, by, comment=""):
         # They would stay open forever: only a request for changes sends them to the writer.
         raise InvalidInput(
             "You commented on parts of this revision: request changes to send the comments to "
-            "the writer."
+            "the writer, or take them back first."
         )
     _decide(review, ReviewDecision.APPROVED, comment, by)
     if review.kind == Review.Kind.RECERTIFICATION:
@@ -409,10 +409,48 @@ def _add_comment(review, by, target, anchor, body):
     )
 
 
+# A decision sends the review's comments on parts; a review superseded first never sent them.
+# (Approving with comments is refused now; approvals from before that still show theirs.)
+DECISIONS_THAT_SEND_COMMENTS = (ReviewDecision.CHANGES_REQUESTED, ReviewDecision.APPROVED)
+
+
+@transaction.atomic
+def remove_comment(*, comment, by):
+    """The reviewer takes back a comment they made on a review they have not decided yet.
+
+    Until the decision a comment is the reviewer's own note; without this a reviewer who had
+    commented could no longer approve (approve refuses a review with comments). The removal
+    is recorded as a move of the article that changes nothing, naming the part but not the
+    note, which nobody but the reviewer has read.
+    """
+    review = Review.objects.select_for_update().get(pk=comment.review_id)
+    comment = ReviewComment.objects.select_related("created_by").get(pk=comment.pk)
+    if comment.created_by_id != by.pk:
+        raise NotAllowed(f"Only {comment.created_by}, who wrote this comment, can take it back.")
+    if review.decision != ReviewDecision.PENDING:
+        raise InvalidTransition(
+            "This review is decided "
+            f"({review.get_decision_display().lower()}): its comments stay as they were sent."
+        )
+    article = _lock(review.revision.article)
+    where = comment.where
+    comment.delete()
+    Transition.objects.create(
+        article=article,
+        revision=review.revision,
+        action="remove_comment",
+        from_state=article.state,
+        to_state=article.state,
+        by=by,
+        comment=f"Took back their comment on the {where} before deciding.",
+    )
+
+
 def comments_shown_to(review, user):
-    """Whether `user` may read the comments of `review`: until the decision they are the
-    reviewer's own notes, which no one else (another reviewer, the writer) should see."""
-    return review.decision != ReviewDecision.PENDING or review.reviewer.user_id == user.pk
+    """Whether `user` may read the comments of `review`: they are the reviewer's own notes,
+    which no one else (another reviewer, the writer) should see, until a request for changes
+    sends them. A review superseded before its decision never sent them."""
+    return review.decision in DECISIONS_THAT_SEND_COMMENTS or review.reviewer.user_id == user.pk
 
 
 def open_comments(article):

@@ -61,6 +61,17 @@ def bad_request(request, exception=None):
     )
 
 
+def permission_denied(request, exception=None):
+    """Django's 403 page, given the sentence of the PermissionDenied, under the admin's own
+    header: the page extends the admin's, which Django's handler renders without it."""
+    context = {
+        "exception": str(exception or ""),
+        "site_header": admin.site.site_header,
+        "site_title": admin.site.site_title,
+    }
+    return render(request, "403.html", context, status=403)
+
+
 def not_found(request, exception=None):
     """JSON for API clients, Django's page for people."""
     if request.path.startswith("/api/"):

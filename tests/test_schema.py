@@ -43,7 +43,14 @@ def test_every_endpoint_is_in_the_schema(schema):
         "/api/v1/editorial/reviews/{id}/request-changes/",
         "/api/v1/editorial/reviews/{id}/comments/",
         "/api/v1/editorial/reviews/{id}/comments/{comment_id}/resolve/",
+        "/api/v1/editorial/reviews/{id}/comments/{comment_id}/",
     } <= paths
+
+
+def test_a_reviewer_can_take_back_a_comment_in_the_schema(schema):
+    operation = schema["paths"]["/api/v1/editorial/reviews/{id}/comments/{comment_id}/"]
+    assert set(operation) - {"parameters"} == {"delete"}
+    assert "204" in operation["delete"]["responses"]
 
 
 def undescribed_fields(schema):

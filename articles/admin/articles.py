@@ -303,9 +303,10 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
+        # The first save counts too: the review page says who wrote the article, and when.
+        before = form.instance.state
+        article = workflow.record_edit(article=form.instance, by=request.user)
         if change:
-            before = form.instance.state
-            article = workflow.record_edit(article=form.instance, by=request.user)
             comment_answers.record(
                 form, comment_answers.open_for(request, form.instance), request.user
             )

@@ -62,13 +62,7 @@ def workflow_history(article):
     revision and its resolution of `article`, newest first, with what people wrote. Four
     queries, however long the history."""
     events = [
-        HistoryEvent(
-            at=move.at,
-            who=move.by,
-            what=f"{move.action.replace('_', ' ').capitalize()}: {move.get_from_state_display()} → "
-            f"{move.get_to_state_display()}",
-            comment=move.comment,
-        )
+        HistoryEvent(at=move.at, who=move.by, what=move_line(move), comment=move.comment)
         for move in Transition.objects.filter(article=article).select_related("by")
     ]
     revisions = article.revisions.select_related("created_by").prefetch_related(
@@ -104,9 +98,19 @@ def workflow_history(article):
                         comment=review.comment,
                     )
                 )
-                # Until the decision they are the reviewer's own notes.
+            # Until a decision sends them they are the reviewer's own notes.
+            if review.decision in workflow.DECISIONS_THAT_SEND_COMMENTS:
                 events.extend(comment_events(review.comments.all()))
     return sorted(events, key=lambda event: event.at, reverse=True)
+
+
+def move_line(move):
+    """What a move did, in words: its action, and the change of state if it made one (taking
+    back a comment leaves the article where it was)."""
+    action = move.action.replace("_", " ").capitalize()
+    if move.from_state == move.to_state:
+        return action
+    return f"{action}: {move.get_from_state_display()} → {move.get_to_state_display()}"
 
 
 def comment_events(comments):

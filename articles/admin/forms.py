@@ -1,12 +1,17 @@
 """Forms of the article admin: the article itself and each workflow move."""
 
+from dataclasses import dataclass
+
 from django import forms
 from django.contrib.admin.widgets import AdminSplitDateTime
 
 from articles import list_limits, workflow
 from articles.markdown_limits import check_article
-from articles.models import Article
+from articles.models import Article, ReviewComment
 from reviewers.models import Reviewer
+
+# The id of the review page's decision form, which the boxes beside each part name.
+DECISION_FORM_ID = "decision"
 
 
 class ArticleAdminForm(forms.ModelForm):
@@ -169,15 +174,26 @@ class UnpublishForm(MoveForm):
 
 
 class ReviewDecisionForm(forms.Form):
+    """The reviewer's decision. Its boxes for comments on parts, and the boxes to take back
+    comments made earlier, are shown beside each part of the document, outside the <form>
+    element: they name it in their `form` attribute (DECISION_FORM_ID)."""
+
     comment = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 5, "cols": 80}),
         required=False,
         help_text="When you request changes, say what needs to change, here for the whole "
-        "revision or below on the part it is about.",
+        "revision or beside the part it is about.",
+    )
+    take_back = forms.ModelMultipleChoiceField(
+        queryset=ReviewComment.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"form": DECISION_FORM_ID}),
     )
 
-    def __init__(self, *args, snapshot, **kwargs):
+    def __init__(self, *args, snapshot, own_comments=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if own_comments is not None:
+            self.fields["take_back"].queryset = own_comments
         # One optional box per part of the revision: (field name, target, section anchor).
         self.parts = [
             ("on_title", "title", ""),
@@ -192,14 +208,28 @@ class ReviewDecisionForm(forms.Form):
         labels = ["Title", "Summary", "Intro", *(f"Section “{h}”" for h in headings)]
         for (name, _target, _anchor), label in zip(self.parts, labels, strict=True):
             self.fields[name] = forms.CharField(
-                label=label,
+                label=f"Your comment on the {label[0].lower()}{label[1:]}",
                 required=False,
                 max_length=workflow.COMMENT_MAX_LENGTH,
-                widget=forms.Textarea(attrs={"rows": 2, "cols": 80}),
+                widget=forms.Textarea(attrs={"rows": 3, "cols": 60, "form": DECISION_FORM_ID}),
             )
 
     def part_fields(self):
         return [self[name] for name, _target, _anchor in self.parts]
+
+    def beside_each_part(self, comments):
+        """What goes beside each part of the document: its box and the `comments` already
+        made on it, keyed by target ("title", "summary", "intro") or a section's anchor."""
+        ticked = {str(pk) for pk in self["take_back"].value() or []}
+        slots = {
+            anchor or target: PartComments(field=self[name], earlier=[])
+            for name, target, anchor in self.parts
+        }
+        for comment in comments:
+            slot = slots.get(comment.section_anchor or comment.target)
+            if slot is not None:
+                slot.earlier.append((comment, str(comment.pk) in ticked))
+        return slots
 
     def part_comments(self):
         """The comments typed on parts, as (target, section anchor, text) for the workflow."""
@@ -217,3 +247,18 @@ class ReviewDecisionForm(forms.Form):
                 "without them, or request changes."
             )
         return cleaned
+
+
+@dataclass
+class PartComments:
+    """One part of the document on the review page: the box for a new comment on it, and the
+    reviewer's comments already made on it, which they may take back before deciding."""
+
+    field: forms.BoundField
+    # (comment, whether its "take back" box is ticked), in the order they were made.
+    earlier: list
+
+    @property
+    def is_open(self):
+        """Unfolded when there is something to see: an error, typed text or a comment."""
+        return bool(self.field.errors or self.field.value() or self.earlier)

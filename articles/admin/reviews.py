@@ -177,13 +177,23 @@ class ReviewAdmin(admin.ModelAdmin):
         review = get_object_or_404(self.get_queryset(request), pk=object_id)
         if not self.has_view_permission(request, review):
             raise PermissionDenied
+        pending = review.decision == Review.Decision.PENDING
         form = ReviewDecisionForm(
-            request.POST if request.method == "POST" else None, snapshot=review.revision.snapshot
+            request.POST if request.method == "POST" else None,
+            snapshot=review.revision.snapshot,
+            # Until the decision, the reviewer may take back the comments they made.
+            own_comments=(
+                review.comments.filter(created_by=request.user)
+                if pending
+                else ReviewComment.objects.none()
+            ),
         )
         if request.method == "POST" and form.is_valid():
             comment = form.cleaned_data["comment"]
             try:
                 with transaction.atomic():
+                    for taken_back in form.cleaned_data["take_back"]:
+                        workflow.remove_comment(comment=taken_back, by=request.user)
                     if "approve" in request.POST:
                         workflow.approve(review=review, by=request.user, comment=comment)
                     else:
@@ -205,6 +215,12 @@ class ReviewAdmin(admin.ModelAdmin):
         preview = previews.preview_context(article, revision=revision)
         comparisons = review_comparisons(review)
         base = comparisons[0]["base"] if comparisons else None
+        can_decide = pending and barrier is None
+        own_comments = (
+            list(review.comments.select_related("review"))
+            if workflow.comments_shown_to(review, request.user)
+            else []
+        )
         context = {
             **self.admin_site.each_context(request),
             "title": f"Review: {snapshot['title']} (revision {revision.number})",
@@ -214,8 +230,11 @@ class ReviewAdmin(admin.ModelAdmin):
             # Rendered as publishing renders it, so links to articles that are not live show
             # as readers will see them.
             **preview,
-            "pending": review.decision == Review.Decision.PENDING,
-            "can_decide": review.decision == Review.Decision.PENDING and barrier is None,
+            "pending": pending,
+            "can_decide": can_decide,
+            # The document shows a box beside each part only to the reviewer who decides.
+            "part_comments": form.beside_each_part(own_comments) if can_decide else None,
+            "part_error": next((field for field in form.part_fields() if field.errors), None),
             "barrier": barrier if review.reviewer.user_id == request.user.pk else None,
             "recertification": review.kind == Review.Kind.RECERTIFICATION,
             "form": form,
@@ -223,11 +242,7 @@ class ReviewAdmin(admin.ModelAdmin):
             "authors": change_authors(revision, since=base),
             "earlier_reviews": earlier_reviews(review),
             "earlier_comments": earlier_comments(review),
-            "own_comments": (
-                review.comments.all()
-                if workflow.comments_shown_to(review, request.user)
-                else review.comments.none()
-            ),
+            "own_comments": own_comments,
             "submit_warnings": submission_checks.revision_warnings(snapshot, preview["rendering"]),
             "submit_note": submit_note(review),
             "approved_at": approval_date(review),
@@ -339,8 +354,8 @@ def earlier_comments(review):
     return (
         ReviewComment.objects.filter(review__revision__article_id=review.revision.article_id)
         .exclude(review=review)
-        # Another reviewer's undecided comments are their own notes, not yet a review.
-        .exclude(review__decision=Review.Decision.PENDING)
+        # Comments no decision sent (undecided, or superseded first) are their reviewer's notes.
+        .filter(review__decision__in=workflow.DECISIONS_THAT_SEND_COMMENTS)
         .select_related("review__revision", "review__reviewer", "replied_by", "resolved_by")
         .order_by("-created_at", "-pk")[:EARLIER_REVIEWS_SHOWN]
     )

@@ -459,6 +459,31 @@ class EditorialReviewViewSet(viewsets.ReadOnlyModelViewSet):
         comment = workflow.answer_comment(comment=comment, by=request.user, reply=data["reply"])
         return Response(ReviewCommentSerializer(comment).data)
 
+    @extend_schema(
+        description=(
+            "The reviewer takes back a comment they made, while the review is undecided; the "
+            "removal is recorded in the article's history. Only the comment's author may, and "
+            "not once the review is decided (409)."
+        ),
+        request=None,
+        responses={204: None},
+    )
+    @action(
+        detail=True,
+        methods=["delete"],
+        url_path=r"comments/(?P<comment_id>[0-9]+)",
+        url_name="comment-detail",
+    )
+    def remove_comment(self, request, pk=None, comment_id=None):
+        review = self.get_object()
+        # Someone who may not read the review's comments is not told this one exists.
+        comments = review.comments.all()
+        if not workflow.comments_shown_to(review, request.user):
+            comments = comments.none()
+        comment = get_object_or_404(comments, pk=comment_id)
+        workflow.remove_comment(comment=comment, by=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
     def _valid(self, serializer_class):
         serializer = serializer_class(data=self.request.data)
         serializer.is_valid(raise_exception=True)

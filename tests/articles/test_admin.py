@@ -152,6 +152,8 @@ def test_writer_creates_an_article_with_sections_tags_related_topics_and_referen
     assert list(article.tags.all()) == [tag]
     assert [t.to_article for t in article.related_topics.all()] == [target]
     assert article.references.get().position == 1
+    # The first save is recorded, so the review page can say who wrote the article.
+    assert list(article.edits.values_list("by", flat=True)) == [writer.pk]
 
 
 def change_data(article, **fields):

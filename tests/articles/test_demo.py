@@ -7,6 +7,7 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.files.storage import default_storage
 from django.core.management import call_command
+from django.urls import reverse
 from django.utils import timezone
 
 from articles import demo_content
@@ -195,6 +196,15 @@ def test_a_live_article_has_an_edit_with_a_new_hero_image_awaiting_review(demo):
     assert "an operation" in article.intro and "an operation" not in live.document["intro_html"]
     moves = article.transitions.order_by("at", "pk").values_list("action", flat=True)
     assert list(moves) == ["submit", "approve", "publish", "edit", "submit"]
+
+
+def test_the_review_page_says_who_wrote_a_demo_article_and_when(demo, client):
+    article = Article.objects.get(slug=demo_content.IN_REVIEW_SLUG)
+    review = Review.objects.get(revision=article.current_revision)
+    client.force_login(review.reviewer.user)
+    html = client.get(reverse("admin:articles_review_decide", args=[review.pk])).text
+    assert "No saves recorded for this revision." not in html
+    assert f"<strong>{article.author.get_full_name()}</strong>: 1 save," in html
 
 
 def test_an_article_was_sent_back_with_changes_requested(demo):

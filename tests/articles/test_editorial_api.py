@@ -88,6 +88,9 @@ def test_writer_creates_an_article_with_all_its_parts_in_one_request(writer, tar
     assert body["references"][0]["url"] == "https://example.org/shin"
     assert body["moves"] == ["submit"]
     assert response["ETag"] == f'"article-{body["id"]}-v1"'
+    # The first save is recorded, so the review page can say who wrote the article.
+    edits = Article.objects.get(pk=body["id"]).edits.values_list("by", flat=True)
+    assert list(edits) == [writer.pk]
 
 
 @pytest.mark.parametrize(

@@ -32,6 +32,14 @@ def test_reviewers_get_a_403_for_publishing(client, reviewer, live):
     assert response.status_code == 403
 
 
+def test_the_403_page_carries_the_admins_header(client, writer, live):
+    client.force_login(writer)
+    html = client.get(move_url(live, "publish")).text
+    assert '<a href="/admin/">Health CMS</a>' in html
+    assert "<title>Not allowed | Health CMS</title>" in html
+    assert "Django administration" not in html
+
+
 def test_editors_still_get_the_forms(editor_client, live):
     assert editor_client.get(move_url(live, "unpublish")).status_code == 200
     assert editor_client.get(move_url(live, "publish")).status_code == 200

@@ -2,6 +2,7 @@
 them, and nobody resubmits past an open one without saying why."""
 
 import pytest
+from django.urls import reverse
 
 from articles import workflow
 from articles.admin.audit import workflow_history
@@ -284,3 +285,95 @@ def test_open_comments_also_stop_a_re_certification(
             by=editor,
             reviewers=[second_reviewer.reviewer_profile],
         )
+
+
+# Taking back an undecided comment ----------------------------------------------------------
+
+
+def test_the_reviewer_takes_back_a_comment_and_can_then_approve(review, reviewer, article):
+    comment = workflow.add_comment(review=review, by=reviewer, target="intro", body="Too long?")
+    workflow.remove_comment(comment=comment, by=reviewer)
+    assert not ReviewComment.objects.exists()
+    move = Transition.objects.get(action="remove_comment")
+    assert (move.by, move.revision, move.from_state, move.to_state) == (
+        reviewer,
+        review.revision,
+        Article.State.IN_REVIEW,
+        Article.State.IN_REVIEW,
+    )
+    # The part is named; the note itself, read by nobody else, is not kept.
+    assert move.comment == "Took back their comment on the intro before deciding."
+    history = {(event.what, event.comment) for event in workflow_history(article)}
+    assert ("Remove comment", move.comment) in history
+    workflow.approve(review=review, by=reviewer)
+    assert Article.objects.get(pk=article.pk).state == Article.State.APPROVED
+
+
+def test_only_its_author_takes_a_comment_back_and_only_before_the_decision(
+    review, reviewer, writer, second_reviewer, editor, article
+):
+    comment = workflow.add_comment(review=review, by=reviewer, target="title", body="Adults?")
+    for someone in (writer, second_reviewer, editor):
+        with pytest.raises(workflow.NotAllowed, match="who wrote this comment"):
+            workflow.remove_comment(comment=comment, by=someone)
+    workflow.request_changes(review=review, by=reviewer, comment="")
+    with pytest.raises(workflow.InvalidTransition, match=r"decided \(changes requested\)"):
+        workflow.remove_comment(comment=comment, by=reviewer)
+    assert ReviewComment.objects.filter(pk=comment.pk).exists()
+    assert not Transition.objects.filter(action="remove_comment").exists()
+
+
+def test_the_api_takes_a_comment_back_so_the_reviewer_can_approve(review, reviewer, article):
+    api = client_for(reviewer)
+    url = f"{REVIEWS}{review.pk}/comments/"
+    comment_id = api.post(url, {"target": "summary", "body": "Hm."}, format="json").json()["id"]
+    response = api.post(f"{REVIEWS}{review.pk}/approve/", {}, format="json")
+    assert response.status_code == 400  # the dead end this endpoint gets the reviewer out of
+    response = api.delete(f"{url}{comment_id}/")
+    assert response.status_code == 204
+    assert api.get(url).json() == []
+    assert api.delete(f"{url}{comment_id}/").status_code == 404
+    response = api.post(f"{REVIEWS}{review.pk}/approve/", {}, format="json")
+    assert response.json()["decision"] == "approved"
+
+
+def test_the_api_refuses_to_take_back_a_comment_with_sentences(
+    review, reviewer, writer, editor, article
+):
+    comment = workflow.add_comment(review=review, by=reviewer, target="intro", body="Shorter.")
+    url = f"{REVIEWS}{review.pk}/comments/{comment.pk}/"
+    assert client_for(None).delete(url).status_code in (401, 403)
+    # Before the decision, nobody else is told the note exists.
+    for someone in (writer, editor):
+        assert client_for(someone).delete(url).status_code == 404
+    workflow.request_changes(review=review, by=reviewer, comment="")
+    response = client_for(editor).delete(url)
+    assert response.status_code == 403
+    expected = f"Only {reviewer}, who wrote this comment, can take it back."
+    assert response.json()["detail"] == expected
+    response = client_for(reviewer).delete(url)
+    assert response.status_code == 409
+    assert "its comments stay as they were sent" in response.json()["detail"]
+    assert ReviewComment.objects.filter(pk=comment.pk).exists()
+
+
+def test_the_notes_of_a_review_that_never_decided_stay_the_reviewers_own(
+    review, reviewer, writer, second_reviewer, client, article
+):
+    # The writer withdraws the revision while the reviewer has notes: the review is
+    # superseded, and its notes were never sent to anyone.
+    workflow.add_comment(review=review, by=reviewer, target="title", body="Unsent note.")
+    workflow.withdraw(article=article, by=writer)
+    assert Review.objects.get(pk=review.pk).decision == Review.Decision.SUPERSEDED
+    url = f"{REVIEWS}{review.pk}/comments/"
+    assert client_for(writer).get(url).json() == []
+    assert [c["body"] for c in client_for(reviewer).get(url).json()] == ["Unsent note."]
+    article = Article.objects.get(pk=article.pk)
+    assert "Unsent note." not in str(workflow_history(article))
+    assert not workflow.open_comments(article).exists()
+
+    workflow.submit(article=article, by=writer, reviewers=[second_reviewer.reviewer_profile])
+    next_review = Review.objects.get(revision__article=article, decision="pending")
+    client.force_login(second_reviewer)
+    html = client.get(reverse("admin:articles_review_decide", args=[next_review.pk])).text
+    assert "Unsent note." not in html

@@ -1,6 +1,8 @@
 """Comments on parts of a revision in the admin: the reviewer writes them on the review page,
 the writer answers them in the article's form, and the submit form asks why if some are open."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -46,12 +48,53 @@ def send_back_from_the_page(client, reviewer, review):
     )
 
 
-def test_the_review_page_offers_a_box_per_part(client, review, reviewer):
+def between(html, start, end):
+    """The part of `html` from the first `start` to the next `end` after it."""
+    begin = html.index(start)
+    return html[begin : html.index(end, begin)]
+
+
+def test_each_part_has_its_comment_box_beside_it_in_the_document(client, review, reviewer):
     client.force_login(reviewer)
     html = client.get(decide_url(review)).content.decode()
-    for label in ("Title:", "Summary:", "Intro:", "Section “Causes”:"):
-        assert label in html
-    assert 'name="on_section_1"' in html
+    document = between(html, 'id="as-readers-see-it"', 'id="what-changed"')
+    assert 'name="on_title"' in between(document, "<h1>", 'class="summary"')
+    assert 'name="on_summary"' in between(document, 'class="summary"', 'class="byline"')
+    assert 'name="on_section_1"' in between(document, 'id="causes"', "</section>")
+    assert document.count("<summary>Comment on this section</summary>") == 1
+    for name in ("on_title", "on_summary", "on_intro", "on_section_1"):
+        # Outside the <form> element, they submit with it by naming it.
+        assert re.search(f'<textarea name="{name}"[^>]* form="decision"', document)
+    decision_form = between(html, '<form method="post" class="review-decision"', "</form>")
+    assert 'name="on_' not in decision_form
+
+
+def test_a_box_with_an_error_or_text_is_open_after_a_failed_decision(client, review, reviewer):
+    client.force_login(reviewer)
+    data = {"on_title": "Say whose knee.", "on_section_1": "x" * 5001, "request_changes": "1"}
+    html = client.post(decide_url(review), data).content.decode()
+    section_box = between(html, 'id="causes"', "</section>")
+    assert '<details class="part-comment" open>' in section_box
+    assert "Ensure this value has at most 5000 characters" in section_box
+    title_box = between(html, "<h1>", 'class="summary"')
+    assert '<details class="part-comment" open>' in title_box
+    assert "Say whose knee.</textarea>" in title_box
+    # The boxes left empty stay folded; the top of the page leads to the box to correct.
+    assert '<details class="part-comment">' in between(html, 'class="summary"', "<h2")
+    assert 'href="#id_on_section_1">see what to correct beside the part' in html
+    assert not ReviewComment.objects.exists()
+
+
+def test_only_the_deciding_reviewer_gets_boxes_and_not_on_other_pages(
+    client, review, reviewer, writer, editor, article
+):
+    for someone in (writer, editor):
+        client.force_login(someone)
+        assert "part-comment" not in client.get(decide_url(review)).content.decode()
+    client.force_login(writer)
+    preview = reverse("admin:articles_article_preview", args=[article.pk])
+    html = client.get(preview).content.decode()
+    assert "Knee pain" in html and "part-comment" not in html
 
 
 def test_the_reviewer_sends_comments_on_parts_back(client, review, reviewer, article):
@@ -141,3 +184,63 @@ def test_the_next_review_shows_how_each_comment_was_answered(
     assert "Resolved by writer-1" in html
     assert "“Shortened.”" in html
     assert "without a reply" in html
+
+
+def test_the_reviewer_sees_their_comment_beside_its_part_and_takes_it_back_to_approve(
+    client, review, reviewer, article
+):
+    comment = workflow.add_comment(
+        review=review, by=reviewer, target="section", section_anchor="causes", body="Which?"
+    )
+    client.force_login(reviewer)
+    html = client.get(decide_url(review)).content.decode()
+    section_box = between(html, 'id="causes"', "</section>")
+    assert '<details class="part-comment" open>' in section_box
+    assert "<blockquote>Which?</blockquote>" in section_box
+    assert f'name="take_back" value="{comment.pk}"' in section_box
+
+    response = client.post(decide_url(review), {"take_back": [comment.pk], "approve": "1"})
+    assert response.status_code == 302
+    assert not ReviewComment.objects.exists()
+    assert Transition.objects.filter(action="remove_comment", by=reviewer).count() == 1
+    assert Article.objects.get(pk=article.pk).state == Article.State.APPROVED
+
+
+def test_comments_not_taken_back_go_to_the_writer(client, review, reviewer):
+    _kept, dropped = (
+        workflow.add_comment(review=review, by=reviewer, target=target, body=body)
+        for target, body in [("title", "Keep."), ("intro", "Drop.")]
+    )
+    client.force_login(reviewer)
+    response = client.post(decide_url(review), {"take_back": [dropped.pk], "request_changes": "1"})
+    assert response.status_code == 302
+    assert list(ReviewComment.objects.values_list("body", flat=True)) == ["Keep."]
+    assert Review.objects.get(pk=review.pk).decision == Review.Decision.CHANGES_REQUESTED
+
+
+def test_a_decision_refused_takes_nothing_back(client, review, reviewer):
+    comment = workflow.add_comment(review=review, by=reviewer, target="title", body="Keep.")
+    other = workflow.add_comment(review=review, by=reviewer, target="intro", body="Also.")
+    client.force_login(reviewer)
+    # One comment stays, so the approval is refused, and the other is not taken back either.
+    response = client.post(decide_url(review), {"take_back": [comment.pk], "approve": "1"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "or take them back first" in html
+    assert f'value="{comment.pk}" checked' in html  # still ticked, to try again
+    assert set(ReviewComment.objects.values_list("pk", flat=True)) == {comment.pk, other.pk}
+    assert not Transition.objects.filter(action="remove_comment").exists()
+
+
+def test_only_comments_on_this_review_can_be_ticked(client, review, reviewer):
+    response = send_back_from_the_page(client, reviewer, review)
+    sent = ReviewComment.objects.first()
+    article = Article.objects.get(pk=review.revision.article_id)
+    for comment in workflow.open_comments(article):
+        workflow.answer_comment(comment=comment, by=article.author)
+    workflow.submit(article=article, by=article.author, reviewers=[reviewer.reviewer_profile])
+    next_review = Review.objects.get(revision__article=article, decision="pending")
+    response = client.post(decide_url(next_review), {"take_back": [sent.pk], "approve": "1"})
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+    assert ReviewComment.objects.filter(pk=sent.pk).exists()

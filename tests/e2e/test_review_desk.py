@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from articles import workflow
-from articles.models import Article, Review
+from articles.models import Article, Review, ReviewComment, Transition
 from tests.e2e.test_approval_guarantee import sign_in
 from tests.factories import edit, stored_image
 
@@ -15,6 +15,7 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 OLD_ALT = "A runner stretching her calf"
 NEW_ALT = "A runner icing her hip after a race"
+NOTE = "Is tendinitis the right word here?"
 
 
 def test_a_re_review_shows_the_new_image_and_the_changed_words_at_1280_and_768(
@@ -30,8 +31,15 @@ def test_a_re_review_shows_the_new_image_and_the_changed_words_at_1280_and_768(
     article = edit(article, writer, hero_image=stored_image(alt=NEW_ALT, credit="Photo: Demo"))
     article = workflow.submit(article=article, by=writer, reviewers=[reviewer.reviewer_profile])
     review = Review.objects.get(revision=article.current_revision, decision="pending")
+    # A note the reviewer made earlier (through the API, say), which they take back to approve.
+    workflow.add_comment(
+        review=review, by=reviewer, target="section", section_anchor=section.anchor, body=NOTE
+    )
 
     in_browser(lambda browser: read_the_review_page(browser, live_server, steps, reviewer, review))
+    assert not ReviewComment.objects.exists()
+    assert Transition.objects.filter(action="remove_comment", by=reviewer).exists()
+    assert Review.objects.get(pk=review.pk).decision == Review.Decision.APPROVED
 
 
 def read_the_review_page(browser, live_server, steps, reviewer, review):
@@ -56,6 +64,12 @@ def read_the_review_page(browser, live_server, steps, reviewer, review):
         steps.shot(page, f"review page at {width} px")
 
     page.set_viewport_size({"width": 1280, "height": 900})
+    # The earlier note is open beside its section, with a box to take it back.
+    note = page.locator(".review-document details.part-comment[open]", has_text=NOTE)
+    note.get_by_label("Take back this comment").check()
+    note.scroll_into_view_if_needed()
+    page.screenshot(path=steps.folder / "take-back.png")
+    steps.shot(page, "the reviewer takes back their earlier note")
     page.fill("#id_comment", "The new image and the change of diagnosis are right.")
     page.locator("input[type=submit][value='Approve this revision']").click()
     expect(page.locator(".messagelist")).to_contain_text("Your review is recorded")

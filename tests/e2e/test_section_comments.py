@@ -19,6 +19,20 @@ def no_sideways_scroll(page):
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
+def beside_its_section(page, box):
+    """The box sits under its section's text and above the next section, in the document's
+    column (the left one, where the page has two)."""
+    causes = page.locator("h2#causes").bounding_box()
+    treatment = page.locator("h2#treatment").bounding_box()
+    where = box.bounding_box()
+    assert causes["y"] < where["y"] < treatment["y"], (causes, where, treatment)
+    column = page.locator(".review-document").bounding_box()
+    assert (
+        column["x"] <= where["x"]
+        and where["x"] + where["width"] <= column["x"] + column["width"] + 1
+    ), (where, column)
+
+
 def test_a_section_comment_goes_to_the_writer_is_resolved_and_the_article_approved(
     in_browser, live_server, steps, writer, reviewer
 ):
@@ -33,9 +47,19 @@ def test_a_section_comment_goes_to_the_writer_is_resolved_and_the_article_approv
         page = signed_in(browser, live_server, steps, reviewer)
         page.set_viewport_size({"width": 1280, "height": 1000})
         page.goto(f"{live_server.url}/admin/articles/review/{first_review.pk}/decide/")
-        page.get_by_label("Section “Causes”:").fill(COMMENT)
-        assert no_sideways_scroll(page)
-        steps.shot(page, "reviewer writes a comment on the Causes section")
+        causes = page.locator(".review-document section", has=page.locator("h2#causes"))
+        box = causes.locator("details.part-comment")
+        expect(box).not_to_have_attribute("open", "")  # folded until the reviewer asks
+        box.locator("summary", has_text="Comment on this section").click()
+        page.get_by_label("Your comment on the section “Causes”").fill(COMMENT)
+        for width in (1280, 768):
+            page.set_viewport_size({"width": width, "height": 1000})
+            beside_its_section(page, box)
+            assert no_sideways_scroll(page), f"the page scrolls sideways at {width}px"
+            box.scroll_into_view_if_needed()
+            page.screenshot(path=steps.folder / f"section-comment-{width}.png")
+            steps.shot(page, f"reviewer writes a comment beside the Causes section at {width} px")
+        page.set_viewport_size({"width": 1280, "height": 1000})
         page.click("input[name=request_changes]")
         expect(page.locator(".messagelist")).to_contain_text("Your review is recorded")
         steps.shot(page, "changes requested")
@@ -70,6 +94,12 @@ def test_a_section_comment_goes_to_the_writer_is_resolved_and_the_article_approv
         expect(earlier).to_contain_text(COMMENT)
         expect(earlier).to_contain_text(f"Resolved by {writer.username}")
         expect(earlier).to_contain_text(REPLY)
+        # Read as content, not in the admin's small grey for help and quotes.
+        quote = earlier.locator("blockquote", has_text=COMMENT)
+        assert quote.evaluate("q => parseFloat(getComputedStyle(q).fontSize)") >= 14
+        assert quote.evaluate("q => getComputedStyle(q).color") == page.evaluate(
+            "getComputedStyle(document.body).color"
+        )
         assert no_sideways_scroll(page)
         steps.shot(page, "the next review shows the comment resolved")
         page.click("input[name=approve]")
