@@ -4,8 +4,8 @@
 transaction, and sends the keys when it commits: Django runs on_commit callbacks right after
 the commit, in the same thread, so the purge is done before the publish (or unpublish, or
 re-render) call returns to its caller. Nothing is sent for a transaction that rolls back.
-Each call is its own purge request: a publish that renders the articles linking to it again
-sends one for each (a purge costs Varnish next to nothing; the keys name a few objects).
+The keys of one transaction go in one purge: a publish that renders fifty linking articles
+again is one request to each cache, not fifty-one, each of which could wait for a timeout.
 
 A backend that fails is recorded as a `PendingPurge` and retried by the task queue, waiting
 FRONTEND_CACHE_RETRY_SECONDS, then twice as long each time, up to
@@ -13,7 +13,9 @@ FRONTEND_CACHE_MAX_ATTEMPTS attempts; the editors' dashboard lists what is left.
 """
 
 import logging
+import threading
 import time
+import weakref
 
 from django.conf import settings
 from django.db import transaction
@@ -26,12 +28,40 @@ from frontend_cache.models import PendingPurge
 logger = logging.getLogger(__name__)
 
 
+class _Batch:
+    """The keys a transaction has asked to purge; sent once, by the first of its callbacks."""
+
+    def __init__(self):
+        self.keys = set()
+        self.sent = False
+
+    def send(self):
+        if not self.sent:
+            self.sent = True
+            purge(self.keys)
+
+
+# Each thread's batch still to be sent, held weakly: Django's list of on_commit callbacks holds
+# the strong references, so a batch whose transaction rolled back (its callbacks dropped) is
+# gone, and the next change starts a new one rather than carrying its keys along.
+_batches = threading.local()
+
+
 def purge_on_commit(keys):
     """Purge `keys` from every configured cache once the current transaction commits (at
-    once outside a transaction); nothing if it rolls back."""
-    if backends.configured():
-        keys = set(keys)
-        transaction.on_commit(lambda: purge(keys), robust=True)
+    once outside a transaction), in one purge with every other key it asked for; nothing if
+    it rolls back."""
+    if not backends.configured():
+        return
+    batch = getattr(_batches, "current", lambda: None)()
+    if batch is None or batch.sent:
+        batch = _Batch()
+        _batches.current = weakref.ref(batch)
+    batch.keys.update(keys)
+    # Every call registers the send: whichever runs first sends all, the rest find it sent.
+    # (A callback registered in a savepoint that rolls back is dropped with it; its keys may
+    # still go with the batch, and purging a key too many costs one cache miss.)
+    transaction.on_commit(batch.send, robust=True)
 
 
 def purge(keys):

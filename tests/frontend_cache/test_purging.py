@@ -32,7 +32,7 @@ def approved(writer, reviewer):
 
 
 def test_publishing_purges_the_article_and_every_listing_once_it_commits(
-    varnish_receiver, approved, editor, django_capture_on_commit_callbacks
+    approved, editor, varnish_receiver, django_capture_on_commit_callbacks
 ):
     article, _ = approved
     with django_capture_on_commit_callbacks() as callbacks:
@@ -52,7 +52,7 @@ def test_a_change_rolled_back_purges_nothing(varnish_receiver, approved, editor)
 
 
 def test_a_rename_purges_the_new_slug_and_every_old_one(
-    varnish_receiver, approved, writer, editor, django_capture_on_commit_callbacks
+    approved, writer, editor, varnish_receiver, django_capture_on_commit_callbacks
 ):
     article, approve = approved
     workflow.publish(article=article, by=editor)
@@ -69,7 +69,7 @@ def test_a_rename_purges_the_new_slug_and_every_old_one(
 
 
 def test_unpublishing_purges_every_slug_of_the_article(
-    varnish_receiver, approved, writer, editor, django_capture_on_commit_callbacks
+    approved, writer, editor, varnish_receiver, django_capture_on_commit_callbacks
 ):
     article, approve = approved
     workflow.publish(article=article, by=editor)
@@ -83,7 +83,7 @@ def test_unpublishing_purges_every_slug_of_the_article(
 
 
 def test_publishing_purges_the_articles_linking_to_it_too(
-    varnish_receiver, writer, publish, approved, editor, django_capture_on_commit_callbacks
+    writer, publish, approved, editor, varnish_receiver, django_capture_on_commit_callbacks
 ):
     linking = ArticleFactory(author=writer, slug="leg-pain")
     SectionFactory(article=linking, body="See [calf cramps](article:calf-cramps).")
@@ -91,9 +91,9 @@ def test_publishing_purges_the_articles_linking_to_it_too(
     article, _ = approved
     with django_capture_on_commit_callbacks(execute=True):
         workflow.publish(article=article, by=editor)
+    # One purge for the move: the article, and the one whose link to it is live now.
     assert varnish_receiver.purged_keys() == [
-        LISTINGS | {"article:calf-cramps"},
-        LISTINGS | {"article:leg-pain"},  # its link to calf-cramps is live now
+        LISTINGS | {"article:calf-cramps", "article:leg-pain"}
     ]
 
 
@@ -147,7 +147,7 @@ def test_a_refused_purge_is_retried_until_it_goes_through_then_forgotten(
 
 
 def test_a_purge_refused_every_time_stays_for_the_editors_to_see(
-    varnish_receiver, approved, editor, writer, client, django_capture_on_commit_callbacks
+    approved, editor, writer, client, varnish_receiver, django_capture_on_commit_callbacks
 ):
     varnish_receiver.answers = [(503, b"")]
     article, _ = approved
@@ -190,3 +190,33 @@ def test_an_editor_retries_a_failed_purge_from_the_admin(
     assert not PendingPurge.objects.exists()
     home = client.get(reverse("admin:index")).content.decode()
     assert "varnish: article:calf-cramps" not in home
+
+
+def test_one_transaction_is_one_purge_with_every_key_it_asked_for(
+    varnish_receiver, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        purge_on_commit({"article:one"})
+        with transaction.atomic():
+            purge_on_commit({"article:two"})
+        assert varnish_receiver.requests == []
+    assert varnish_receiver.purged_keys() == [{"article:one", "article:two"}]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_keys_of_a_rolled_back_transaction_are_not_carried_into_the_next(varnish_receiver):
+    with pytest.raises(RuntimeError), transaction.atomic():
+        purge_on_commit({"article:rolled-back"})
+        raise RuntimeError("the change failed")
+    with transaction.atomic():
+        purge_on_commit({"article:committed"})
+    assert varnish_receiver.purged_keys() == [{"article:committed"}]
+
+
+def test_after_a_purge_is_sent_the_next_change_gets_its_own(
+    varnish_receiver, django_capture_on_commit_callbacks
+):
+    for slug in ("first", "second"):
+        with django_capture_on_commit_callbacks(execute=True):
+            purge_on_commit({f"article:{slug}"})
+    assert varnish_receiver.purged_keys() == [{"article:first"}, {"article:second"}]
