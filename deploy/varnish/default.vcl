@@ -18,14 +18,13 @@ backend default {
     .first_byte_timeout = 30s;
 }
 
-# Who may purge: the application servers. Add their network if it is not one of these.
+# Who may purge: the application servers. Add each one's address (or their own subnet) when
+# they run on other machines; not a whole private range, since behind a load balancer or TLS
+# proxy on such a network every reader's request would come from an allowed address.
 acl purgers {
     "localhost";
     "127.0.0.1";
     "::1";
-    "10.0.0.0"/8;
-    "172.16.0.0"/12;
-    "192.168.0.0"/16;
 }
 
 sub vcl_recv {
@@ -52,7 +51,20 @@ sub vcl_recv {
     # Public responses are the same for everyone, so other cookies (a frontend's, say) must
     # not make each reader's copy a different one; the builtin VCL would pass them all.
     unset req.http.Cookie;
+    # Headers by which a client could make the application write another scheme or host into
+    # the links and image URLs it answers with (gunicorn believes them from 127.0.0.1, which
+    # Varnish is). Only X-Forwarded-Proto is kept, for a TLS proxy in front to set, and it is
+    # part of the cache key (vcl_hash): a reader who sends it gets a copy of their own.
+    unset req.http.X-Forwarded-Ssl;
+    unset req.http.X-Forwarded-Protocol;
+    unset req.http.X-Forwarded-Host;
+    unset req.http.Forwarded;
     return (hash);
+}
+
+sub vcl_hash {
+    hash_data(req.http.X-Forwarded-Proto);
+    # On to the builtin vcl_hash: the URL and the Host.
 }
 
 sub vcl_backend_response {

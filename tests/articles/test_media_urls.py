@@ -92,3 +92,26 @@ def test_the_editorial_api_gives_absolute_image_urls(illustrated, editor):
     assert image_urls(image)[0].startswith("http://testserver/media/images/")
     made = [rendition["src"] for rendition in image["renditions"] if rendition["src"]]
     assert made and all(src.startswith("http://testserver/media/") for src in made)
+
+
+def test_the_etag_tells_apart_the_copies_made_for_each_host_and_scheme(illustrated, settings):
+    """A cache revalidating the copy made for one host must not be told (304) that it is the
+    copy for another: their image URLs differ."""
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    path = "/api/v1/articles/calf-cramps/"
+    here = Client().get(path)
+    there = Client(headers={"Host": "cms.example.net"}).get(path)
+    secure = Client(headers={"X-Forwarded-Proto": "https"}).get(path)
+    assert len({here["ETag"], there["ETag"], secure["ETag"]}) == 3
+    stale = Client(headers={"Host": "cms.example.net"}).get(
+        path, headers={"If-None-Match": here["ETag"]}
+    )
+    assert stale.status_code == 200 and b"http://cms.example.net/media/" in stale.content
+    assert Client().get(path, headers={"If-None-Match": here["ETag"]}).status_code == 304
+    # With an absolute MEDIA_URL every host gets the same bytes, and so the same ETag.
+    settings.MEDIA_URL = "https://cdn.example.org/media/"
+    assert Client().get(path)["ETag"] == there_client_etag(path)
+
+
+def there_client_etag(path):
+    return Client(headers={"Host": "cms.example.net"}).get(path)["ETag"]

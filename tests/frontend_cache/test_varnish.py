@@ -7,6 +7,7 @@ VARNISH_REQUIRED=1 (set by `.ci/run`) makes that a failure.
 """
 
 import http.client
+import json
 import os
 import re
 import shutil
@@ -294,3 +295,23 @@ def test_only_the_purgers_network_may_purge(start_varnish):
     vcl = re.sub(r'\n\s*"(localhost|127\.0\.0\.1|::1)";', "", vcl_for("http://127.0.0.1:9/"))
     assert '127.0.0.1";' not in vcl.split("acl purgers")[1].split("}")[0]
     assert purge(start_varnish(vcl), **{"xkey-purge": "articles"}) == 403
+
+
+def test_a_forwarded_scheme_cannot_rewrite_the_links_other_readers_get(
+    varnish, live, writer, publish, settings
+):
+    """With the application trusting X-Forwarded-Proto (as behind a TLS proxy), a reader who
+    sends it gets https links in a copy of their own; the plain copy stays http."""
+    from tests.factories import ArticleFactory, SectionFactory
+
+    second = ArticleFactory(author=writer, slug="knee-pain")
+    SectionFactory(article=second)
+    publish(second)  # two live articles: the first page of one has a `next` link
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    path = "/api/v1/articles/?page_size=1"
+    _, _, forged = varnish.get(path, **{"X-Forwarded-Proto": "https"})
+    assert json.loads(forged)["next"].startswith("https://")
+    _, headers, body = varnish.get(path)
+    assert json.loads(body)["next"].startswith("http://") and not is_hit(headers)
+    _, headers, body = varnish.get(path)
+    assert json.loads(body)["next"].startswith("http://") and is_hit(headers)
