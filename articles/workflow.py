@@ -426,7 +426,8 @@ def remove_comment(*, comment, by):
     review = Review.objects.select_for_update().get(pk=comment.review_id)
     comment = ReviewComment.objects.select_related("created_by").get(pk=comment.pk)
     if comment.created_by_id != by.pk:
-        raise NotAllowed(f"Only {comment.created_by}, who wrote this comment, can take it back.")
+        author = comment.created_by.get_full_name() or comment.created_by.get_username()
+        raise NotAllowed(f"Only the reviewer who wrote this comment ({author}) can take it back.")
     if review.decision != ReviewDecision.PENDING:
         raise InvalidTransition(
             "This review is decided "

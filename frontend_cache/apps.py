@@ -7,4 +7,4 @@ class FrontendCacheConfig(AppConfig):
     verbose_name = "HTTP cache"
 
     def ready(self):
-        from frontend_cache import signals  # noqa: F401  (connects the receivers)
+        from frontend_cache import checks, signals  # noqa: F401  (registers them)

@@ -32,6 +32,18 @@ def chunks(items, size):
     return [items[start : start + size] for start in range(0, len(items), size)]
 
 
+def header_batches(keys, budget):
+    """`keys` in groups whose space-separated length stays within `budget` characters."""
+    batches, batch, length = [], [], 0
+    for key in sorted(keys):
+        if batch and length + 1 + len(key) > budget:
+            batches.append(batch)
+            batch, length = [], -1
+        batch.append(key)
+        length += 1 + len(key)
+    return [*batches, batch] if batch else batches
+
+
 def send(request, timeout):
     """Make `request`; the response body, or PurgeFailed with the status or the error."""
     try:
@@ -48,8 +60,9 @@ class VarnishBackend(Backend):
     header lists keys removes every object tagged with any of them (the xkey vmod)."""
 
     name = "varnish"
-    # Varnish refuses request headers past http_req_hdr_len (8 KB by default).
-    keys_per_request = 100
+    # Varnish refuses a request header past http_req_hdr_len (8 KB by default): a key can be
+    # over 200 characters (a slug), so batches are cut by length, not by count.
+    header_budget = 4000
 
     def __init__(self, urls, timeout):
         self.urls = urls
@@ -58,7 +71,7 @@ class VarnishBackend(Backend):
     def purge(self, keys):
         failures = []
         for url in self.urls:  # every server, even after one fails
-            for batch in chunks(keys, self.keys_per_request):
+            for batch in header_batches(keys, self.header_budget):
                 request = urllib.request.Request(
                     url, method="PURGE", headers={"xkey-purge": " ".join(batch)}
                 )
