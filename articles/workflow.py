@@ -235,6 +235,7 @@ def submit(*, article, by, reviewers, comment="", unresolved_reason=""):
     _check_reviewers(article, reviewers, contributors(article))
     snapshot = article.snapshot()
     live = article.live_revision
+    base = _sent_back_since(article, live) or live
     revision = ArticleRevision.objects.create(
         article=article,
         number=(article.revisions.order_by("-number").values_list("number", flat=True).first() or 0)
@@ -242,7 +243,7 @@ def submit(*, article, by, reviewers, comment="", unresolved_reason=""):
         snapshot=snapshot,
         created_by=by,
         compared_with=live,
-        changed_words=changed_word_count(live.snapshot if live else None, snapshot),
+        changed_words=changed_word_count(base.snapshot if base else None, snapshot),
     )
     ArticleEdit.objects.filter(article=article, revision__isnull=True).update(revision=revision)
     # From now on the image's alt text, credit and focal point are part of a reviewed text.
@@ -258,6 +259,19 @@ def submit(*, article, by, reviewers, comment="", unresolved_reason=""):
         revision=revision,
         comment=comment,
         current_revision=revision,
+    )
+
+
+def _sent_back_since(article, live):
+    """The latest revision of `article` after `live` that a reviewer sent back, or None: what a
+    resubmission's size is counted against, as the review page compares it first."""
+    return (
+        article.revisions.filter(
+            number__gt=live.number if live else 0,
+            reviews__decision=Review.Decision.CHANGES_REQUESTED,
+        )
+        .order_by("-number")
+        .first()
     )
 
 

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django import forms
 from django.contrib.admin.widgets import AdminSplitDateTime
+from django.utils.text import normalize_newlines
 
 from articles import list_limits, workflow
 from articles.markdown_limits import check_article
@@ -12,6 +13,14 @@ from reviewers.models import Reviewer
 
 # The id of the review page's decision form, which the boxes beside each part name.
 DECISION_FORM_ID = "decision"
+
+
+class TypedText(forms.CharField):
+    """Text typed in a browser's textarea, with the line breaks it is stored with (LF), not the
+    ones browsers send (CRLF): otherwise every section on the page counted as changed."""
+
+    def to_python(self, value):
+        return normalize_newlines(super().to_python(value))
 
 
 class ArticleAdminForm(forms.ModelForm):
@@ -70,6 +79,7 @@ class ArticleAdminForm(forms.ModelForm):
             "byline",
             "first_published_at",
         ]
+        field_classes = {"intro": TypedText, "summary": TypedText, "disclaimer": TypedText}
         widgets = {
             "title": forms.TextInput(attrs={"size": 80}),
             "slug": forms.TextInput(attrs={"size": 80}),

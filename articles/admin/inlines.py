@@ -7,6 +7,7 @@ from django.utils.html import format_html, format_html_join
 
 from articles import list_limits, workflow
 from articles.admin import comment_answers
+from articles.admin.forms import TypedText
 from articles.markdown_limits import check_article
 from articles.models import PARKING_OFFSET, Reference, RelatedTopic, Section
 
@@ -65,6 +66,9 @@ class PositionedInlineFormSet(forms.BaseInlineFormSet):
 class SectionForm(PositionedInlineForm):
     # Help text per section anchor: the reviewer's open comments on that section.
     comments_by_anchor = {}
+
+    class Meta:
+        field_classes = {"body": TypedText}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -107,7 +107,7 @@ class Migration(migrations.Migration):
                 ('snapshot', models.JSONField()),
                 ('content_hash', models.CharField(db_index=True, max_length=64)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('changed_words', models.PositiveIntegerField(blank=True, help_text='Words added or removed against the live revision (or all words, for a new article); empty for revisions submitted before this was recorded.', null=True)),
+                ('changed_words', models.PositiveIntegerField(blank=True, help_text='Words added or removed against the revision last sent back, or else the live revision (all words, for a new article); empty for revisions submitted before this was recorded.', null=True)),
                 ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='revisions', to='articles.article')),
                 ('compared_with', models.ForeignKey(blank=True, help_text='The live revision when this one was submitted; empty for a new article.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='articles.articlerevision')),
                 ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),

@@ -8,7 +8,7 @@ from django.db.models import F, Sum
 from django.db.models.functions import Coalesce, Length
 from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
-from django.utils.text import slugify
+from django.utils.text import normalize_newlines, slugify
 from taggit.managers import TaggableManager
 from taggit.models import ItemBase
 
@@ -268,6 +268,8 @@ class Article(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
+        self.intro = normalize_newlines(self.intro)  # one form, however a client typed it
+        self.disclaimer = normalize_newlines(self.disclaimer)
         # The workflow owns these columns and changes them with targeted updates. Saving an
         # instance loaded before a transition must not write the old values back.
         if not self._state.adding and kwargs.get("update_fields") is None:
@@ -448,6 +450,7 @@ class Section(models.Model):
     def save(self, *args, **kwargs):
         if not self.anchor:
             self.anchor = self.derive_anchor()
+        self.body = normalize_newlines(self.body)  # one form, however a client typed it
         self.word_count = count_words(self.body)
         super().save(*args, **kwargs)
 

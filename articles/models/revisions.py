@@ -46,8 +46,9 @@ class ArticleRevision(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    # Recorded at submit, for the review queue: what the revision changes, in words, against
-    # the version readers saw then (or against nothing, for an article never live).
+    # Recorded at submit, for the review queue: whether readers saw a version then, and what
+    # the revision changes, in words, against the revision a reviewer last sent back, or else
+    # the version readers saw (or nothing, for an article never live or sent back).
     compared_with = models.ForeignKey(
         "self",
         on_delete=models.SET_NULL,
@@ -59,8 +60,9 @@ class ArticleRevision(models.Model):
     changed_words = models.PositiveIntegerField(
         null=True,
         blank=True,
-        help_text="Words added or removed against the live revision (or all words, for a new "
-        "article); empty for revisions submitted before this was recorded.",
+        help_text="Words added or removed against the revision last sent back, or else the "
+        "live revision (all words, for a new article); empty for revisions submitted before "
+        "this was recorded.",
     )
 
     class Meta:

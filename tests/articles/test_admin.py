@@ -311,3 +311,27 @@ def test_saving_over_a_newer_version_is_refused_with_a_form_error(writer_client,
     assert "Someone saved this article after you opened it" in response.content.decode()
     article.refresh_from_db()
     assert article.intro != "My edit, made on an old page."
+
+
+def test_line_breaks_a_browser_sends_do_not_count_as_a_change(writer_client, article):
+    """Browsers send a textarea's line breaks as CRLF: an untouched section must stay
+    untouched, and what is stored keeps LF whichever way it came."""
+    from django.contrib.admin.models import LogEntry
+
+    first, second = article.sections.all()
+    Section.objects.filter(pk=first.pk).update(body="Stretch first.\n\nThen walk.")
+    Section.objects.filter(pk=second.pk).update(body="Rest.\n\nIce.")
+    data = change_data(article, intro="Cramps are common.\r\nMostly at night.")
+    data = {key: value.replace("\n", "\r\n") if key.endswith("-body") else value
+            for key, value in data.items()}  # fmt: skip
+    data["sections-1-body"] = "Rest.\r\n\r\nIce, then heat."
+    response = writer_client.post(reverse("admin:articles_article_change", args=[article.pk]), data)
+    assert response.status_code == 302
+    assert [s.body for s in article.sections.all()] == [
+        "Stretch first.\n\nThen walk.",
+        "Rest.\n\nIce, then heat.",
+    ]
+    assert Article.objects.get(pk=article.pk).intro == "Cramps are common.\nMostly at night."
+    change = LogEntry.objects.filter(object_id=str(article.pk)).latest("action_time")
+    assert "Changed Body for section “At night”" in change.get_change_message()
+    assert "When walking" not in change.get_change_message()

@@ -115,3 +115,18 @@ def test_the_home_pages_review_panel_links_to_the_queue_as_it_opens(client, writ
     client.force_login(reviewer)
     html = client.get(reverse("admin:index")).text
     assert f'href="{QUEUE}?assigned=me&amp;decision=pending"' in html
+
+
+def test_a_resubmission_is_counted_against_the_revision_sent_back(client, writer, reviewer):
+    """The queue counts what the reviewer has not read yet, as the review page compares it:
+    a new article sent back and resubmitted with one word changed is one word, not all."""
+    article = ArticleFactory(author=writer, slug="calf-pain", intro="Calves ache after runs.")
+    SectionFactory(article=article)
+    first = submit(article, writer, reviewer)
+    workflow.request_changes(review=first, by=reviewer, comment="Say when.")
+    resubmitted = submit(
+        edit(article, writer, intro="Calves ache after long runs."), writer, reviewer
+    )
+    assert resubmitted.revision.changed_words == 1
+    client.force_login(reviewer)
+    assert "1 word<" in client.get(QUEUE).text

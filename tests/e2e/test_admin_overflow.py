@@ -7,7 +7,8 @@ page. A page passes when the document scrolls no wider than the window; when it 
 names the elements that stick out past the right edge. Every page is photographed.
 
 One demo draft gets a reference with a long label and a long URL first, so that the references
-inline is tried with the kind of row writers paste in.
+inline is tried with the kind of row writers paste in, and its reviewer's comment quotes a long
+address.
 """
 
 import io
@@ -20,7 +21,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from articles.demo_content import CHANGES_REQUESTED_SLUG
-from articles.models import Article, Reference
+from articles.models import Article, Reference, ReviewComment
 from tests.articles.test_admin_crawl import crawl, editor_reviewer
 from tests.e2e.test_approval_guarantee import serve_uploads
 
@@ -103,6 +104,11 @@ def demo(monkeypatch):
         label=LONG_LABEL,
         url=LONG_URL,
         publisher="National Center for Biotechnology Information, U.S. National Library",
+    )
+    # Its reviewer's comment quotes a signed address: 400 characters with nowhere to break a
+    # line, shown in History, in the writer's form and on the review pages.
+    ReviewComment.objects.filter(review__revision__article=draft).update(
+        body=f"See {LONG_URL}&signature={'a1B2c3D4' * 50} for the figure."
     )
     return draft
 
