@@ -33,7 +33,10 @@ def names(comment):
 def said(comment):
     """The comment as help text (the admin shows help text unescaped, so it is escaped here)."""
     return format_html(
-        "<strong>{} on the {}:</strong> “{}”", comment.created_by, comment.where, comment.body
+        "<strong>{} on the {}:</strong> “{}”",
+        comment.created_by.get_full_name() or comment.created_by.get_username(),
+        comment.where,
+        comment.body,
     )
 
 

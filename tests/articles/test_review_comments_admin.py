@@ -181,7 +181,7 @@ def test_the_next_review_shows_how_each_comment_was_answered(
     html = client.get(decide_url(next_review)).content.decode()
     assert "Earlier comments on parts of this article" in html
     assert "On the summary</strong>, revision 1" in html
-    assert "Resolved by writer-1" in html
+    assert f"Resolved by {writer.get_full_name()} on" in html and writer.get_full_name()
     assert "“Shortened.”" in html
     assert "without a reply" in html
 

@@ -92,7 +92,7 @@ def test_a_section_comment_goes_to_the_writer_is_resolved_and_the_article_approv
         page.goto(f"{live_server.url}/admin/articles/review/{next_review.pk}/decide/")
         earlier = page.locator(".review-comments")
         expect(earlier).to_contain_text(COMMENT)
-        expect(earlier).to_contain_text(f"Resolved by {writer.username}")
+        expect(earlier).to_contain_text(f"Resolved by {writer.get_full_name()}")
         expect(earlier).to_contain_text(REPLY)
         # Read as content, not in the admin's small grey for help and quotes.
         quote = earlier.locator("blockquote", has_text=COMMENT)
