@@ -45,7 +45,7 @@ def panels_for(user):
 
 def _article_row(article, note=""):
     url = reverse("admin:articles_article_change", args=[article.pk])
-    return {"url": url, "title": article.title, "state": article.get_state_display(), "note": note}
+    return {"url": url, "title": article.title, "state": article.state_label, "note": note}
 
 
 def _overdue_row(live):

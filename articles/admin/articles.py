@@ -333,7 +333,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
     @admin.display(description="state", ordering="state")
     def state_shown(self, article):
-        return state_label(article)
+        return article.state_label
 
     @admin.display(description="current image")
     def hero_preview(self, article):
@@ -570,27 +570,6 @@ def _picking_related_topic(request):
         and request.resolver_match.url_name == "autocomplete"
         and request.GET.get("model_name") == RelatedTopic._meta.model_name
     )
-
-
-# How the pending edit of a live article stands, after "Live · ".
-PENDING_EDIT = {
-    Article.State.DRAFT: "changes in draft",
-    Article.State.IN_REVIEW: "changes in review",
-    Article.State.CHANGES_REQUESTED: "changes requested",
-    Article.State.APPROVED: "changes approved",
-    Article.State.SCHEDULED: "changes scheduled",
-}
-
-
-def state_label(article):
-    """The article's state as a list shows it: a live article with an edit under way says
-    both, since its own state only tells where the edit stands."""
-    if article.live_revision_id is None or article.state not in PENDING_EDIT:
-        return article.get_state_display()
-    recertifying = article.current_revision_id == article.live_revision_id
-    if recertifying and article.state == Article.State.IN_REVIEW:
-        return "Live · re-certification in review"
-    return f"Live · {PENDING_EDIT[article.state]}"
 
 
 def _publish_message(article):

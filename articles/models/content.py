@@ -119,6 +119,16 @@ class ArticleState(models.TextChoices):
     ARCHIVED = "archived", "Archived"
 
 
+# How the pending edit of a live article stands, after "Live · ".
+PENDING_EDIT = {
+    ArticleState.DRAFT: "changes in draft",
+    ArticleState.IN_REVIEW: "changes in review",
+    ArticleState.CHANGES_REQUESTED: "changes requested",
+    ArticleState.APPROVED: "changes approved",
+    ArticleState.SCHEDULED: "changes scheduled",
+}
+
+
 class Article(models.Model):
     """The working copy of an article, as writers edit it."""
 
@@ -282,6 +292,17 @@ class Article(models.Model):
 
     def get_absolute_url(self):
         return frontend_article_url(self.slug)
+
+    @property
+    def state_label(self):
+        """The state as people are shown it: a live article with an edit under way says both
+        ("Live · changes in draft"), since its own state only tells where the edit stands."""
+        if self.live_revision_id is None or self.state not in PENDING_EDIT:
+            return self.get_state_display()
+        recertifying = self.current_revision_id == self.live_revision_id
+        if recertifying and self.state == ArticleState.IN_REVIEW:
+            return "Live · re-certification in review"
+        return f"Live · {PENDING_EDIT[self.state]}"
 
     @property
     def word_count(self):

@@ -62,6 +62,19 @@ def test_the_article_list_says_a_live_article_has_changes_in_draft(
     assert "Live · changes in review" in editor_client.get(changelist).text
 
 
+def test_every_page_that_names_the_state_says_live_with_changes_in_draft(
+    editor_client, writer, live
+):
+    """The unpublish page said "State: Draft." of a live article with an edit under way."""
+    edit(live, writer, summary="Updated.")
+    pages = [
+        move_url(live, "unpublish"),
+        reverse("admin:articles_article_change", args=[live.pk]),
+    ]
+    for page in pages:
+        assert "State: <strong>Live · changes in draft</strong>" in editor_client.get(page).text
+
+
 NOT_LIVE = 'article:knee-pain: the article "knee-pain" is not live yet'
 NO_SUCH = 'article:nowhere: there is no article with the slug "nowhere".'
 
