@@ -153,6 +153,18 @@ def test_editor_schedules_publication(client, article, writer, reviewer, editor)
     assert state_of(article) == State.SCHEDULED
 
 
+def test_a_time_already_passed_is_a_form_error_not_publishing_now(
+    client, article, writer, reviewer, editor
+):
+    approve(article, writer, reviewer)
+    response = as_user(client, editor).post(
+        move_url(article, "publish"), {"publish_at_0": "2020-01-01", "publish_at_1": "10:00"}
+    )
+    assert response.status_code == 200
+    assert "That time has passed" in response.content.decode()
+    assert state_of(article) == State.APPROVED
+
+
 def test_writer_cannot_publish_from_the_admin(client, article, writer, reviewer):
     approve(article, writer, reviewer)
     response = as_user(client, writer).post(move_url(article, "publish"), {})
