@@ -150,7 +150,8 @@ def _editor_panels():
                     "url": reverse("admin:articles_article_change", args=[t.article_id]),
                     "title": t.article.title,
                     "state": t.get_to_state_display(),
-                    "note": f"{t.action} by {t.by} · {timezone.localtime(t.at):%d %b %H:%M}",
+                    "note": f"{t.action_label} by {t.by.get_full_name() or t.by} · "
+                    f"{timezone.localtime(t.at):%d %b %H:%M}",
                 }
                 for t in moves[:ROWS]
             ],

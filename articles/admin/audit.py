@@ -107,10 +107,9 @@ def workflow_history(article):
 def move_line(move):
     """What a move did, in words: its action, and the change of state if it made one (taking
     back a comment leaves the article where it was)."""
-    action = move.action.replace("_", " ").capitalize()
     if move.from_state == move.to_state:
-        return action
-    return f"{action}: {move.get_from_state_display()} → {move.get_to_state_display()}"
+        return move.action_label
+    return f"{move.action_label}: {move.get_from_state_display()} → {move.get_to_state_display()}"
 
 
 def comment_events(comments):

@@ -243,6 +243,11 @@ class Transition(models.Model):
             raise ImmutableRowError("A transition is never changed once it is recorded.")
         super().save(*args, **kwargs)
 
+    @property
+    def action_label(self):
+        """The action in words ("Request changes"), as people are shown it."""
+        return self.action.replace("_", " ").capitalize()
+
 
 class CommentTarget(models.TextChoices):
     TITLE = "title", "Title"

@@ -81,6 +81,9 @@ def test_an_editor_sees_what_to_publish_what_is_scheduled_and_the_audit_trail(
     assert "Calf cramps" in approved_panel and "Knee pain" not in approved_panel
     assert "goes live" in html[html.index("Scheduled") :]
     assert "Latest moves (audit trail)" in html
+    moves = html[html.index("Latest moves (audit trail)") :]
+    assert f"Approve by {reviewer.get_full_name()}" in moves and reviewer.get_full_name()
+    assert "approve by" not in moves
     trail = client.get(reverse("admin:articles_transition_changelist")).content.decode()
     assert trail.count("Calf cramps") >= 2  # submitted and approved
 
