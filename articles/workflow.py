@@ -410,16 +410,20 @@ def _add_comment(review, by, target, anchor, body):
         raise InvalidInput(
             f"A comment is about the title, the summary, the intro or a section, not “{target}”."
         )
-    if target == ReviewComment.Target.SECTION:
-        anchors = [section["anchor"] for section in review.revision.snapshot["sections"]]
-        if anchor not in anchors:
-            raise InvalidInput(
-                f"Revision {review.revision.number} has no section with the anchor “{anchor}”."
-            )
-    elif anchor:
+    headings = {s["anchor"]: s["heading"] for s in review.revision.snapshot["sections"]}
+    if target == ReviewComment.Target.SECTION and anchor not in headings:
+        raise InvalidInput(
+            f"Revision {review.revision.number} has no section with the anchor “{anchor}”."
+        )
+    if target != ReviewComment.Target.SECTION and anchor:
         raise InvalidInput("Only a comment on a section names a section anchor.")
     return ReviewComment.objects.create(
-        review=review, target=target, section_anchor=anchor, body=body, created_by=by
+        review=review,
+        target=target,
+        section_anchor=anchor,
+        section_heading=headings.get(anchor, "") if anchor else "",
+        body=body,
+        created_by=by,
     )
 
 

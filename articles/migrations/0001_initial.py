@@ -257,6 +257,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('target', models.CharField(choices=[('title', 'Title'), ('summary', 'Summary'), ('intro', 'Intro'), ('section', 'Section')], max_length=10)),
                 ('section_anchor', models.CharField(blank=True, help_text="The section's anchor, when the target is a section.", max_length=255)),
+                ('section_heading', models.CharField(blank=True, help_text="The section's heading in the revision commented on, to name it by.", max_length=200)),
                 ('body', models.TextField()),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('reply', models.TextField(blank=True)),

@@ -272,6 +272,11 @@ class ReviewComment(models.Model):
     section_anchor = models.CharField(
         max_length=255, blank=True, help_text="The section's anchor, when the target is a section."
     )
+    section_heading = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The section's heading in the revision commented on, to name it by.",
+    )
     body = models.TextField()
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -332,7 +337,7 @@ class ReviewComment(models.Model):
     def where(self):
         """The part of the article the comment is about, in words."""
         if self.target == CommentTarget.SECTION:
-            return f"section “{self.section_anchor}”"
+            return f"section “{self.section_heading or self.section_anchor}”"
         return self.get_target_display().lower()
 
     @property

@@ -175,9 +175,9 @@ def test_comments_and_their_resolution_are_in_the_history(review, reviewer, writ
     section_comment, _ = sent_back(review, reviewer, article)
     workflow.answer_comment(comment=section_comment, by=writer, reply="Moved it up.")
     lines = {(event.what, event.comment) for event in workflow_history(article)}
-    assert ("Comment on section “causes”", "Name the usual cause first.") in lines
+    assert ("Comment on section “Causes”", "Name the usual cause first.") in lines
     assert ("Comment on title", "Say whose knee: adults?") in lines
-    assert ("Resolved the comment on section “causes”", "Moved it up.") in lines
+    assert ("Resolved the comment on section “Causes”", "Moved it up.") in lines
 
 
 # The editorial API -------------------------------------------------------------------------
