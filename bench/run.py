@@ -7,11 +7,17 @@ Environment:
     REDIS_URL       passed on to the server, to measure with the Redis cache
     BENCH_SECONDS   length of each measured run (default 15); BENCH_WARMUP the warm-up (5)
     BENCH_FRESH=1   import again even if the database already holds BENCH_N live articles
+    BENCH_PORT      the gunicorn serving the site (default 8765); the next port serves the
+                    default-middleware floor, the one after it Varnish
 
 Every endpoint is measured in the same run as the floor (a bare view returning the same
 detail bytes through the project's middleware), and reported as a ratio to it: the machine is
 shared, so only ratios compare across runs. The floor is measured again after each endpoint,
-and each ratio is to the floor just before and just after it. The table is printed and
+and each ratio is to the floor just before and just after it. A second gunicorn serves the same
+bare view behind startproject's default MIDDLEWARE (bench/default_settings.py), measured the
+same way, to show what the project's own middleware costs. Then, when varnishd is installed,
+detail and list are read through Varnish (deploy/varnish/default.vcl) while one article is
+re-rendered and purged every second (bench/through_varnish.py). The tables are printed and
 written to bench/results/.
 """
 
@@ -26,6 +32,8 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import nullcontext
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,6 +42,8 @@ RESULTS = ROOT / "bench" / "results"
 PYTHON = sys.executable
 PORT = int(os.environ.get("BENCH_PORT", "8765"))
 BASE = f"http://127.0.0.1:{PORT}"
+DEFAULT_FLOOR_PORT = PORT + 1
+VARNISH_PORT = PORT + 2
 N = int(os.environ.get("BENCH_N", "2000"))
 SECONDS = int(os.environ.get("BENCH_SECONDS", "15"))
 WARMUP = int(os.environ.get("BENCH_WARMUP", "5"))
@@ -59,17 +69,35 @@ def main():
     sys.path.insert(0, str(ROOT))  # bench.urls, the URLconf this process resolves with too
 
     django.setup()
+    from bench import through_varnish
+
     analyze()
-    server = start_server(env)
+    varnish_missing = through_varnish.missing()
+    varnish_url = f"http://127.0.0.1:{VARNISH_PORT}/"
+    default_middleware = {**env, "DJANGO_SETTINGS_MODULE": "bench.default_settings"}
+    servers = [
+        # The site's server would purge this Varnish on changes made through it.
+        start_server({**env, "FRONTEND_CACHE_URLS": varnish_url}, PORT),
+        start_server(default_middleware, DEFAULT_FLOOR_PORT),
+    ]
+    varnish = None
     try:
         endpoints = endpoint_paths()
+        if varnish_missing:
+            print(f"Not measuring through Varnish: {varnish_missing}.")
+        else:
+            varnish = through_varnish.start(VARNISH_PORT, PORT, DATA / "varnish")
+            endpoints += varnish_endpoints(endpoints, varnish_url)
         rows = measure_between_floors(endpoints)
-        rss = worker_rss_mb(server)
+        rss = worker_rss_mb(servers[0])
     finally:
-        stop_server(server)
+        if varnish:
+            through_varnish.stop(varnish)
+        for server in servers:
+            stop_server(server)
     queries = queries_per_request(endpoints)
     publish_ms = publish_milliseconds()
-    report(rows, queries, rss, import_figures, publish_ms)
+    report(rows, queries, rss, import_figures, publish_ms, varnish_missing)
 
 
 def require_wrk():
@@ -165,16 +193,16 @@ def analyze():
         )
 
 
-def start_server(env):
+def start_server(env, port):
     command = [
-        PYTHON, "-m", "gunicorn", "config.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{PORT}",
+        PYTHON, "-m", "gunicorn", "config.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{port}",
         "--access-logfile", "/dev/null", "--error-logfile", str(DATA / "gunicorn.log"),
         "--pythonpath", str(ROOT),  # bench.urls, the URLconf it is given
     ]  # fmt: skip
     server = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **env})
     for _ in range(100):
         try:
-            with urllib.request.urlopen(f"{BASE}/healthz", timeout=1) as response:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1) as response:
                 if response.status == 200:
                     return server
         except OSError:
@@ -188,8 +216,19 @@ def stop_server(server):
     server.wait(timeout=30)
 
 
+@dataclass
+class Endpoint:
+    name: str
+    paths: list
+    headers: dict = field(default_factory=dict)
+    base: str = BASE
+    # Around the measured runs (not the warm-up); yields a dict of figures it fills on exit.
+    during: object = nullcontext
+    origin: bool = True  # served by the site's gunicorn: its queries are counted
+
+
 def endpoint_paths():
-    """(name, paths, extra wrk arguments) for each endpoint, floor first."""
+    """The endpoints of the origin, floor first."""
     from articles.models import PublishedArticle
 
     slugs = list(PublishedArticle.objects.order_by("pk").values_list("slug", flat=True))
@@ -199,19 +238,49 @@ def endpoint_paths():
         body, etag = response.read(), response.headers["ETag"]
     Path(os.environ["BENCH_FLOOR_FILE"]).write_bytes(body)
     last_page = max(1, -(-len(slugs) // 20))
+    last_pages = range(max(1, last_page - 4), last_page + 1)
     return [
-        ("floor (same detail bytes)", ["/bench/floor/"], []),
-        ("detail, every article", [f"/api/v1/articles/{slug}/" for slug in slugs], []),
-        ("detail, 304 on If-None-Match", [first], ["-H", f"If-None-Match: {etag}"]),
-        ("list, pages 1-5", [f"/api/v1/articles/?page={p}" for p in range(1, 6)], []),
-        (
-            f"list, pages {max(1, last_page - 4)}-{last_page}",
-            [f"/api/v1/articles/?page={p}" for p in range(max(1, last_page - 4), last_page + 1)],
-            [],
+        Endpoint("floor (same detail bytes)", ["/bench/floor/"]),
+        Endpoint(
+            "floor, startproject's middleware",
+            ["/bench/floor/"],
+            base=f"http://127.0.0.1:{DEFAULT_FLOOR_PORT}",
+            origin=False,
         ),
-        ("list by cursor, last 5 pages", deepest_cursor_pages(5), []),
-        ("search, 20 terms", [f"/api/v1/articles/?q={quote(t)}" for t in SEARCH_TERMS], []),
+        Endpoint("detail, every article", [f"/api/v1/articles/{slug}/" for slug in slugs]),
+        Endpoint("detail, 304 on If-None-Match", [first], {"If-None-Match": etag}),
+        Endpoint("list, pages 1-5", [f"/api/v1/articles/?page={p}" for p in range(1, 6)]),
+        Endpoint(
+            f"list, pages {last_pages[0]}-{last_pages[-1]}",
+            [f"/api/v1/articles/?page={p}" for p in last_pages],
+        ),
+        Endpoint("list by cursor, last 5 pages", deepest_cursor_pages(5)),
+        Endpoint("search, 20 terms", [f"/api/v1/articles/?q={quote(t)}" for t in SEARCH_TERMS]),
     ]
+
+
+VARNISH_ROWS = {  # each read through Varnish, and the origin row it is compared with
+    "detail through Varnish, every article": "detail, every article",
+    "list through Varnish, pages 1-5": "list, pages 1-5",
+}
+
+
+def varnish_endpoints(origin_endpoints, varnish_url):
+    """Detail and list read through Varnish, the same paths as at the origin, while one
+    article a second is re-rendered and purged (the articles of the detail mix, in turn)."""
+    from bench import through_varnish
+
+    by_name = {endpoint.name: endpoint for endpoint in origin_endpoints}
+    slugs = [path.rstrip("/").rsplit("/", 1)[1] for path in by_name["detail, every article"].paths]
+
+    def publishing():
+        return through_varnish.publishing_every_second(slugs, varnish_url, DATA / "varnish")
+
+    return [
+        Endpoint(name, by_name[origin].paths, base=varnish_url.rstrip("/"), during=publishing,
+                 origin=False)
+        for name, origin in VARNISH_ROWS.items()
+    ]  # fmt: skip
 
 
 def deepest_cursor_pages(count):
@@ -235,11 +304,11 @@ def measure_between_floors(endpoints):
     machine's speed drifts over minutes by more than the differences being measured; both
     sides of each ratio then drift together."""
     floor, *others = endpoints
-    rows = [measure(*floor)]
+    rows = [measure(floor)]
     before = rows[0]["floor_rps"] = rows[0]["rps"]
     for endpoint in others:
-        row = measure(*endpoint)
-        after = run_wrk(write_paths(floor[1]), SECONDS, floor[2])["rps"]
+        row = measure(endpoint)
+        after = run_wrk(write_paths(floor.paths), SECONDS, floor)["rps"]
         print(f"floor again: {after:.0f} req/s")
         row["floor_rps"] = (before + after) / 2
         rows.append(row)
@@ -253,20 +322,22 @@ def write_paths(paths):
     return paths_file
 
 
-def measure(name, paths, wrk_arguments):
-    paths_file = write_paths(paths)
-    run_wrk(paths_file, WARMUP, wrk_arguments)
-    runs = [run_wrk(paths_file, SECONDS, wrk_arguments) for _ in range(RUNS)]
+def measure(endpoint):
+    paths_file = write_paths(endpoint.paths)
+    run_wrk(paths_file, WARMUP, endpoint)
+    with endpoint.during() as during:
+        runs = [run_wrk(paths_file, SECONDS, endpoint) for _ in range(RUNS)]
     median = sorted(runs, key=lambda run: run["rps"])[RUNS // 2]
     figures = ", ".join(f"{run['rps']:.0f}" for run in runs)
-    print(f"{name}: {figures} req/s")
-    return {"name": name, "sample": paths[0], **median}
+    print(f"{endpoint.name}: {figures} req/s")
+    return {"name": endpoint.name, "sample": endpoint.paths[0], **median, **(during or {})}
 
 
-def run_wrk(paths_file, seconds, wrk_arguments):
+def run_wrk(paths_file, seconds, endpoint):
     command = ["wrk", "-t1", "-c8", f"-d{seconds}s", "-s", str(ROOT / "bench" / "paths.lua")]
+    headers = [part for item in endpoint.headers.items() for part in ("-H", ": ".join(item))]
     output = subprocess.run(
-        [*command, *wrk_arguments, BASE],
+        [*command, *headers, endpoint.base],
         env={**os.environ, "BENCH_PATHS": str(paths_file)},
         check=True, capture_output=True, text=True,
     ).stdout  # fmt: skip
@@ -293,15 +364,13 @@ def queries_per_request(endpoints):
 
     client = Client(HTTP_HOST="127.0.0.1")
     counts = {}
-    for name, paths, wrk_arguments in endpoints:
-        headers = {}
-        if wrk_arguments:
-            header, value = wrk_arguments[1].split(": ", 1)
-            headers[header] = value
-        client.get(paths[0], headers=headers)  # first request: sessions, caches, stamps
+    for endpoint in endpoints:
+        if not endpoint.origin:
+            continue
+        client.get(endpoint.paths[0], headers=endpoint.headers)  # first: caches, stamps
         with CaptureQueriesContext(connection) as queries:
-            client.get(paths[0], headers=headers)
-        counts[name] = len(queries)
+            client.get(endpoint.paths[0], headers=endpoint.headers)
+        counts[endpoint.name] = len(queries)
     return counts
 
 
@@ -346,36 +415,30 @@ def publish_milliseconds(times=5):
     return sorted(durations)[times // 2]
 
 
-def report(rows, queries, rss, import_figures, publish_ms):
+def report(rows, queries, rss, import_figures, publish_ms, varnish_missing):
+    from django.conf import settings
     from django.db import connection
 
     vendor = connection.vendor
     commit = subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
     ).stdout.strip()
-    from django.conf import settings
-
     cache = "Redis" if os.environ.get("REDIS_URL") else "local memory"
     pages = "pages" if settings.API_PAGE_CACHE else "no pages"
+    load = ", ".join(f"{figure:.1f}" for figure in os.getloadavg())
     lines = [
         f"# Benchmark: {N} articles on {vendor}, {cache} cache (holding {pages})",
         "",
         f"{datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC, commit {commit}, "
-        f"{os.cpu_count()} CPUs; gunicorn 2 sync workers; wrk -t1 -c8, {WARMUP} s warm-up, "
-        f"median of {RUNS} runs of {SECONDS} s; each endpoint's fraction is of the floor "
-        "measured just before and just after it.",
+        f"{os.cpu_count()} CPUs, load {load} at the end; gunicorn 2 sync workers; wrk -t1 -c8, "
+        f"{WARMUP} s warm-up, median of {RUNS} runs of {SECONDS} s; each endpoint's fraction is "
+        "of the project floor measured just before and just after it.",
         "",
-        "| endpoint | req/s | p50 ms | p99 ms | bytes/response | errors | of floor | SQL/request |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
-    ]
-    for row in rows:
-        lines.append(
-            f"| {row['name']} | {row['rps']:.0f} | {row['p50_us'] / 1000:.1f} "
-            f"| {row['p99_us'] / 1000:.1f} | {row['bytes'] / max(row['requests'], 1):.0f} "
-            f"| {row['errors'] + row['non_2xx_3xx']} | {row['rps'] / row['floor_rps']:.2f} "
-            f"| {queries[row['name']]} |"
-        )
-    lines += [
+        *origin_table(rows, queries),
+        "",
+        *floors_line(rows),
+        "",
+        *varnish_table(rows, varnish_missing),
         "",
         f"Largest gunicorn worker RSS after the runs: {rss:.0f} MB.",
         f"Publishing one article with 6 related topics, in process: {publish_ms:.0f} ms (median "
@@ -390,6 +453,55 @@ def report(rows, queries, rss, import_figures, publish_ms):
     print("\n" + text)
     stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%d-%H%M")
     (RESULTS / f"{stamp}-{vendor}-{N}.md").write_text(text)
+
+
+def origin_table(rows, queries):
+    lines = [
+        "| endpoint | req/s | p50 ms | p99 ms | bytes/response | errors | of floor | SQL/request |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for row in rows:
+        if row["name"] in VARNISH_ROWS:
+            continue
+        lines.append(
+            f"| {row['name']} | {row['rps']:.0f} | {row['p50_us'] / 1000:.1f} "
+            f"| {row['p99_us'] / 1000:.1f} | {row['bytes'] / max(row['requests'], 1):.0f} "
+            f"| {row['errors'] + row['non_2xx_3xx']} | {row['rps'] / row['floor_rps']:.2f} "
+            f"| {queries.get(row['name'], '—')} |"
+        )
+    return lines
+
+
+def floors_line(rows):
+    default = next(row for row in rows if row["name"] == "floor, startproject's middleware")
+    return [
+        f"Project floor ÷ startproject's default-middleware floor: "
+        f"{default['floor_rps'] / default['rps']:.2f} (target ≥ 0.85)."
+    ]
+
+
+def varnish_table(rows, varnish_missing):
+    if varnish_missing:
+        return [f"Not measured through Varnish: {varnish_missing}."]
+    by_name = {row["name"]: row for row in rows}
+    lines = [
+        "Through Varnish, with one article re-rendered and purged every "
+        "second (articles.publishing.rerender; its keys purged once it commits):",
+        "",
+        "| through Varnish | req/s | p50 ms | p99 ms | errors | hit ratio | re-renders "
+        "| failed purges | of floor | x origin |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for name, origin_name in VARNISH_ROWS.items():
+        row, origin = by_name[name], by_name[origin_name]
+        times_origin = (row["rps"] / row["floor_rps"]) / (origin["rps"] / origin["floor_rps"])
+        lines.append(
+            f"| {name} | {row['rps']:.0f} | {row['p50_us'] / 1000:.1f} "
+            f"| {row['p99_us'] / 1000:.1f} | {row['errors'] + row['non_2xx_3xx']} "
+            f"| {row['hit_ratio']:.4f} | {row['publishes']} | {row['failed_purges']} "
+            f"| {row['rps'] / row['floor_rps']:.2f} | {times_origin:.1f} |"
+        )
+    return lines
 
 
 if __name__ == "__main__":
