@@ -7,6 +7,7 @@ Environment:
     REDIS_URL       passed on to the server, to measure with the Redis cache
     BENCH_SECONDS   length of each measured run (default 15); BENCH_WARMUP the warm-up (5)
     BENCH_FRESH=1   import again even if the database already holds BENCH_N live articles
+    BENCH_VARNISH=0 skip the reads through Varnish
     BENCH_PORT      the gunicorn serving the site (default 8765); the next port serves the
                     default-middleware floor, the one after it Varnish
 
@@ -73,6 +74,8 @@ def main():
 
     analyze()
     varnish_missing = through_varnish.missing()
+    if os.environ.get("BENCH_VARNISH") == "0":
+        varnish_missing = "BENCH_VARNISH=0"
     varnish_url = f"http://127.0.0.1:{VARNISH_PORT}/"
     default_middleware = {**env, "DJANGO_SETTINGS_MODULE": "bench.default_settings"}
     servers = [
@@ -317,7 +320,7 @@ def measure_between_floors(endpoints):
 
 
 def write_paths(paths):
-    paths_file = DATA / "paths.txt"
+    paths_file = DATA / f"paths-{os.getpid()}.txt"  # another bench may run beside this one
     paths_file.write_text("\n".join(paths) + "\n")
     return paths_file
 
