@@ -5,7 +5,8 @@ Environment:
     DATABASE_URL    the database to load and serve (default: a SQLite file in bench/data/);
                     a PostgreSQL database that does not exist yet is created
     REDIS_URL       passed on to the server, to measure with the Redis cache
-    BENCH_SECONDS   length of each measured run (default 15); BENCH_WARMUP the warm-up (5)
+    BENCH_SECONDS   length of each measured run (default 5); BENCH_WARMUP the warm-up (5)
+    BENCH_RUNS      measured runs of each endpoint, each followed by one of the floor (5)
     BENCH_FRESH=1   import again even if the database already holds BENCH_N live articles
     BENCH_VARNISH=0 skip the reads through Varnish
     BENCH_PORT      the gunicorn serving the site (default 8765); the next port serves the
@@ -13,10 +14,11 @@ Environment:
 
 Every endpoint is measured in the same run as the floor (a bare view returning the same
 detail bytes through the project's middleware), and reported as a ratio to it: the machine is
-shared, so only ratios compare across runs. The floor is measured again after each endpoint,
-and each ratio is to the floor just before and just after it. A second gunicorn serves the same
-bare view behind startproject's default MIDDLEWARE (bench/default_settings.py), measured the
-same way, to show what the project's own middleware costs. Then, when varnishd is installed,
+shared, so only ratios compare across runs. Endpoint and floor take turns, run by run, and
+each run's ratio is to the floor runs just before and just after it; the median is reported.
+A second gunicorn serves the same bare view behind startproject's default MIDDLEWARE
+(bench/default_settings.py), measured the same way, to show what the project's own middleware
+costs. Then, when varnishd is installed,
 detail and list are read through Varnish (deploy/varnish/default.vcl) while one article is
 re-rendered and purged every second (bench/through_varnish.py). The tables are printed and
 written to bench/results/.
@@ -29,6 +31,7 @@ import random
 import re
 import shutil
 import signal
+import statistics
 import subprocess
 import sys
 import time
@@ -46,9 +49,9 @@ BASE = f"http://127.0.0.1:{PORT}"
 DEFAULT_FLOOR_PORT = PORT + 1
 VARNISH_PORT = PORT + 2
 N = int(os.environ.get("BENCH_N", "2000"))
-SECONDS = int(os.environ.get("BENCH_SECONDS", "15"))
+SECONDS = int(os.environ.get("BENCH_SECONDS", "5"))
 WARMUP = int(os.environ.get("BENCH_WARMUP", "5"))
-RUNS = 3
+RUNS = int(os.environ.get("BENCH_RUNS", "5"))
 SEED = 7
 SEARCH_TERMS = [
     "knee pain", "hip", "ankle swelling", "cramps", "tendinitis", "bursitis", "stretch",
@@ -302,38 +305,52 @@ def quote(text):
 
 
 def measure_between_floors(endpoints):
-    """Each endpoint's figures, with `floor_rps`: the mean of the floor measured just before
-    and just after it (one more run each time). A benchmark takes minutes, and the shared
-    machine's speed drifts over minutes by more than the differences being measured; both
-    sides of each ratio then drift together."""
+    """Each endpoint's figures, with `of_floor`: the median, over its runs, of the run's
+    requests a second divided by the mean of the floor's runs just before and just after it.
+    The endpoint and the floor take turns, run by run: the shared machine's speed drifts over
+    seconds by more than the differences being measured, and both sides of each ratio then
+    drift together."""
     floor, *others = endpoints
-    rows = [measure(floor)]
-    before = rows[0]["floor_rps"] = rows[0]["rps"]
+    floor_paths = write_paths(floor.paths, "floor")
+    first = measure(floor)
+    first["of_floor"] = 1.0
+    rows, before = [first], first["rps"]
     for endpoint in others:
-        row = measure(endpoint)
-        after = run_wrk(write_paths(floor.paths), SECONDS, floor)["rps"]
-        print(f"floor again: {after:.0f} req/s")
-        row["floor_rps"] = (before + after) / 2
+        paths_file = write_paths(endpoint.paths, "endpoint")
+        run_wrk(paths_file, WARMUP, endpoint)
+        runs, ratios = [], []
+        with endpoint.during() as during:
+            for _ in range(RUNS):
+                runs.append(run_wrk(paths_file, SECONDS, endpoint))
+                after = run_wrk(floor_paths, SECONDS, floor)["rps"]
+                ratios.append(runs[-1]["rps"] / ((before + after) / 2))
+                before = after
+        row = {"name": endpoint.name, **median_run(runs), **(during or {})}
+        row["of_floor"] = statistics.median(ratios)
+        print(f"{endpoint.name}: {row['rps']:.0f} req/s, of floor "
+              f"{', '.join(f'{ratio:.2f}' for ratio in ratios)}")  # fmt: skip
         rows.append(row)
-        before = after
     return rows
 
 
-def write_paths(paths):
-    paths_file = DATA / f"paths-{os.getpid()}.txt"  # another bench may run beside this one
+def write_paths(paths, name):
+    # Named by process too: another bench may run beside this one.
+    paths_file = DATA / f"paths-{os.getpid()}-{name}.txt"
     paths_file.write_text("\n".join(paths) + "\n")
     return paths_file
 
 
 def measure(endpoint):
-    paths_file = write_paths(endpoint.paths)
+    paths_file = write_paths(endpoint.paths, "floor")
     run_wrk(paths_file, WARMUP, endpoint)
-    with endpoint.during() as during:
-        runs = [run_wrk(paths_file, SECONDS, endpoint) for _ in range(RUNS)]
-    median = sorted(runs, key=lambda run: run["rps"])[RUNS // 2]
+    runs = [run_wrk(paths_file, SECONDS, endpoint) for _ in range(RUNS)]
     figures = ", ".join(f"{run['rps']:.0f}" for run in runs)
     print(f"{endpoint.name}: {figures} req/s")
-    return {"name": endpoint.name, "sample": endpoint.paths[0], **median, **(during or {})}
+    return {"name": endpoint.name, **median_run(runs)}
+
+
+def median_run(runs):
+    return sorted(runs, key=lambda run: run["rps"])[len(runs) // 2]
 
 
 def run_wrk(paths_file, seconds, endpoint):
@@ -434,8 +451,9 @@ def report(rows, queries, rss, import_figures, publish_ms, varnish_missing):
         "",
         f"{datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC, commit {commit}, "
         f"{os.cpu_count()} CPUs, load {load} at the end; gunicorn 2 sync workers; wrk -t1 -c8, "
-        f"{WARMUP} s warm-up, median of {RUNS} runs of {SECONDS} s; each endpoint's fraction is "
-        "of the project floor measured just before and just after it.",
+        f"{WARMUP} s warm-up, {RUNS} runs of {SECONDS} s taking turns with the floor; figures of "
+        "the median run, and each endpoint's fraction the median of its runs' fractions of the "
+        "project floor measured just before and just after them.",
         "",
         *origin_table(rows, queries),
         "",
@@ -469,7 +487,7 @@ def origin_table(rows, queries):
         lines.append(
             f"| {row['name']} | {row['rps']:.0f} | {row['p50_us'] / 1000:.1f} "
             f"| {row['p99_us'] / 1000:.1f} | {row['bytes'] / max(row['requests'], 1):.0f} "
-            f"| {row['errors'] + row['non_2xx_3xx']} | {row['rps'] / row['floor_rps']:.2f} "
+            f"| {row['errors'] + row['non_2xx_3xx']} | {row['of_floor']:.2f} "
             f"| {queries.get(row['name'], '—')} |"
         )
     return lines
@@ -479,7 +497,7 @@ def floors_line(rows):
     default = next(row for row in rows if row["name"] == "floor, startproject's middleware")
     return [
         f"Project floor ÷ startproject's default-middleware floor: "
-        f"{default['floor_rps'] / default['rps']:.2f} (target ≥ 0.85)."
+        f"{1 / default['of_floor']:.2f} (target ≥ 0.85)."
     ]
 
 
@@ -497,12 +515,12 @@ def varnish_table(rows, varnish_missing):
     ]
     for name, origin_name in VARNISH_ROWS.items():
         row, origin = by_name[name], by_name[origin_name]
-        times_origin = (row["rps"] / row["floor_rps"]) / (origin["rps"] / origin["floor_rps"])
+        times_origin = row["of_floor"] / origin["of_floor"]
         lines.append(
             f"| {name} | {row['rps']:.0f} | {row['p50_us'] / 1000:.1f} "
             f"| {row['p99_us'] / 1000:.1f} | {row['errors'] + row['non_2xx_3xx']} "
             f"| {row['hit_ratio']:.4f} | {row['publishes']} | {row['failed_purges']} "
-            f"| {row['rps'] / row['floor_rps']:.2f} | {times_origin:.1f} |"
+            f"| {row['of_floor']:.2f} | {times_origin:.1f} |"
         )
     return lines
 
