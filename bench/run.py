@@ -47,6 +47,7 @@ PYTHON = sys.executable
 PORT = int(os.environ.get("BENCH_PORT", "8765"))
 BASE = f"http://127.0.0.1:{PORT}"
 DEFAULT_FLOOR_PORT = PORT + 1
+DEFAULT_BASE = f"http://127.0.0.1:{DEFAULT_FLOOR_PORT}"
 VARNISH_PORT = PORT + 2
 N = int(os.environ.get("BENCH_N", "2000"))
 SECONDS = int(os.environ.get("BENCH_SECONDS", "5"))
@@ -86,6 +87,7 @@ def main():
         start_server({**env, "FRONTEND_CACHE_URLS": varnish_url}, PORT),
         start_server(default_middleware, DEFAULT_FLOOR_PORT),
     ]
+    SERVER_PIDS.update({BASE: servers[0].pid, DEFAULT_BASE: servers[1].pid})
     varnish = None
     try:
         endpoints = endpoint_paths()
@@ -250,7 +252,7 @@ def endpoint_paths():
         Endpoint(
             "floor, startproject's middleware",
             ["/bench/floor/"],
-            base=f"http://127.0.0.1:{DEFAULT_FLOOR_PORT}",
+            base=DEFAULT_BASE,
             origin=False,
         ),
         Endpoint("detail, every article", [f"/api/v1/articles/{slug}/" for slug in slugs]),
@@ -318,15 +320,18 @@ def measure_between_floors(endpoints):
     for endpoint in others:
         paths_file = write_paths(endpoint.paths, "endpoint")
         run_wrk(paths_file, WARMUP, endpoint)
-        runs, ratios = [], []
+        runs, ratios, floor_cpu = [], [], []
         with endpoint.during() as during:
             for _ in range(RUNS):
-                runs.append(run_wrk(paths_file, SECONDS, endpoint))
-                after = run_wrk(floor_paths, SECONDS, floor)["rps"]
-                ratios.append(runs[-1]["rps"] / ((before + after) / 2))
-                before = after
+                runs.append(run_measured(paths_file, SECONDS, endpoint))
+                floor_run = run_measured(floor_paths, SECONDS, floor)
+                ratios.append(runs[-1]["rps"] / ((before + floor_run["rps"]) / 2))
+                before = floor_run["rps"]
+                floor_cpu.append(floor_run["cpu_us"])
         row = {"name": endpoint.name, **median_run(runs), **(during or {})}
         row["of_floor"] = statistics.median(ratios)
+        row["cpu_us"] = median_cpu(runs)
+        row["floor_cpu_us"] = statistics.median(floor_cpu)
         print(f"{endpoint.name}: {row['rps']:.0f} req/s, of floor "
               f"{', '.join(f'{ratio:.2f}' for ratio in ratios)}")  # fmt: skip
         rows.append(row)
@@ -343,14 +348,20 @@ def write_paths(paths, name):
 def measure(endpoint):
     paths_file = write_paths(endpoint.paths, "floor")
     run_wrk(paths_file, WARMUP, endpoint)
-    runs = [run_wrk(paths_file, SECONDS, endpoint) for _ in range(RUNS)]
+    runs = [run_measured(paths_file, SECONDS, endpoint) for _ in range(RUNS)]
     figures = ", ".join(f"{run['rps']:.0f}" for run in runs)
     print(f"{endpoint.name}: {figures} req/s")
-    return {"name": endpoint.name, **median_run(runs)}
+    cpu = median_cpu(runs)
+    return {"name": endpoint.name, **median_run(runs), "cpu_us": cpu, "floor_cpu_us": cpu}
 
 
 def median_run(runs):
     return sorted(runs, key=lambda run: run["rps"])[len(runs) // 2]
+
+
+def median_cpu(runs):
+    figures = [run["cpu_us"] for run in runs if run["cpu_us"] is not None]
+    return statistics.median(figures) if figures else None
 
 
 def run_wrk(paths_file, seconds, endpoint):
@@ -363,6 +374,35 @@ def run_wrk(paths_file, seconds, endpoint):
     ).stdout  # fmt: skip
     figures = json.loads(re.search(r"^BENCH (.*)$", output, re.MULTILINE).group(1))
     figures["rps"] = figures["requests"] / (figures["duration_us"] / 1e6)
+    return figures
+
+
+# The gunicorn master serving each base URL, filled in by main().
+SERVER_PIDS = {}
+
+
+def workers_cpu_seconds(base):
+    """User and system CPU seconds used so far by the gunicorn workers serving `base`, or None
+    (Varnish). Unlike requests a second, a request's CPU barely moves with the other work on a
+    shared machine."""
+    master = SERVER_PIDS.get(base)
+    if master is None:
+        return None
+    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    ticks = 0
+    for pid in children:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        ticks += int(fields[11]) + int(fields[12])  # utime and stime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def run_measured(paths_file, seconds, endpoint):
+    """run_wrk, with `cpu_us`: the CPU its server's workers spent a request (None for Varnish)."""
+    before = workers_cpu_seconds(endpoint.base)
+    figures = run_wrk(paths_file, seconds, endpoint)
+    after = workers_cpu_seconds(endpoint.base)
+    requests = max(figures["requests"], 1)
+    figures["cpu_us"] = None if before is None else (after - before) / requests * 1e6
     return figures
 
 
@@ -453,7 +493,9 @@ def report(rows, queries, rss, import_figures, publish_ms, varnish_missing):
         f"{os.cpu_count()} CPUs, load {load} at the end; gunicorn 2 sync workers; wrk -t1 -c8, "
         f"{WARMUP} s warm-up, {RUNS} runs of {SECONDS} s taking turns with the floor; figures of "
         "the median run, and each endpoint's fraction the median of its runs' fractions of the "
-        "project floor measured just before and just after them.",
+        "project floor measured just before and just after them. Worker CPU: the user and "
+        "system CPU of the gunicorn workers a request, median of the runs (PostgreSQL's own "
+        "processes not counted); it moves far less with the machine's other work.",
         "",
         *origin_table(rows, queries),
         "",
@@ -478,8 +520,9 @@ def report(rows, queries, rss, import_figures, publish_ms, varnish_missing):
 
 def origin_table(rows, queries):
     lines = [
-        "| endpoint | req/s | p50 ms | p99 ms | bytes/response | errors | of floor | SQL/request |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| endpoint | req/s | p50 ms | p99 ms | bytes/response | errors | of floor "
+        "| worker CPU µs/request | floor's CPU ÷ this | SQL/request |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for row in rows:
         if row["name"] in VARNISH_ROWS:
@@ -488,6 +531,7 @@ def origin_table(rows, queries):
             f"| {row['name']} | {row['rps']:.0f} | {row['p50_us'] / 1000:.1f} "
             f"| {row['p99_us'] / 1000:.1f} | {row['bytes'] / max(row['requests'], 1):.0f} "
             f"| {row['errors'] + row['non_2xx_3xx']} | {row['of_floor']:.2f} "
+            f"| {row['cpu_us']:.0f} | {row['floor_cpu_us'] / row['cpu_us']:.2f} "
             f"| {queries.get(row['name'], '—')} |"
         )
     return lines
@@ -497,7 +541,8 @@ def floors_line(rows):
     default = next(row for row in rows if row["name"] == "floor, startproject's middleware")
     return [
         f"Project floor ÷ startproject's default-middleware floor: "
-        f"{1 / default['of_floor']:.2f} (target ≥ 0.85)."
+        f"{1 / default['of_floor']:.2f} in requests a second, "
+        f"{default['cpu_us'] / default['floor_cpu_us']:.2f} in worker CPU (target ≥ 0.85)."
     ]
 
 
