@@ -30,8 +30,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 FLOOR_FILE = ROOT / "bench" / "data" / "floor.json"
-ROUNDS = int(os.environ.get("BENCH_ROUNDS", "7"))
-REQUESTS = int(os.environ.get("BENCH_REQUESTS", "2000"))  # per stack and round
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "31"))
+REQUESTS = int(os.environ.get("BENCH_REQUESTS", "500"))  # per stack and round: short, many
 # Left out with the middleware it is keyed by, which refuses to start without it.
 NEEDED_BY = {
     "django.contrib.sessions.middleware.SessionMiddleware": [
