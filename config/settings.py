@@ -358,7 +358,7 @@ PREVIEW_TOKEN_MAX_AGE = int(os.environ.get("PREVIEW_TOKEN_MAX_AGE", "3600"))
 
 # How much Markdown writers may save (API, admin and importer alike): limits no real health
 # article reaches, which keep rendering the largest article allowed well under a second
-# (docs/performance.md). A KB is 1,000 bytes of UTF-8.
+# (docs/worst-cases.md). A KB is 1,000 bytes of UTF-8.
 MARKDOWN_SECTION_MAX_KB = int(os.environ.get("MARKDOWN_SECTION_MAX_KB", "100"))
 MARKDOWN_ARTICLE_MAX_KB = int(os.environ.get("MARKDOWN_ARTICLE_MAX_KB", "400"))
 MARKDOWN_TABLE_MAX_CELLS = int(os.environ.get("MARKDOWN_TABLE_MAX_CELLS", "2000"))
