@@ -4,7 +4,6 @@ from dataclasses import dataclass
 
 from django import forms
 from django.contrib.admin.widgets import AdminSplitDateTime
-from django.utils import timezone
 from django.utils.text import normalize_newlines
 
 from articles import list_limits, workflow
@@ -175,16 +174,6 @@ class PublishForm(MoveForm):
         help_text="Leave blank to publish now, or choose a time to schedule publication "
         "(date as YYYY-MM-DD, time as HH:MM).",
     )
-
-    def clean_publish_at(self):
-        # A time already gone was taken as "now": an editor who mistyped the year published
-        # at once without being told.
-        publish_at = self.cleaned_data["publish_at"]
-        if publish_at is not None and publish_at <= timezone.now():
-            raise forms.ValidationError(
-                "That time has passed. Leave it blank to publish now, or choose a later time."
-            )
-        return publish_at
 
 
 class UnpublishForm(MoveForm):

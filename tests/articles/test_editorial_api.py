@@ -380,6 +380,19 @@ def test_publish_at_a_future_time_schedules(writer, reviewer, editor, article):
     assert bad.status_code == 400
 
 
+def test_publish_at_a_time_already_passed_is_a_400_and_publishes_nothing(
+    writer, reviewer, editor, article
+):
+    approved(writer, reviewer, article)
+    before = snapshot_of_state()
+    response = client_for(editor).post(
+        url(article, "publish/"), {"publish_at": "2020-01-01T10:00:00Z"}, format="json"
+    )
+    assert response.status_code == 400
+    assert "That time has passed" in response.json()["detail"]
+    assert snapshot_of_state() == before
+
+
 def test_unpublish_and_history(writer, reviewer, editor, article):
     approved(writer, reviewer, article)
     client = client_for(editor)
