@@ -22,8 +22,10 @@ from frontend_cache.purge import purge_articles_on_commit
 from tags.models import Tag
 
 
-def write_read_model(article, revision, approval, published_at, updated_at):
-    """Write the live row of `article` from `revision`, with its tags and links; return it."""
+def write_read_model(article, revision, approval, published_at, updated_at, *, purge=True):
+    """Write the live row of `article` from `revision`, with its tags and links; return it.
+    Its pages are purged from the HTTP cache once this commits, unless `purge` is false (the
+    caller purges them with others)."""
     rendering = build_document(
         revision=revision, approval=approval, published_at=published_at, updated_at=updated_at
     )
@@ -34,7 +36,8 @@ def write_read_model(article, revision, approval, published_at, updated_at):
     _write_tags(live, revision.snapshot["tags"])
     _write_links(live, rendering)
     mark_read_model_changed(live_delta=1 if created else 0)
-    purge_articles_on_commit([live.slug])
+    if purge:
+        purge_articles_on_commit([live.slug])
     return live
 
 
@@ -97,15 +100,26 @@ def rerender(published_articles):
     For changes around the text that need no new review: a tag renamed, a reviewer's profile
     edited, the site-wide disclaimer changed, or a new version of the renderer.
     """
-    count = 0
+    rendered = []
     rows = published_articles.select_related("article", "revision", "approval__reviewer")
-    for live in rows.iterator(chunk_size=200):  # never all live articles in memory at once
-        with transaction.atomic():
-            write_read_model(
-                live.article, live.revision, live.approval, live.published_at, live.updated_at
-            )
-        count += 1
-    return count
+    try:
+        for live in rows.iterator(chunk_size=200):  # never all live articles in memory at once
+            with transaction.atomic():
+                write_read_model(
+                    live.article,
+                    live.revision,
+                    live.approval,
+                    live.published_at,
+                    live.updated_at,
+                    purge=False,
+                )
+            rendered.append(live.slug)
+    finally:
+        # One purge for all of them (a tag on 500 articles was 500 purges), including those
+        # rendered before a failure: each committed in its own transaction.
+        if rendered:
+            purge_articles_on_commit(rendered)
+    return len(rendered)
 
 
 def rerender_linking_to(slugs, *, article=None, besides=None):

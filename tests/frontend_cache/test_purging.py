@@ -220,3 +220,21 @@ def test_after_a_purge_is_sent_the_next_change_gets_its_own(
         with django_capture_on_commit_callbacks(execute=True):
             purge_on_commit({f"article:{slug}"})
     assert varnish_receiver.purged_keys() == [{"article:first"}, {"article:second"}]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_rendering_many_articles_again_is_one_purge(writer, publish, varnish_receiver):
+    """A background re-render commits each article on its own; the cache hears once, at the
+    end, with every one of them (a tag on 500 articles had been 500 purges)."""
+    from articles import publishing
+    from articles.models import PublishedArticle
+
+    for slug in ("calf-cramps", "shin-splints", "knee-pain"):
+        article = ArticleFactory(author=writer, slug=slug)
+        SectionFactory(article=article)
+        publish(article)
+    varnish_receiver.requests.clear()
+    assert publishing.rerender(PublishedArticle.objects.all()) == 3
+    assert varnish_receiver.purged_keys() == [
+        LISTINGS | {"article:calf-cramps", "article:shin-splints", "article:knee-pain"}
+    ]
