@@ -487,6 +487,7 @@ class ReviewCommentSerializer(serializers.ModelSerializer):
             "id",
             "target",
             "section_anchor",
+            "section_heading",
             "body",
             "created_by",
             "created_at",
@@ -499,6 +500,7 @@ class ReviewCommentSerializer(serializers.ModelSerializer):
         )
         read_only_fields = (
             "id",
+            "section_heading",
             "created_by",
             "created_at",
             "reply",
@@ -517,6 +519,9 @@ class ReviewCommentSerializer(serializers.ModelSerializer):
             "section_anchor": {
                 "required": False,
                 "help_text": "The section's anchor in the revision; only with target section.",
+            },
+            "section_heading": {
+                "help_text": "That section's heading in the revision commented on."
             },
             "body": {"help_text": "The comment.", "max_length": workflow.COMMENT_MAX_LENGTH},
         }

@@ -378,3 +378,12 @@ def test_the_notes_of_a_review_that_never_decided_stay_the_reviewers_own(
     client.force_login(second_reviewer)
     html = client.get(reverse("admin:articles_review_decide", args=[next_review.pk])).text
     assert "Unsent note." not in html
+
+
+def test_the_api_names_a_commented_section_by_its_heading_too(review, reviewer):
+    comment = workflow.add_comment(
+        review=review, by=reviewer, target="section", section_anchor="causes", body="Sources?"
+    )
+    response = client_for(reviewer).get(f"{REVIEWS}{review.pk}/comments/")
+    [listed] = [item for item in response.json() if item["id"] == comment.pk]
+    assert (listed["section_anchor"], listed["section_heading"]) == ("causes", "Causes")
