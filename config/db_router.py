@@ -1,36 +1,38 @@
 """Public reads on a replica, everything else on the primary.
 
-A replica lags its primary by a moment, so only code that may serve slightly old rows opts in,
-by running inside `public_reads()`: the public API does (config: DATABASE_REPLICA_URLS). The
-admin, the editorial API, the workflow and every write use the primary, so an editor always
-reads what was just saved. With no replica configured, everything uses the primary.
+A replica applies the primary's changes a moment later, so only code that may serve what was
+live when the last move returned opts in, by running inside `public_reads(alias)`: the public
+API does, with the replica `config.replicas.choose()` picked for the whole request (config:
+DATABASE_REPLICA_URLS). The admin, the editorial API, the workflow and every write use the
+primary, so an editor always reads what was just saved. With no replica, everything uses the
+primary.
 """
 
-import random
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS
 
-_public_reads = ContextVar("public_reads", default=False)
+_read_alias = ContextVar("public_read_alias", default=None)
 
 
 @contextmanager
-def public_reads():
-    """Reads inside go to a replica, when there is one."""
-    token = _public_reads.set(True)
+def public_reads(alias):
+    """Reads inside go to `alias` (a replica; None: the primary)."""
+    token = _read_alias.set(alias)
     try:
         yield
     finally:
-        _public_reads.reset(token)
+        _read_alias.reset(token)
+
+
+def current_read_alias():
+    return _read_alias.get() or DEFAULT_DB_ALIAS
 
 
 class PrimaryReplicaRouter:
     def db_for_read(self, model, **hints):
-        if _public_reads.get() and settings.DATABASE_REPLICAS:
-            return random.choice(settings.DATABASE_REPLICAS)
-        return DEFAULT_DB_ALIAS
+        return _read_alias.get() or DEFAULT_DB_ALIAS
 
     def db_for_write(self, model, **hints):
         return DEFAULT_DB_ALIAS

@@ -37,6 +37,20 @@ def env_count(name):
     return int(value)
 
 
+def replica_options(options, timeout_seconds):
+    """A PostgreSQL replica's connection options: bounded connecting and statements, and
+    REPEATABLE READ, so that a request's reads, in one transaction, share one snapshot."""
+    from psycopg import IsolationLevel
+
+    statement_timeout = f"-c statement_timeout={round(timeout_seconds * 1000)}"
+    return options | {
+        # libpq counts whole seconds, and psycopg waits at least two.
+        "connect_timeout": max(1, round(timeout_seconds)),
+        "options": f"{options.get('options', '')} {statement_timeout}".strip(),
+        "isolation_level": IsolationLevel.REPEATABLE_READ,
+    }
+
+
 def media_origin(media_url):
     """The scheme and host of an absolute MEDIA_URL ("'self'" for a relative one)."""
     parts = urlsplit(media_url)
@@ -202,12 +216,23 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 # Read replicas of a PostgreSQL primary (comma-separated URLs). The public API reads from them;
 # writes, the admin and the editorial API stay on the primary (config/db_router.py).
+# A move (publish, unpublish, re-render) waits up to REPLICA_MAX_LAG_SECONDS for every replica
+# to apply it; one still behind is set aside until it catches up (config/replicas.py). A replica
+# that fails, or takes over REPLICA_TIMEOUT_SECONDS to connect or answer, is left alone by the
+# process that saw it for REPLICA_RETRY_SECONDS, while the primary answers.
+REPLICA_MAX_LAG_SECONDS = float(os.environ.get("REPLICA_MAX_LAG_SECONDS", "5"))
+REPLICA_TIMEOUT_SECONDS = float(os.environ.get("REPLICA_TIMEOUT_SECONDS", "2"))
+REPLICA_RETRY_SECONDS = float(os.environ.get("REPLICA_RETRY_SECONDS", "30"))
 DATABASE_REPLICAS = []
 for number, url in enumerate(env_list("DATABASE_REPLICA_URLS"), start=1):
     alias = f"replica{number}"
     DATABASES[alias] = dj_database_url.parse(
         url, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"]
     ) | {"TEST": {"MIRROR": "default"}}
+    if DATABASES[alias]["ENGINE"] == "django.db.backends.postgresql":
+        DATABASES[alias]["OPTIONS"] = replica_options(
+            DATABASES[alias].get("OPTIONS", {}), REPLICA_TIMEOUT_SECONDS
+        )
     DATABASE_REPLICAS.append(alias)
 DATABASE_ROUTERS = ["config.db_router.PrimaryReplicaRouter"]
 

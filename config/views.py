@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.core.cache import cache
 from django.db import DatabaseError, connection
@@ -8,6 +9,8 @@ from django.views.decorators.http import require_safe
 from django.views.defaults import bad_request as default_bad_request
 from django.views.defaults import page_not_found
 from django.views.defaults import server_error as default_server_error
+
+from config import replicas
 
 
 @require_safe
@@ -20,12 +23,18 @@ def home(request):
 @never_cache
 @require_safe
 def healthz(request):
-    """Whether this server can reach its database and its cache: 200 if both, else 503."""
+    """Whether this server can reach its database and its cache: 200 if both, else 503. With
+    read replicas, each one's state and lag; the status is "degraded" (still 200: the primary
+    answers in their place) while one is behind or unavailable."""
     checks = {"database": _database_ok(), "cache": _cache_ok()}
     healthy = all(checks.values())
     body = {"status": "ok" if healthy else "unavailable"} | {
         name: "ok" if ok else "unavailable" for name, ok in checks.items()
     }
+    if settings.DATABASE_REPLICAS and checks["database"]:
+        body["replicas"] = replicas.health()
+        if healthy and any(replica["status"] != "ok" for replica in body["replicas"].values()):
+            body["status"] = "degraded"
     return JsonResponse(body, status=200 if healthy else 503)
 
 

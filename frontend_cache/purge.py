@@ -21,6 +21,7 @@ from django.conf import settings
 from django.db import transaction
 from django_tasks import task
 
+from config import replicas
 from frontend_cache import backends
 from frontend_cache.keys import for_articles
 from frontend_cache.models import PendingPurge
@@ -38,6 +39,7 @@ class _Batch:
     def send(self):
         if not self.sent:
             self.sent = True
+            replicas.make_move_visible()  # a cache refilled from a replica behind stays stale
             purge(self.keys)
 
 

@@ -34,6 +34,7 @@ from articles.models import Article, RelatedTopic, Transition
 from articles.rendering import link_warning
 from articles.submission_checks import submission_warnings
 from articles.whole_numbers import parse_whole_number
+from config import replicas
 from tags.models import Tag
 
 
@@ -473,6 +474,7 @@ class ArticleAdmin(admin.ModelAdmin):
         data = request.POST if request.method == "POST" else None
         form = spec.form(data, article=article)
         if request.method == "POST" and form.is_valid():
+            replicas.take_unconfirmed()  # what an earlier request left behind is not ours
             try:
                 with transaction.atomic():
                     article = spec.run(article, request.user, form.cleaned_data)
@@ -483,6 +485,9 @@ class ArticleAdmin(admin.ModelAdmin):
                 if move == "publish":
                     done = _publish_message(article)
                 self.message_user(request, done, messages.SUCCESS)
+                if behind := replicas.take_unconfirmed():
+                    warning = replicas.unconfirmed_warning(behind)
+                    self.message_user(request, warning, messages.WARNING)
                 return redirect("admin:articles_article_change", article.pk)
         context = {
             **self.admin_site.each_context(request),

@@ -42,6 +42,7 @@ from articles.api.uploads import SizeLimitedFileUploadHandler
 from articles.media_urls import absolute_image, absolute_url
 from articles.models import Article, Review, Transition
 from articles.whole_numbers import parse_whole_number
+from config import replicas
 from images.models import Image
 from images.tasks import generate_renditions
 
@@ -102,6 +103,18 @@ class EditorialArticleViewSet(
         if getattr(self, "swagger_fake_view", False):  # the schema generator has no user
             return Article.objects.none()
         return Article.objects.visible_to(self.request.user).for_editorial_api().order_by("-pk")
+
+    def initial(self, request, *args, **kwargs):
+        replicas.take_unconfirmed()  # what an earlier request left behind is not ours
+        super().initial(request, *args, **kwargs)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        # A move whose change some readers may not get yet says so: 202, with a sentence.
+        behind = replicas.take_unconfirmed()
+        if behind and response.status_code < 300 and isinstance(response.data, dict):
+            response.status_code = status.HTTP_202_ACCEPTED
+            response.data = {**response.data, "visibility": replicas.unconfirmed_warning(behind)}
+        return super().finalize_response(request, response, *args, **kwargs)
 
     def get_serializer_class(self):
         if self.action in ("create", "partial_update"):

@@ -7,6 +7,7 @@ import functools
 from django.conf import settings
 from django.core import paginator as django_paginator
 from django.core.exceptions import ValidationError
+from django.db import DatabaseError, transaction
 from django.http import JsonResponse
 from django.utils.http import http_date
 from rest_framework import exceptions, negotiation, pagination, permissions, renderers, throttling
@@ -19,6 +20,7 @@ from articles.api.public_filters import validate_utc_range
 from articles.models import LiveCards, PublishedArticle, read_model_changed_at
 from articles.models.published import LIST_ORDER
 from articles.whole_numbers import parse_whole_number
+from config import replicas
 from config.db_router import public_reads
 from frontend_cache import keys as cache_keys
 
@@ -217,9 +219,22 @@ class PublicEndpoint:
     reads_from_replica = True  # published content may lag the primary by a moment
 
     def dispatch(self, request, *args, **kwargs):
-        if not self.reads_from_replica:
-            return super().dispatch(request, *args, **kwargs)
-        with public_reads():
+        alias = replicas.choose() if self.reads_from_replica else None
+        if alias is not None:
+            try:
+                return self._dispatch_on_replica(alias, request, *args, **kwargs)
+            except DatabaseError as error:  # answered from the primary below
+                replicas.skip(alias, error)
+        return super().dispatch(request, *args, **kwargs)
+
+    def _dispatch_on_replica(self, alias, request, *args, **kwargs):
+        # One transaction (REPEATABLE READ on replicas): the change stamp a page is filed
+        # under and the rows it shows come from one snapshot.
+        with (
+            public_reads(alias),
+            replicas.time_limit(alias),
+            transaction.atomic(using=alias),
+        ):
             return super().dispatch(request, *args, **kwargs)
 
     def initial(self, request, *args, **kwargs):

@@ -1,0 +1,341 @@
+"""Read replicas that never show a reader what a returned publish replaced, and that are left
+alone, not waited on, when they fail.
+
+The promise: once a move (publish, unpublish, rename, re-render) returns, no reader gets the
+old version. A replica applies the primary's changes a moment later, so:
+
+- When a move commits, `make_move_visible` waits until every replica has replayed the
+  primary's WAL up to that commit, at most REPLICA_MAX_LAG_SECONDS. It runs before the move's
+  HTTP-cache purge, so the purge goes out once every replica has the change.
+- A replica still behind after that is **set aside**: a mark in the shared cache sends every
+  server's public reads to the primary instead. The mark is lifted by a reader that sees the
+  replica has replayed everything the primary had written when it looked.
+- A replica that fails or times out is **skipped** by this process for REPLICA_RETRY_SECONDS;
+  the request that met the failure is answered from the primary.
+
+So public reads only ever come from a replica holding every returned move, or from the
+primary. Nothing is cached from a replica that is behind: pages are filed under the change
+stamp read from the same replica in the same snapshot, and purges wait for the replicas.
+
+A replica connection is bounded on every side: `connect_timeout`, a server-side
+`statement_timeout`, and, for a server that stops answering altogether (a frozen host keeps
+the TCP connection open but never replies), a timer that shuts the socket down.
+"""
+
+import contextlib
+import logging
+import os
+import random
+import socket
+import threading
+import time
+
+from django.conf import settings
+from django.core import checks
+from django.core.cache import cache
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
+
+logger = logging.getLogger(__name__)
+
+_skipped_until = {}  # alias -> time.monotonic() before which this process leaves it alone
+_fence_checked_at = {}  # alias -> when this process last asked whether it caught up
+_unconfirmed = threading.local()  # moves this thread could not make visible, for the caller
+
+FENCE_CHECK_INTERVAL = 1.0  # seconds between one process's checks of a set-aside replica
+CATCH_UP_POLL_SECONDS = 0.1  # how long a check waits for the replica to reach the primary
+
+
+def fence_key(alias):
+    return f"replicas:set-aside:{alias}"
+
+
+def configured():
+    return list(settings.DATABASE_REPLICAS)
+
+
+def _replicated():
+    """The replicas whose replay can be asked about: PostgreSQL's. (The test suite's SQLite
+    run names the primary's own database as a replica, to check the routing.)"""
+    if connections[DEFAULT_DB_ALIAS].vendor != "postgresql":
+        return []
+    return configured()
+
+
+@checks.register()
+def shared_cache_for_replicas(app_configs=None, **kwargs):
+    backend = settings.CACHES["default"]["BACKEND"]
+    if not settings.DATABASE_REPLICAS or not backend.endswith(("LocMemCache", "DummyCache")):
+        return []
+    return [
+        checks.Warning(
+            "Read replicas are set aside, when behind, through the cache, and this cache is "
+            "each process's own: other processes and servers would go on reading a replica "
+            "that is behind.",
+            hint="Set REDIS_URL, so every process shares one cache.",
+            id="replicas.W001",
+        )
+    ]
+
+
+# Reading --------------------------------------------------------------------------------
+
+
+def choose():
+    """The replica a public request reads from, or None for the primary: one that this process
+    has not seen failing and that is not set aside."""
+    now = time.monotonic()
+    candidates = [alias for alias in configured() if _skipped_until.get(alias, 0) <= now]
+    if not candidates:
+        return None
+    try:
+        fences = cache.get_many([fence_key(alias) for alias in candidates])
+    except Exception as error:  # which replicas are behind is unknown: trust only the primary
+        logger.warning("Reading the replicas' marks failed, reading the primary: %s", error)
+        return None
+    usable = [
+        alias
+        for alias in candidates
+        if fence_key(alias) not in fences or _lift_fence(alias, fences[fence_key(alias)])
+    ]
+    return random.choice(usable) if usable else None
+
+
+def skip(alias, error):
+    """Leave `alias` alone in this process for a while after it failed; close its connection
+    (it may be half-way through a reply that will never come)."""
+    _skipped_until[alias] = time.monotonic() + settings.REPLICA_RETRY_SECONDS
+    logger.warning(
+        "Replica %s failed (%s); reading the primary for %s s.",
+        alias,
+        error,
+        settings.REPLICA_RETRY_SECONDS,
+    )
+    with contextlib.suppress(DatabaseError):  # already broken: nothing to close cleanly
+        connections[alias].close()
+
+
+@contextlib.contextmanager
+def time_limit(alias, seconds=None):
+    """Shut the socket of `alias`'s connection down if the block takes longer than `seconds`
+    (REPLICA_TIMEOUT_SECONDS): the query waiting on it then fails at once with a database
+    error, instead of waiting for a server that no longer answers."""
+    seconds = settings.REPLICA_TIMEOUT_SECONDS if seconds is None else seconds
+    guard = _Guard(connections[alias])
+    timer = threading.Timer(seconds, guard.cut)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        guard.finish()
+        timer.cancel()
+
+
+class _Guard:
+    """Cuts a connection off, unless the block it guards has finished (the connection may be
+    serving the thread's next request by the time a late timer fires)."""
+
+    def __init__(self, connection):
+        self.connection = connection
+        self.lock = threading.Lock()
+        self.finished = False
+
+    def finish(self):
+        with self.lock:
+            self.finished = True
+
+    def cut(self):
+        with self.lock:
+            driver = self.connection.connection
+            if self.finished or driver is None:  # None: still connecting; connect_timeout rules
+                return
+            alias = self.connection.alias
+            logger.warning("Replica %s did not answer in time; cutting it off.", alias)
+            # A duplicate of the descriptor: shutting it down ends the reads of the original,
+            # and closing it leaves the driver's own descriptor for the driver to close.
+            with socket.socket(fileno=os.dup(driver.fileno())) as duplicate:
+                duplicate.shutdown(socket.SHUT_RDWR)
+
+
+# Keeping the promise after a move -------------------------------------------------------
+
+
+def make_move_visible():
+    """Once a move has committed on the primary: wait until every replica has applied it, at
+    most REPLICA_MAX_LAG_SECONDS, and set aside those that have not. Runs in the moving
+    thread, before its purge and before the move returns."""
+    replicas = _replicated()
+    if not replicas:
+        return
+    target = _primary_lsn()
+    waiting = _not_set_aside(replicas)
+    deadline = time.monotonic() + settings.REPLICA_MAX_LAG_SECONDS
+    pause = 0.002
+    while waiting:
+        waiting = [alias for alias in waiting if not _has_applied(alias, target, deadline)]
+        if not waiting or time.monotonic() >= deadline:
+            break
+        time.sleep(pause)
+        pause = min(pause * 2, 0.05)
+    for alias in waiting:
+        _set_aside(alias, target)
+
+
+def _not_set_aside(replicas):
+    try:
+        fences = cache.get_many([fence_key(alias) for alias in replicas])
+    except Exception:  # unknown: wait for all of them, and setting aside will say what fails
+        return replicas
+    return [alias for alias in replicas if fence_key(alias) not in fences]
+
+
+def _has_applied(alias, lsn, deadline):
+    """Whether `alias` has replayed the WAL up to `lsn`. A replica that fails to answer has
+    not (and is asked no more this time: `deadline` is spent on it)."""
+    if _skipped_until.get(alias, 0) > time.monotonic():
+        return False
+    seconds = max(0.1, min(settings.REPLICA_TIMEOUT_SECONDS, deadline - time.monotonic()))
+    try:
+        return _replayed_past(alias, lsn, seconds)
+    except DatabaseError as error:
+        skip(alias, error)
+        return False
+
+
+def _replayed_past(alias, lsn, seconds):
+    if connections[alias].vendor != "postgresql":
+        return True  # the test suite's SQLite "replica" is the primary's own file
+    with time_limit(alias, seconds), connections[alias].cursor() as cursor:
+        # NULL on a server not in recovery: the alias names the primary itself (as tests
+        # mirror it), which has everything.
+        cursor.execute("SELECT COALESCE(pg_last_wal_replay_lsn() >= %s::pg_lsn, true)", [lsn])
+        return cursor.fetchone()[0]
+
+
+def _primary_lsn():
+    if connections[DEFAULT_DB_ALIAS].vendor != "postgresql":
+        return None
+    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+        cursor.execute("SELECT pg_current_wal_lsn()::text")
+        return cursor.fetchone()[0]
+
+
+def _set_aside(alias, lsn):
+    logger.warning(
+        "Replica %s has not applied %s after %s s; public reads go to the primary until it does.",
+        alias,
+        lsn,
+        settings.REPLICA_MAX_LAG_SECONDS,
+    )
+    try:
+        cache.set(fence_key(alias), lsn, timeout=None)
+    except Exception as error:
+        logger.error("Could not set replica %s aside: %s", alias, error)
+        _unconfirmed_moves().append(alias)
+
+
+def _unconfirmed_moves():
+    if not hasattr(_unconfirmed, "replicas"):
+        _unconfirmed.replicas = []
+    return _unconfirmed.replicas
+
+
+def take_unconfirmed():
+    """The replicas this thread's moves could neither reach nor set aside since the last call:
+    their readers may still get what those moves replaced."""
+    replicas = sorted(set(_unconfirmed_moves()))
+    _unconfirmed.replicas = []
+    return replicas
+
+
+def unconfirmed_warning(replicas):
+    """What an editor is told when their move could not be confirmed on `replicas`."""
+    names = ", ".join(replicas)
+    return (
+        f"Done, but read replica {names} has not applied it yet and could not be set aside "
+        "(the shared cache did not answer): some readers may get the previous version until "
+        "it catches up."
+    )
+
+
+def _lift_fence(alias, mark):
+    """Whether the set-aside `alias` may be read again: it has replayed everything the primary
+    had written when asked. Asked at most once a second by each process."""
+    now = time.monotonic()
+    if now - _fence_checked_at.get(alias, 0) < FENCE_CHECK_INTERVAL:
+        return False
+    _fence_checked_at[alias] = now
+    try:
+        caught_up = _replayed_past_soon(alias, _primary_lsn())
+    except DatabaseError as error:
+        skip(alias, error)
+        return False
+    # A move that set the mark after this check began must not lose it: it committed after
+    # the primary position read above only if it waited REPLICA_MAX_LAG_SECONDS since, longer
+    # than this check may take; and the mark must still be the one read.
+    in_time = time.monotonic() - now < settings.REPLICA_MAX_LAG_SECONDS / 2
+    if not (caught_up and in_time and cache.get(fence_key(alias)) == mark):
+        return False
+    cache.delete(fence_key(alias))
+    logger.info("Replica %s has caught up; public reads go to it again.", alias)
+    return True
+
+
+def _replayed_past_soon(alias, lsn):
+    deadline = time.monotonic() + CATCH_UP_POLL_SECONDS
+    while not _replayed_past(alias, lsn, settings.REPLICA_TIMEOUT_SECONDS):
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.01)
+    return True
+
+
+# Health ---------------------------------------------------------------------------------
+
+
+def health():
+    """{alias: {"status": "ok" | "lagging" | "unavailable", "lag_seconds", "lag_bytes"}} for
+    each replica; "lagging" when it is set aside or further behind than the bound."""
+    replicas = configured()
+    if not replicas:
+        return {}
+    try:
+        fences = cache.get_many([fence_key(alias) for alias in replicas])
+    except Exception:
+        fences = {}
+    primary = _primary_lsn()
+    return {
+        alias: _replica_health(alias, primary, set_aside=fence_key(alias) in fences)
+        for alias in replicas
+    }
+
+
+_UNMEASURED = {"lag_seconds": None, "lag_bytes": None}
+
+LAG_SQL = """
+SELECT
+    CASE WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0
+         ELSE EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()) END,
+    pg_wal_lsn_diff(%s::pg_lsn, pg_last_wal_replay_lsn())
+"""
+
+
+def _replica_health(alias, primary_lsn, *, set_aside):
+    try:
+        with time_limit(alias), connections[alias].cursor() as cursor:
+            if primary_lsn is None:  # the test suite's SQLite "replica": reachable is all
+                cursor.execute("SELECT NULL, NULL")
+            else:
+                cursor.execute(LAG_SQL, [primary_lsn])
+            seconds, lag_bytes = cursor.fetchone()
+    except DatabaseError as error:
+        skip(alias, error)
+        return _UNMEASURED | {"status": "unavailable"}
+    seconds = None if seconds is None else round(float(seconds), 3)
+    lag_bytes = None if lag_bytes is None else max(0, int(lag_bytes))
+    behind = seconds is not None and seconds > settings.REPLICA_MAX_LAG_SECONDS
+    return {
+        "status": "lagging" if set_aside or behind else "ok",
+        "lag_seconds": seconds,
+        "lag_bytes": lag_bytes,
+    }
