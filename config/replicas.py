@@ -162,17 +162,19 @@ class _Guard:
 
 def make_move_visible():
     """Once a move has committed on the primary: wait until every replica has applied it, at
-    most REPLICA_MAX_LAG_SECONDS, and set aside those that have not. Runs in the moving
-    thread, before its purge and before the move returns."""
+    most REPLICA_MAX_LAG_SECONDS, and set aside those that have not, or that fail to say.
+    Runs in the moving thread, before its purge and before the move returns."""
     replicas = _replicated()
     if not replicas:
         return
     target = _primary_lsn()
-    waiting = _not_set_aside(replicas)
     deadline = time.monotonic() + settings.REPLICA_MAX_LAG_SECONDS
-    pause = 0.002
+    waiting, pause = _not_set_aside(replicas), 0.002
     while waiting:
-        waiting = [alias for alias in waiting if not _has_applied(alias, target, deadline)]
+        answers = {alias: _has_applied(alias, target, deadline) for alias in waiting}
+        for alias in [alias for alias, applied in answers.items() if applied is None]:
+            _set_aside(alias, target)  # failing: nothing to wait for
+        waiting = [alias for alias, applied in answers.items() if applied is False]
         if not waiting or time.monotonic() >= deadline:
             break
         time.sleep(pause)
@@ -190,16 +192,16 @@ def _not_set_aside(replicas):
 
 
 def _has_applied(alias, lsn, deadline):
-    """Whether `alias` has replayed the WAL up to `lsn`. A replica that fails to answer has
-    not (and is asked no more this time: `deadline` is spent on it)."""
+    """Whether `alias` has replayed the WAL up to `lsn`: None if it fails to answer, or if
+    this process saw it fail a moment ago."""
     if _skipped_until.get(alias, 0) > time.monotonic():
-        return False
+        return None
     seconds = max(0.1, min(settings.REPLICA_TIMEOUT_SECONDS, deadline - time.monotonic()))
     try:
         return _replayed_past(alias, lsn, seconds)
     except DatabaseError as error:
         skip(alias, error)
-        return False
+        return None
 
 
 def _replayed_past(alias, lsn, seconds):

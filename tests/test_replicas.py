@@ -5,10 +5,11 @@ import time
 
 import pytest
 from django.core.cache import cache
-from django.db import DatabaseError, OperationalError, connection, connections
+from django.db import DatabaseError, OperationalError, connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
+from articles.models import mark_read_model_changed
 from config import replicas
 from config.db_router import PrimaryReplicaRouter, public_reads
 from config.settings import replica_options
@@ -264,3 +265,13 @@ def test_replicas_without_a_shared_cache_are_warned_about(settings):
     settings.DATABASE_REPLICAS = []
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     assert replicas.shared_cache_for_replicas() == []
+
+
+@needs_postgresql
+def test_a_move_sets_a_failing_replica_aside_without_waiting(live, dead_replica, settings):
+    settings.REPLICA_MAX_LAG_SECONDS = 30
+    started = time.monotonic()
+    with transaction.atomic():
+        mark_read_model_changed()
+    assert time.monotonic() - started < 5
+    assert cache.get(replicas.fence_key(TEST_REPLICA))
