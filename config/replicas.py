@@ -2,20 +2,22 @@
 alone, not waited on, when they fail.
 
 The promise: once a move (publish, unpublish, rename, re-render) returns, no reader gets the
-old version. A replica applies the primary's changes a moment later, so:
+old version, and no reader gets the new version from one server, then the old from another.
+A replica applies the primary's changes a moment later, so:
 
-- When a move commits, `make_move_visible` waits until every replica has replayed the
-  primary's WAL up to that commit, at most REPLICA_MAX_LAG_SECONDS. It runs before the move's
-  HTTP-cache purge, so the purge goes out once every replica has the change.
-- A replica still behind after that is **set aside**: a mark in the shared cache sends every
-  server's public reads to the primary instead. The mark is lifted by a reader that sees the
-  replica has replayed everything the primary had written when it looked.
+- In a move's transaction, `move_starting` **sets every replica aside**: a mark in the shared
+  cache sends every server's public reads to the primary. Once the move commits,
+  `make_move_visible` waits until each replica has replayed the primary's WAL up to the
+  commit, at most REPLICA_MAX_LAG_SECONDS, and lets it back as it does (usually within a few
+  milliseconds). It runs before the move's HTTP-cache purge and before the move returns.
+- A replica still behind after that stays set aside, until a reader sees it has replayed
+  everything the primary had written when it looked.
 - A replica that fails or times out is **skipped** by this process for REPLICA_RETRY_SECONDS;
   the request that met the failure is answered from the primary.
 
-So public reads only ever come from a replica holding every returned move, or from the
-primary. Nothing is cached from a replica that is behind: pages are filed under the change
-stamp read from the same replica in the same snapshot, and purges wait for the replicas.
+So public reads come from a replica holding every move that committed, or from the primary.
+Nothing is cached from a replica that is behind: pages are filed under the change stamp read
+from the same replica in the same snapshot, and purges come after the replicas have the move.
 
 A replica connection is bounded on every side: `connect_timeout`, a server-side
 `statement_timeout`, and, for a server that stops answering altogether (a frozen host keeps
@@ -29,11 +31,12 @@ import random
 import socket
 import threading
 import time
+import uuid
 
 from django.conf import settings
 from django.core import checks
 from django.core.cache import cache
-from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 
 logger = logging.getLogger(__name__)
 
@@ -159,36 +162,83 @@ class _Guard:
 
 # Keeping the promise after a move -------------------------------------------------------
 
+_moves = threading.local()  # this thread's moves, from their transaction to their visibility
 
-def make_move_visible():
-    """Once a move has committed on the primary: wait until every replica has applied it, at
-    most REPLICA_MAX_LAG_SECONDS, and set aside those that have not, or that fail to say.
-    Runs in the moving thread, before its purge and before the move returns."""
+
+def move_starting():
+    """In a move's transaction, before it commits: set every replica aside (the readers of all
+    servers go to the primary) until it has applied the move; `make_move_visible` lets each
+    one back once the move has committed and reached it. So no reader gets the new version
+    from one server and then the old from another replica."""
     replicas = _replicated()
     if not replicas:
         return
+    mark = f"{uuid.uuid4().hex} {time.time()}"
+    try:
+        cache.set_many({fence_key(alias): mark for alias in replicas}, timeout=None)
+    except Exception as error:  # the move still waits for them, and says so if it must
+        logger.error("Could not set the replicas aside for a move: %s", error)
+        mark = None
+    _pending_marks().append(mark)
+    transaction.on_commit(make_move_visible, robust=True)
+
+
+def _pending_marks():
+    if not hasattr(_moves, "marks"):
+        _moves.marks = []
+    return _moves.marks
+
+
+def make_move_visible():
+    """Once this thread's moves have committed on the primary: wait until every replica has
+    applied them, at most REPLICA_MAX_LAG_SECONDS, letting each back as it does; those that
+    have not, or that fail to say, stay set aside. Runs before the moves' purges and before
+    they return. (A transaction that rolled back leaves its mark here too: the next commit
+    waits for, and lifts, it with its own.)"""
+    marks, _moves.marks = _pending_marks(), []
+    replicas = _replicated()
+    if not (marks and replicas):
+        return
     target = _primary_lsn()
     deadline = time.monotonic() + settings.REPLICA_MAX_LAG_SECONDS
-    waiting, pause = _not_set_aside(replicas), 0.002
+    waiting, pause = list(replicas), 0.002
     while waiting:
         answers = {alias: _has_applied(alias, target, deadline) for alias in waiting}
-        for alias in [alias for alias, applied in answers.items() if applied is None]:
-            _set_aside(alias, target)  # failing: nothing to wait for
+        _let_back([alias for alias, applied in answers.items() if applied], marks)
         waiting = [alias for alias, applied in answers.items() if applied is False]
+        failing = [alias for alias, applied in answers.items() if applied is None]
+        _keep_aside(failing, marks[-1], target)
         if not waiting or time.monotonic() >= deadline:
             break
         time.sleep(pause)
         pause = min(pause * 2, 0.05)
-    for alias in waiting:
-        _set_aside(alias, target)
+    _keep_aside(waiting, marks[-1], target)
 
 
-def _not_set_aside(replicas):
+def _let_back(replicas, marks):
+    """Lift the marks of these moves from `replicas`, which have applied them; a mark another
+    move has put since stays."""
     try:
-        fences = cache.get_many([fence_key(alias) for alias in replicas])
-    except Exception:  # unknown: wait for all of them, and setting aside will say what fails
-        return replicas
-    return [alias for alias in replicas if fence_key(alias) not in fences]
+        current = cache.get_many([fence_key(alias) for alias in replicas])
+        cache.delete_many([key for key, mark in current.items() if mark in marks])
+    except Exception as error:  # still set aside: readers lift it once it is old
+        logger.warning("Could not let replicas %s back: %s", replicas, error)
+
+
+def _keep_aside(replicas, mark, lsn):
+    for alias in replicas:
+        logger.warning(
+            "Replica %s has not applied %s after %s s; public reads go to the primary until "
+            "it does.",
+            alias,
+            lsn,
+            settings.REPLICA_MAX_LAG_SECONDS,
+        )
+        try:
+            cache.set(fence_key(alias), mark or f"{uuid.uuid4().hex} {time.time()}", None)
+        except Exception as error:
+            logger.error("Could not set replica %s aside: %s", alias, error)
+            _unconfirmed_moves().append(alias)
 
 
 def _has_applied(alias, lsn, deadline):
@@ -222,20 +272,6 @@ def _primary_lsn():
         return cursor.fetchone()[0]
 
 
-def _set_aside(alias, lsn):
-    logger.warning(
-        "Replica %s has not applied %s after %s s; public reads go to the primary until it does.",
-        alias,
-        lsn,
-        settings.REPLICA_MAX_LAG_SECONDS,
-    )
-    try:
-        cache.set(fence_key(alias), lsn, timeout=None)
-    except Exception as error:
-        logger.error("Could not set replica %s aside: %s", alias, error)
-        _unconfirmed_moves().append(alias)
-
-
 def _unconfirmed_moves():
     if not hasattr(_unconfirmed, "replicas"):
         _unconfirmed.replicas = []
@@ -261,10 +297,11 @@ def unconfirmed_warning(replicas):
 
 
 def _lift_fence(alias, mark):
-    """Whether the set-aside `alias` may be read again: it has replayed everything the primary
-    had written when asked. Asked at most once a second by each process."""
+    """Whether the set-aside `alias` may be read again: the move that set it aside has given
+    up waiting (or never committed), and the replica has replayed everything the primary had
+    written when asked. Asked at most once a second by each process."""
     now = time.monotonic()
-    if now - _fence_checked_at.get(alias, 0) < FENCE_CHECK_INTERVAL:
+    if now - _fence_checked_at.get(alias, 0) < FENCE_CHECK_INTERVAL or not _is_old(mark):
         return False
     _fence_checked_at[alias] = now
     try:
@@ -272,15 +309,21 @@ def _lift_fence(alias, mark):
     except DatabaseError as error:
         skip(alias, error)
         return False
-    # A move that set the mark after this check began must not lose it: it committed after
-    # the primary position read above only if it waited REPLICA_MAX_LAG_SECONDS since, longer
-    # than this check may take; and the mark must still be the one read.
-    in_time = time.monotonic() - now < settings.REPLICA_MAX_LAG_SECONDS / 2
-    if not (caught_up and in_time and cache.get(fence_key(alias)) == mark):
+    # A move that set the replica aside since must keep it so.
+    if not (caught_up and cache.get(fence_key(alias)) == mark):
         return False
     cache.delete(fence_key(alias))
     logger.info("Replica %s has caught up; public reads go to it again.", alias)
     return True
+
+
+def _is_old(mark):
+    """Whether the move that made `mark` is done waiting: its mark is older than the bound."""
+    try:
+        made_at = float(mark.split()[1])
+    except (AttributeError, IndexError, ValueError):
+        return True  # not a mark of ours: let the catching-up check decide
+    return time.time() - made_at > settings.REPLICA_MAX_LAG_SECONDS
 
 
 def _replayed_past_soon(alias, lsn):

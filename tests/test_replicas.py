@@ -205,10 +205,9 @@ def test_a_move_that_can_neither_reach_nor_set_aside_a_replica_says_so(
 
     class CacheDown:
         def get_many(self, keys):
-            return {}
-
-        def set(self, *args, **kwargs):
             raise ConnectionError("Redis is not answering")
+
+        set = set_many = delete_many = get_many
 
     monkeypatch.setattr(replicas, "cache", CacheDown())
     response = client_for(editor).post(f"/api/v1/editorial/articles/{article.pk}/publish/")
@@ -275,3 +274,11 @@ def test_a_move_sets_a_failing_replica_aside_without_waiting(live, dead_replica,
         mark_read_model_changed()
     assert time.monotonic() - started < 5
     assert cache.get(replicas.fence_key(TEST_REPLICA))
+
+
+@needs_postgresql
+def test_while_a_move_is_on_its_way_to_the_replicas_readers_get_the_primary(replica, live):
+    with transaction.atomic():
+        mark_read_model_changed()
+        assert replicas.choose() is None  # from before the commit
+    assert replicas.choose() == TEST_REPLICA  # the replica has it: let back at once

@@ -10,7 +10,7 @@ import json
 import time
 from typing import NamedTuple
 
-from django.db import connections, models, router, transaction
+from django.db import connections, models, router
 from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -77,7 +77,7 @@ class ReadModelState(models.Model):
 def mark_read_model_changed(live_delta=0):
     """Record, in the current transaction, that public content changed now; once it commits,
     the call waits for the read replicas to have it (config/replicas.py)."""
-    transaction.on_commit(replicas.make_move_visible, robust=True)
+    replicas.move_starting()
     now = timezone.now()
     rows = ReadModelState.objects.filter(pk=1)
     if not rows.update(changed_at=now, live_count=models.F("live_count") + live_delta):
