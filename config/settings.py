@@ -15,6 +15,8 @@ import dj_database_url
 from csp import constants as csp
 from django.core.exceptions import ImproperlyConfigured
 
+from config import observability
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -58,6 +60,20 @@ def media_origin(media_url):
 
 
 DEBUG = env_bool("DJANGO_DEBUG")
+
+# Logs go to stderr: one JSON object a line (time, level, logger, message, request_id, db_alias,
+# exc_info for a traceback), or a line to read with LOG_FORMAT=text, the default with debug on.
+LOG_LEVEL = os.environ.get("LOG_LEVEL") or "INFO"
+LOG_FORMAT = os.environ.get("LOG_FORMAT") or ("text" if DEBUG else "json")
+LOGGING = observability.logging_config(level=LOG_LEVEL, log_format=LOG_FORMAT)
+# Errors also go to Sentry when a DSN is set (the `sentry` extra installs sentry-sdk).
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+if SENTRY_DSN:
+    observability.init_sentry(
+        dsn=SENTRY_DSN,
+        environment=os.environ.get("SENTRY_ENVIRONMENT", ""),
+        traces_sample_rate=os.environ.get("SENTRY_TRACES_SAMPLE_RATE", "0"),
+    )
 
 # Management commands that serve requests; the web server itself (WSGI/ASGI) counts too.
 SERVING_COMMANDS = {"", "runserver", "testserver"}
@@ -141,6 +157,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every other middleware's log lines carry the request's id, and every answer,
+    # theirs included, echoes it in X-Request-ID.
+    "config.request_context.RequestIdMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # ETags are computed from the final response body, so this sits near the top.

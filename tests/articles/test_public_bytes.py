@@ -37,6 +37,7 @@ CURSOR = re.compile(r"cursor=([A-Za-z0-9%_=-]+)")
 DOCUMENT_ETAG = re.compile(r'"[0-9a-f]+-([01])(?:-[0-9a-f]{8})?"')
 DIGEST_ETAG = re.compile(r'"[0-9a-f]{32}"')
 ROW_ID = re.compile(r'"id": \d+')
+REQUEST_ID = "X-Request-ID"
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 # (name, method, path, request headers); "{etag:NAME}" and "{modified:NAME}" take the ETag
@@ -136,6 +137,9 @@ def decoded(cursor):
 def normalised_headers(response):
     headers = {}
     for name, value in sorted(response.headers.items()):
+        if name == REQUEST_ID:
+            # A new one for every request, like Date, but nothing in the body depends on it.
+            continue
         if name == "ETag":
             value = DIGEST_ETAG.sub('"<digest>"', DOCUMENT_ETAG.sub(r'"<rendered>-\1"', value))
         elif name == "Content-Security-Policy":  # its directives come in a random order
