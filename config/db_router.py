@@ -13,21 +13,21 @@ from contextvars import ContextVar
 
 from django.db import DEFAULT_DB_ALIAS
 
+from config import request_context
+
 _read_alias = ContextVar("public_read_alias", default=None)
 
 
 @contextmanager
 def public_reads(alias):
-    """Reads inside go to `alias` (a replica; None: the primary)."""
+    """Reads inside go to `alias` (a replica; None: the primary), which the request's log
+    lines name."""
+    request_context.set_read_alias(alias or DEFAULT_DB_ALIAS)
     token = _read_alias.set(alias)
     try:
         yield
     finally:
         _read_alias.reset(token)
-
-
-def current_read_alias():
-    return _read_alias.get() or DEFAULT_DB_ALIAS
 
 
 class PrimaryReplicaRouter:

@@ -282,3 +282,9 @@ def test_while_a_move_is_on_its_way_to_the_replicas_readers_get_the_primary(repl
         mark_read_model_changed()
         assert replicas.choose() is None  # from before the commit
     assert replicas.choose() == TEST_REPLICA  # the replica has it: let back at once
+
+
+def test_log_lines_name_the_database_a_request_read(replica, live, dead_replica, caplog):
+    APIClient().get("/api/v1/articles/no-such-article/")
+    (line,) = [r for r in caplog.records if r.getMessage().startswith("Not Found")]
+    assert line.db_alias == "default"  # the replica failed; the primary answered

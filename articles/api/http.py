@@ -225,7 +225,8 @@ class PublicEndpoint:
                 return self._dispatch_on_replica(alias, request, *args, **kwargs)
             except DatabaseError as error:  # answered from the primary below
                 replicas.skip(alias, error)
-        return super().dispatch(request, *args, **kwargs)
+        with public_reads(None):
+            return super().dispatch(request, *args, **kwargs)
 
     def _dispatch_on_replica(self, alias, request, *args, **kwargs):
         # One transaction (REPEATABLE READ on replicas): the change stamp a page is filed
