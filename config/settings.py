@@ -261,6 +261,8 @@ if REDIS_URL:
         "default": {
             "BACKEND": "config.redis_cache.ReusedClientRedisCache",
             "LOCATION": REDIS_URL,
+            # Sites (or test runs) sharing one Redis database keep apart by a prefix.
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", ""),
         }
     }
 else:
