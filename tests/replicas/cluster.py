@@ -11,8 +11,8 @@ Every statement is logged (`log_statement = all`) to each node's log file: a tes
 node served a request by looking for a word only that request sent.
 """
 
+import contextlib
 import os
-import re
 import shutil
 import signal
 import socket
@@ -139,14 +139,16 @@ class Cluster:
     def __init__(self, replicas=1, primary_settings=None):
         self.tools = bin_dir()
         if self.tools is None:
-            raise FileNotFoundError("PostgreSQL's server tools (initdb, pg_ctl…) are not installed.")
+            raise FileNotFoundError(
+                "PostgreSQL's server tools (initdb, pg_ctl…) are not installed."
+            )
         self.root = Path(tempfile.mkdtemp(prefix="healthcms-replicas-"))
         self.as_user = os.geteuid() == 0
         if self.as_user:
             shutil.chown(self.root, UNPRIVILEGED_USER)
         self.settings = PRIMARY_SETTINGS | (primary_settings or {})
         ports = []
-        for name in ["primary"] + [f"replica{number}" for number in range(1, replicas + 1)]:
+        for _ in range(1 + replicas):
             ports.append(free_port(PORTS, taken=ports))
         self.primary = self._node("primary", ports[0])
         self.replicas = [
@@ -194,7 +196,9 @@ class Cluster:
             for node in reversed(self.nodes):
                 self.thaw(node)
                 if (node.data / "postmaster.pid").exists():
-                    self._run("pg_ctl", "-D", node.data, "-m", "immediate", "-w", "stop", check=False)
+                    self._run(
+                        "pg_ctl", "-D", node.data, "-m", "immediate", "-w", "stop", check=False
+                    )
         finally:
             shutil.rmtree(self.root, ignore_errors=True)
 
@@ -235,10 +239,8 @@ class Cluster:
 
     def thaw(self, node):
         for pid in node.frozen:
-            try:
+            with contextlib.suppress(ProcessLookupError):  # it ended meanwhile
                 os.kill(pid, signal.SIGCONT)
-            except ProcessLookupError:
-                pass
         node.frozen = []
 
     def current_lsn(self):
@@ -306,8 +308,3 @@ class Cluster:
             if time.monotonic() > deadline:
                 raise TimeoutError(f"Waited {timeout} s for {what}.{self._log_tails()}")
             time.sleep(0.05)
-
-
-def settle(message):
-    """The part of a PostgreSQL log line after its prefix, for messages in assertions."""
-    return re.sub(r"^\S+ \S+ \S+ \[\d+\] \S* ", "", message)

@@ -65,7 +65,7 @@ class Answer:
         return json.loads(self.body)
 
     def __str__(self):
-        return f"{self.status} in {self.seconds:.2f} s: {self.body[:300]!r}"
+        return f"{self.status} in {self.seconds:.2f} s: {self.body[:150]!r}"
 
 
 class Server:
@@ -86,6 +86,9 @@ class Server:
             "DATABASE_REPLICA_URLS": ",".join(replica.url for replica in cluster.replicas),
             "REDIS_URL": redis_url,
             "MEDIA_ROOT": str(folder / "media"),
+            # Present (WhiteNoise warns at every worker's start about a missing one) and empty:
+            # static files come from the apps' folders.
+            "STATIC_ROOT": str(folder / "static"),
             # Every reader here is 127.0.0.1.
             "API_ANON_RATE": "",
             "PAGES_ANON_RATE": "",
@@ -110,6 +113,7 @@ class Server:
 
     def prepare(self):
         """Migrate the primary and create a writer, a reviewer and an editor; their tokens."""
+        (self.folder / "static").mkdir(exist_ok=True)
         self.manage("migrate", "--noinput")
         return json.loads(self.manage("shell", "-c", CREATE_ROLES).strip().splitlines()[-1])
 
@@ -157,6 +161,8 @@ class Server:
     # Requests --------------------------------------------------------------------------------
 
     def request(self, method, path, body=None, headers=None, timeout=30):
+        """The answer to one request on a connection of its own; status 0 with the error as
+        its body if none came within `timeout` seconds or the connection broke."""
         headers = dict(headers or {})
         payload = None
         if body is not None:
@@ -169,19 +175,25 @@ class Server:
             response = connection.getresponse()
             body = response.read()
             return Answer(response.status, response.headers, body, time.monotonic() - started)
+        except (OSError, http.client.HTTPException) as error:
+            failure = f"no answer: {error!r}".encode()
+            return Answer(0, http.client.HTTPMessage(), failure, time.monotonic() - started)
         finally:
             connection.close()
 
-    def get(self, path, **headers):
-        return self.request("GET", path, headers=headers)
+    def get(self, path, timeout=30, **headers):
+        return self.request("GET", path, headers=headers, timeout=timeout)
 
     # What it did -----------------------------------------------------------------------------
 
-    def worker_pids(self):
-        """The pids of the workers that have answered requests so far."""
+    def access_lines(self):
+        """One line per request answered so far: the worker's pid, the status, the request."""
         if not self.access_log.exists():
-            return set()
-        return {line.split()[0].strip("<>") for line in self.access_log.read_text().splitlines() if line}
+            return []
+        return [
+            line.replace("<", "").replace(">", "")
+            for line in self.access_log.read_text().splitlines()
+        ]
 
     def log_tail(self, lines=40):
         """The last lines gunicorn and the application wrote, for failure messages."""
@@ -227,7 +239,10 @@ class Newsroom:
     def approve(self, article):
         """Submit the working copy and have the reviewer approve it."""
         self.call(
-            "writer", "POST", f"{self.ARTICLES}{article}/submit/", {"reviewers": [self.reviewer_slug]}
+            "writer",
+            "POST",
+            f"{self.ARTICLES}{article}/submit/",
+            {"reviewers": [self.reviewer_slug]},
         )
         queue = self.call(
             "reviewer", "GET", "/api/v1/editorial/reviews/?assigned_to=me&decision=pending"
