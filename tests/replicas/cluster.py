@@ -114,6 +114,15 @@ class Node:
         """Whether a statement containing `word` reached this server."""
         return word in self.log.read_text(errors="replace")
 
+    def log_size(self):
+        return self.log.stat().st_size if self.log.exists() else 0
+
+    def logged_since(self, size):
+        """What the server logged after its log had `size` bytes."""
+        with self.log.open("rb") as log:
+            log.seek(size)
+            return log.read().decode(errors="replace")
+
     def pids(self):
         """The postmaster's pid and those of its children."""
         postmaster = int((self.data / "postmaster.pid").read_text().split()[0])

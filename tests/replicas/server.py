@@ -126,8 +126,8 @@ class Server:
             "--bind", f"127.0.0.1:{self.port}",
             "--chdir", str(PROJECT),
             "--access-logfile", str(self.access_log),
-            # The worker's pid first: which process answered.
-            "--access-logformat", '%(p)s %(s)s "%(r)s"',
+            # The worker's pid first: which process answered; then the status and seconds taken.
+            "--access-logformat", '%(p)s %(s)s %(L)s "%(r)s"',
             "--graceful-timeout", "5",
             "--no-control-socket",  # it would go in $HOME, shared with any other gunicorn
         ]  # fmt: skip
@@ -187,7 +187,8 @@ class Server:
     # What it did -----------------------------------------------------------------------------
 
     def access_lines(self):
-        """One line per request answered so far: the worker's pid, the status, the request."""
+        """One line per request answered so far: the worker's pid, the status, the seconds it
+        took, the request."""
         if not self.access_log.exists():
             return []
         return [

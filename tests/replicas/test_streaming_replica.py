@@ -65,22 +65,36 @@ def not_listed(*slugs):
 
 
 class Reads:
-    """Public reads, each checked against what it should show; the ones that did not."""
+    """Public reads, each checked against what it should show; the ones that did not, with
+    the server that answered each when the reads are made one at a time."""
 
-    def __init__(self, server):
+    def __init__(self, server, cluster):
         self.server = server
+        self.cluster = cluster
         self.wrong = []
         self.count = 0
 
     def check(self, what, path, expect, times=4, threads=1):
         """Read `path` `times` times (from `threads` clients at once, which reaches every
         gunicorn worker)."""
-        with ThreadPoolExecutor(threads) as pool:
-            answers = list(pool.map(lambda _: self.server.get(path), range(times)))
+        if threads == 1:
+            answers = [self.read_one(path) for _ in range(times)]
+        else:
+            with ThreadPoolExecutor(threads) as pool:
+                answers = [(answer, "") for answer in pool.map(self.server.get, [path] * times)]
         self.count += len(answers)
         self.wrong += [
-            f"{what}: {path} answered {answer}" for answer in answers if not expect(answer)
+            f"{what}: {path} answered {answer}{source}"
+            for answer, source in answers
+            if not expect(answer)
         ]
+
+    def read_one(self, path):
+        """The answer, and which servers read the articles' tables for it."""
+        sizes = [(node, node.log_size()) for node in self.cluster.nodes]
+        answer = self.server.get(path)
+        nodes = [node.name for node, size in sizes if "articles_" in node.logged_since(size)]
+        return answer, f" (read from {', '.join(nodes) or 'no database'})"
 
 
 def served_by(cluster, word):
@@ -135,9 +149,12 @@ class Moves:
         self.server = server
         self.seconds = []
         self.wrong = []
+        self.spans = []  # (started, returned), time.monotonic()
 
     def make(self, what, move, *args):
+        started = time.monotonic()
         answer = move(*args)
+        self.spans.append((started, time.monotonic()))
         self.seconds.append(answer.seconds)
         if not 200 <= answer.status < 300 or answer.seconds > MOVE_BOUND:
             self.wrong.append(f"{what} answered {answer}")
@@ -146,11 +163,18 @@ class Moves:
     def summary(self):
         if not self.seconds:
             return "no moves"
+        each = ", ".join(f"{seconds:.2f}" for seconds in self.seconds)
         ordered = sorted(self.seconds)
-        return (
-            f"{len(ordered)} moves: median {ordered[len(ordered) // 2]:.2f} s, "
-            f"longest {ordered[-1]:.2f} s"
-        )
+        return f"{len(ordered)} moves, median {ordered[len(ordered) // 2]:.2f} s ({each} s)"
+
+    def under_way(self, moment):
+        """Whether a move had started and not yet returned at `moment`."""
+        return any(started <= moment <= returned for started, returned in self.spans)
+
+    def since_return(self, moment):
+        """How long before `moment` the last move returned, as words."""
+        returned = [end for _, end in self.spans if end < moment]
+        return f"{moment - max(returned):.2f} s after a move returned" if returned else "before"
 
 
 # 1. Routing ------------------------------------------------------------------------------------
@@ -196,7 +220,7 @@ def test_no_stale_read_after_publish_unpublish_or_rename_with_replay_paused(
 ):
     """Each move is made with replay paused on every replica; in even cycles replay resumes
     half a second into the move, in odd ones only after the reads that follow it."""
-    reads, moves = Reads(server), Moves(server)
+    reads, moves = Reads(server, cluster), Moves(server)
     for cycle in range(CYCLES):
         resume_after = 0.5 if cycle % 2 == 0 else None
         slug, renamed = f"cycle-{cycle}", f"cycle-{cycle}-renamed"
@@ -241,22 +265,23 @@ def test_no_stale_read_after_publish_unpublish_or_rename_with_replay_paused(
 
 
 class Poller(threading.Thread):
-    """A reader polling one article with If-None-Match, as a client holding it does; records
-    a 200 whose ETag is one it saw before a newer one, or whose title is older than one it saw."""
+    """A reader polling one article with If-None-Match, as a client holding it does. The
+    article's title ends in its version ("… v3"): a 200 with an older version than the newest
+    the reader has seen, under that version's ETag or another, went backwards."""
 
     def __init__(self, server, slug):
         super().__init__(daemon=True)
         self.server = server
         self.path = detail(slug)
-        self.etags = []  # in the order first seen
-        self.highest = -1  # the newest title version seen
-        self.backwards = []
+        self.newest = None  # (version, ETag) of the newest version seen
+        self.etags = set()
+        self.backwards = []  # (time.monotonic(), what happened)
         self.answers = {}
         self.stopping = threading.Event()
 
     def run(self):
         while not self.stopping.is_set():
-            headers = {"If-None-Match": self.etags[-1]} if self.etags else {}
+            headers = {"If-None-Match": self.newest[1]} if self.newest else {}
             answer = self.server.get(self.path, **headers)
             self.answers[answer.status] = self.answers.get(answer.status, 0) + 1
             if answer.status == 200:
@@ -264,13 +289,13 @@ class Poller(threading.Thread):
 
     def saw(self, answer):
         etag, version = answer.headers["ETag"], int(answer.json()["title"].rsplit("v", 1)[1])
-        if etag in self.etags[:-1] or version < self.highest:
-            self.backwards.append(
-                f"got {etag} (v{version}) after {self.etags[-1]} (v{self.highest})"
-            )
-        if etag not in self.etags:
-            self.etags.append(etag)
-        self.highest = max(self.highest, version)
+        self.etags.add(etag)
+        if self.newest is None or version >= self.newest[0]:
+            self.newest = (version, etag)
+            return
+        newest_version, newest_etag = self.newest
+        seen = f"got {etag} (v{version}) after {newest_etag} (v{newest_version})"
+        self.backwards.append((time.monotonic(), seen))
 
     def stop(self):
         self.stopping.set()
@@ -298,10 +323,22 @@ def test_etags_never_go_backwards(cluster, server, newsroom):
     finally:
         poller.stop()
 
-    print(f"\nETag poller: {poller.answers}, {len(poller.etags)} ETags; {moves.summary()}")
+    during = [seen for moment, seen in poller.backwards if moves.under_way(moment)]
+    after = [
+        f"{seen}, {moves.since_return(moment)}"
+        for moment, seen in poller.backwards
+        if not moves.under_way(moment)
+    ]
+    print(
+        f"\nETag poller: {poller.answers}, {len(poller.etags)} ETags; {moves.summary()}; "
+        f"went backwards {len(after)} times after a move returned, {len(during)} during one"
+    )
     assert moves.wrong == [], server.log_tail()
-    assert poller.backwards == [], poller.backwards[:10]
-    assert poller.highest == 4
+    assert after == [], after[:10]
+    # While a move waits for the replicas, one that has applied it must not be read before one
+    # that has not.
+    assert during == [], during[:10]
+    assert poller.newest[0] == 4
 
 
 # 4. No cache refilled from the past ------------------------------------------------------------
@@ -315,7 +352,7 @@ def test_no_cache_is_refilled_from_the_past(cluster, server, newsroom, redis_db)
     assert newsroom.publish(article).status == 200
     for replica in cluster.replicas:
         cluster.wait_caught_up(replica)
-    reads, moves = Reads(server), Moves(server)
+    reads, moves = Reads(server, cluster), Moves(server)
     reads.check("warming", detail("cache-watch"), shows("Cache watch v1"), times=20, threads=4)
     reads.check("warming, list", LIST, listed("cache-watch", "Cache watch v1"), times=20, threads=4)
     newsroom.edit(article, title="Cache watch v2")
@@ -379,7 +416,9 @@ def test_a_frozen_replica_is_given_up_on_within_the_timeout(cluster, server, new
     assert newsroom.publish(article).status == 200
     frozen = cluster.replicas[0]
     # Every worker holds connections to both replicas, as a server that has been up a while does.
-    Reads(server).check("warming", detail("freeze-watch"), lambda answer: True, times=20, threads=4)
+    Reads(server, cluster).check(
+        "warming", detail("freeze-watch"), lambda answer: True, times=20, threads=4
+    )
     cluster.freeze(frozen)
     answers = []
     try:
