@@ -13,6 +13,7 @@ or search word nobody else sends.
 import threading
 import time
 import uuid
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
 from tests.replicas.server import REPLICA_SETTINGS
@@ -84,10 +85,17 @@ class Reads:
                 answers = [(answer, "") for answer in pool.map(self.server.get, [path] * times)]
         self.count += len(answers)
         self.wrong += [
-            f"{what}: {path} answered {answer}{source}"
+            (f"{what}: {path}", f"{answer}{source}")
             for answer, source in answers
             if not expect(answer)
         ]
+
+    def report(self, examples=10):
+        """How many reads went wrong where, then the first few of them in full."""
+        where = Counter(read for read, _ in self.wrong)
+        counts = [f"{count} x {read}" for read, count in where.items()]
+        firsts = [f"{read} answered {answer}" for read, answer in self.wrong[:examples]]
+        return "\n".join([f"{len(self.wrong)} of {self.count} reads wrong:", *counts, *firsts])
 
     def read_one(self, path):
         """The answer, and which servers read the articles' tables for it."""
@@ -258,7 +266,7 @@ def test_no_stale_read_after_publish_unpublish_or_rename_with_replay_paused(
 
     print(f"\n{CYCLES} cycles: {len(reads.wrong)} stale of {reads.count} reads; {moves.summary()}")
     assert moves.wrong == [], server.log_tail()
-    assert reads.wrong == [], "\n".join(reads.wrong[:20])
+    assert reads.wrong == [], reads.report()
 
 
 # 3. ETags never go backwards -------------------------------------------------------------------
@@ -380,7 +388,7 @@ def test_no_cache_is_refilled_from_the_past(cluster, server, newsroom, redis_db)
     print(f"\n{len(reads.wrong)} stale of {reads.count} reads, from {len(workers)} workers")
     assert moves.wrong == [], server.log_tail()
     assert len(workers) == 2
-    assert reads.wrong == [], "\n".join(reads.wrong[:20])
+    assert reads.wrong == [], reads.report()
 
 
 # 5. A replica in trouble is not an outage -------------------------------------------------------
@@ -389,25 +397,36 @@ def test_no_cache_is_refilled_from_the_past(cluster, server, newsroom, redis_db)
 PUBLIC_PATHS = [LIST, "/api/v1/tags/", "/api/v1/reviewers/", "/api/v1/articles/?q=knee"]
 
 
+def read_each(server, paths, timeout=30, give_up_after=None):
+    """(path, answer) for each path in turn; stops after `give_up_after` answers other than
+    200 (each of which may have cost the whole timeout)."""
+    answers = []
+    for path in paths:
+        answers.append((path, server.get(path, timeout=timeout)))
+        if give_up_after and sum(answer.status != 200 for _, answer in answers) >= give_up_after:
+            break
+    return answers
+
+
 def test_a_stopped_replica_is_not_an_outage(cluster, server, newsroom):
     article = newsroom.ready("stop-watch", "Stop watch")
     assert newsroom.publish(article).status == 200
     stopped = cluster.replicas[0]
     cluster.stop(stopped)
-    answers = [server.get(path) for path in [detail("stop-watch"), *PUBLIC_PATHS] * 8]
-    failed = [str(answer) for answer in answers if answer.status != 200]
+    answers = read_each(server, [detail("stop-watch"), *PUBLIC_PATHS] * 8)
 
     cluster.start_node(stopped)
     cluster.wait_streaming(stopped)
     cluster.wait_caught_up(stopped)
     back_after = wait_for_reads_on(stopped, cluster, server, timeout=RETRY + 5)
 
-    slowest = max(answer.seconds for answer in answers)
+    failed = [f"{path}: {answer}" for path, answer in answers if answer.status != 200]
+    slowest = max(answer.seconds for _, answer in answers)
     print(
-        f"\nstopped replica: {len(failed)} of {len(answers)} reads failed, slowest {slowest:.2f} s"
+        f"\nstopped replica: {len(failed)} of {len(answers)} reads failed, slowest {slowest:.2f} s;"
     )
     print(f"reads on it again {back_after} s after it caught up")
-    assert failed == [], server.log_tail()
+    assert failed == [], "\n".join(failed) + server.log_tail()
     assert back_after is not None, f"no read reached {stopped.name} after it caught up"
 
 
@@ -420,25 +439,24 @@ def test_a_frozen_replica_is_given_up_on_within_the_timeout(cluster, server, new
         "warming", detail("freeze-watch"), lambda answer: True, times=20, threads=4
     )
     cluster.freeze(frozen)
-    answers = []
     try:
-        for path in [detail("freeze-watch"), *PUBLIC_PATHS, "/admin/login/"] * 3:
-            answers.append(server.get(path, timeout=READ_BOUND + 5))
-            if sum(answer.status != 200 for answer in answers) >= 3:
-                break  # each costs the whole client timeout: enough to say it hangs
+        paths = [detail("freeze-watch"), *PUBLIC_PATHS, "/admin/login/"] * 3
+        answers = read_each(server, paths, timeout=READ_BOUND + 5, give_up_after=3)
     finally:
         cluster.thaw(frozen)
     back_after = wait_for_reads_on(frozen, cluster, server, timeout=RETRY + 5)
 
     too_slow = [
-        str(answer) for answer in answers if answer.status != 200 or answer.seconds > READ_BOUND
+        f"{path}: {answer}"
+        for path, answer in answers
+        if answer.status != 200 or answer.seconds > READ_BOUND
     ]
-    slowest = max(answer.seconds for answer in answers)
-    print(f"\nfrozen replica: {len(too_slow)} of {len(answers)} reads failed or slower than ")
+    slowest = max(answer.seconds for _, answer in answers)
     print(
+        f"\nfrozen replica: {len(too_slow)} of {len(answers)} reads failed or took over "
         f"{READ_BOUND} s, slowest {slowest:.2f} s; reads on it again {back_after} s after SIGCONT"
     )
-    assert too_slow == [], server.log_tail()
+    assert too_slow == [], "\n".join(too_slow) + server.log_tail()
     assert back_after is not None, f"no read reached {frozen.name} after SIGCONT"
 
 
