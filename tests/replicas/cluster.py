@@ -185,7 +185,7 @@ class Cluster:
             "host all all 127.0.0.1/32 trust\n"
             "host replication all 127.0.0.1/32 trust\n"
         )
-        self.start_node(self.primary)
+        self._start_on_a_free_port(self.primary)
         self.primary.query(f"CREATE DATABASE {DATABASE}", database="postgres")
         for replica in self.replicas:
             self._run(
@@ -195,7 +195,7 @@ class Cluster:
             )  # fmt: skip
             # The walreceiver names itself after cluster_name in pg_stat_replication.
             self._configure(replica, {"cluster_name": f"'{replica.name}'"})
-            self.start_node(replica)
+            self._start_on_a_free_port(replica)
         for replica in self.replicas:
             self.wait_streaming(replica)
 
@@ -277,6 +277,19 @@ class Cluster:
         self._wait(lambda: self.replay_lsn(replica) >= lsn, timeout, f"{replica.name} at {lsn:x}")
 
     # Helpers -------------------------------------------------------------------------------
+
+    def _start_on_a_free_port(self, node, attempts=3):
+        """Start a new node; if another process took its port since it was found free (another
+        run of these tests, say), on the next free one."""
+        for attempt in range(1, attempts + 1):
+            logged = node.log_size()
+            try:
+                return self.start_node(node)
+            except RuntimeError:
+                if attempt == attempts or "already in use" not in node.logged_since(logged):
+                    raise
+            node.port = free_port(PORTS, taken=[other.port for other in self.nodes])
+            self._configure(node, {})
 
     def _configure(self, node, settings):
         """Append `settings` to the node's postgresql.conf (later lines win)."""

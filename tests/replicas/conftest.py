@@ -7,6 +7,7 @@ suite's own database is not used: these tests run the same on SQLite and Postgre
 """
 
 import os
+import uuid
 
 import pytest
 import redis
@@ -15,7 +16,6 @@ from tests.replicas.cluster import Cluster, bin_dir
 from tests.replicas.server import Newsroom, Server
 
 REPLICAS = 2
-# A Redis database of its own, emptied when the server starts.
 REDIS_URL = "redis://127.0.0.1:6379/12"
 
 
@@ -51,18 +51,35 @@ def cluster():
         cluster.close()
 
 
-@pytest.fixture(scope="module")
-def redis_db():
-    connection = redis.Redis.from_url(REDIS_URL)
-    connection.flushdb()
-    yield connection
-    connection.flushdb()
-    connection.close()
+class ServerCache:
+    """The server's keys in Redis, kept apart from anything else in the database (another run
+    of these tests, say) by a prefix of their own (CACHE_KEY_PREFIX)."""
+
+    def __init__(self, url):
+        self.url = url
+        self.client = redis.Redis.from_url(url)
+        self.prefix = f"replica-tests-{uuid.uuid4().hex[:12]}"
+
+    def empty(self):
+        """Delete every key the server wrote, as FLUSHDB would (without emptying anybody
+        else's); how many there were."""
+        keys = list(self.client.scan_iter(match=f"{self.prefix}:*", count=1000))
+        if keys:
+            self.client.delete(*keys)
+        return len(keys)
 
 
 @pytest.fixture(scope="module")
-def server_and_roles(cluster, redis_db):
-    server = Server(cluster.root, cluster, REDIS_URL)
+def server_cache():
+    cache = ServerCache(REDIS_URL)
+    yield cache
+    cache.empty()
+    cache.client.close()
+
+
+@pytest.fixture(scope="module")
+def server_and_roles(cluster, server_cache):
+    server = Server(cluster.root, cluster, server_cache)
     tokens = server.prepare()
     server.start()
     try:
