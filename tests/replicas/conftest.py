@@ -79,7 +79,7 @@ def server_cache():
 
 @pytest.fixture(scope="module")
 def server_and_roles(cluster, server_cache):
-    server = Server(cluster.root, cluster, server_cache)
+    server = Server(cluster.root, cluster, server_cache.url, server_cache.prefix)
     tokens = server.prepare()
     server.start()
     try:

@@ -69,10 +69,10 @@ class Answer:
 
 
 class Server:
-    """gunicorn serving the project from `folder`, reading `cluster`, caching in `cache` (a
-    conftest.ServerCache)."""
+    """gunicorn serving the project from `folder`, reading `cluster`, caching in `redis_url`
+    under keys starting with `cache_prefix`."""
 
-    def __init__(self, folder, cluster, cache):
+    def __init__(self, folder, cluster, redis_url, cache_prefix=""):
         self.folder = folder
         self.log = folder / "gunicorn.log"
         self.access_log = folder / "access.log"
@@ -85,8 +85,8 @@ class Server:
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
             "DATABASE_URL": cluster.primary.url,
             "DATABASE_REPLICA_URLS": ",".join(replica.url for replica in cluster.replicas),
-            "REDIS_URL": cache.url,
-            "CACHE_KEY_PREFIX": cache.prefix,
+            "REDIS_URL": redis_url,
+            "CACHE_KEY_PREFIX": cache_prefix,
             "MEDIA_ROOT": str(folder / "media"),
             # Present (WhiteNoise warns at every worker's start about a missing one) and empty:
             # static files come from the apps' folders.
