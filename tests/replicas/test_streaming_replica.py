@@ -153,8 +153,7 @@ class PausedReplay:
 class Moves:
     """Editorial moves, timed; those that failed or took longer than the bound."""
 
-    def __init__(self, server):
-        self.server = server
+    def __init__(self):
         self.seconds = []
         self.wrong = []
         self.spans = []  # (started, returned), time.monotonic()
@@ -228,7 +227,7 @@ def test_no_stale_read_after_publish_unpublish_or_rename_with_replay_paused(
 ):
     """Each move is made with replay paused on every replica; in even cycles replay resumes
     half a second into the move, in odd ones only after the reads that follow it."""
-    reads, moves = Reads(server, cluster), Moves(server)
+    reads, moves = Reads(server, cluster), Moves()
     for cycle in range(CYCLES):
         resume_after = 0.5 if cycle % 2 == 0 else None
         slug, renamed = f"cycle-{cycle}", f"cycle-{cycle}-renamed"
@@ -317,7 +316,7 @@ def test_etags_never_go_backwards(cluster, server, newsroom):
     assert newsroom.publish(article).status == 200
     poller = Poller(server, "etag-watch")
     poller.start()
-    moves = Moves(server)
+    moves = Moves()
     try:
         for version in range(1, 5):
             newsroom.edit(article, title=f"ETag watch v{version}")
@@ -360,7 +359,7 @@ def test_no_cache_is_refilled_from_the_past(cluster, server, newsroom, server_ca
     assert newsroom.publish(article).status == 200
     for replica in cluster.replicas:
         cluster.wait_caught_up(replica)
-    reads, moves = Reads(server, cluster), Moves(server)
+    reads, moves = Reads(server, cluster), Moves()
     reads.check("warming", detail("cache-watch"), shows("Cache watch v1"), times=20, threads=4)
     reads.check("warming, list", LIST, listed("cache-watch", "Cache watch v1"), times=20, threads=4)
     newsroom.edit(article, title="Cache watch v2")
