@@ -16,8 +16,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.replicas.cluster import Cluster  # noqa: E402
-from tests.replicas.server import Newsroom, Server  # noqa: E402
+from tests.replicas.cluster import Cluster
+from tests.replicas.server import Newsroom, Server
 
 REDIS_URL = "redis://127.0.0.1:6379/13"
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "6"))
