@@ -91,16 +91,45 @@ def choose():
     if not candidates:
         return None
     try:
-        fences = cache.get_many([fence_key(alias) for alias in candidates])
+        found = cache.get_many([MARKS_KEPT, *(fence_key(alias) for alias in candidates)])
     except Exception as error:  # which replicas are behind is unknown: trust only the primary
         logger.warning("Reading the replicas' marks failed, reading the primary: %s", error)
         return None
+    if MARKS_KEPT not in found:
+        candidates = _after_marks_lost(candidates)
     usable = [
         alias
         for alias in candidates
-        if fence_key(alias) not in fences or _lift_fence(alias, fences[fence_key(alias)])
+        if fence_key(alias) not in found or _lift_fence(alias, found[fence_key(alias)])
     ]
     return random.choice(usable) if usable else None
+
+
+# Written once the replicas' state is known, and never expiring: when it is missing, the cache
+# was emptied, restarted or evicted keys, and the marks of replicas set aside may have gone too.
+MARKS_KEPT = "replicas:marks-kept"
+_loss_checked_at = [0.0]
+
+
+def _after_marks_lost(candidates):
+    """The replicas that may be read now that the marks may have been lost: those that have
+    replayed everything the primary had written when asked; the others are set aside again.
+    One process asks at most once a second; until then, the primary answers."""
+    now = time.monotonic()
+    if now - _loss_checked_at[0] < FENCE_CHECK_INTERVAL:
+        return []
+    _loss_checked_at[0] = now
+    primary, caught_up = _primary_lsn(), []
+    for alias in candidates:
+        try:
+            if _replayed_past_soon(alias, primary):
+                caught_up.append(alias)
+                continue
+        except DatabaseError as error:
+            skip(alias, error)
+        cache.set(fence_key(alias), "lost 0", None)  # an old mark: lifted once caught up
+    cache.add(MARKS_KEPT, "yes", None)
+    return caught_up
 
 
 def skip(alias, error):
@@ -115,6 +144,26 @@ def skip(alias, error):
     )
     with contextlib.suppress(DatabaseError):  # already broken: nothing to close cleanly
         connections[alias].close()
+
+
+@contextlib.contextmanager
+def one_snapshot(alias):
+    """The block's reads of `alias` in one transaction (REPEATABLE READ on replicas: one
+    snapshot). Unlike `transaction.atomic`, a connection that failed is closed and left closed:
+    atomic would connect again to restore autocommit, and wait for a server that stopped
+    answering a second time."""
+    transaction.set_autocommit(False, using=alias)
+    try:
+        yield
+    except DatabaseError:
+        connections[alias].close()
+        raise
+    except BaseException:
+        transaction.rollback(using=alias)
+        transaction.set_autocommit(True, using=alias)
+        raise
+    transaction.commit(using=alias)
+    transaction.set_autocommit(True, using=alias)
 
 
 @contextlib.contextmanager

@@ -95,7 +95,9 @@ def fresh_replica_state(monkeypatch):
     monkeypatch.setattr(replicas, "_skipped_until", {})
     monkeypatch.setattr(replicas, "_fence_checked_at", {})
     monkeypatch.setattr(replicas, "FENCE_CHECK_INTERVAL", 0)
+    monkeypatch.setattr(replicas, "_loss_checked_at", [0.0])
     cache.delete(replicas.fence_key(TEST_REPLICA))
+    cache.set(replicas.MARKS_KEPT, "yes", None)
     replicas.take_unconfirmed()
 
 
@@ -288,3 +290,36 @@ def test_log_lines_name_the_database_a_request_read(replica, live, dead_replica,
     APIClient().get("/api/v1/articles/no-such-article/")
     (line,) = [r for r in caplog.records if r.getMessage().startswith("Not Found")]
     assert line.db_alias == "default"  # the replica failed; the primary answered
+
+
+def test_when_the_cache_lost_the_marks_a_replica_behind_is_set_aside_again(
+    replica, live, replica_behind
+):
+    cache.clear()  # emptied while the replica is behind: its mark is gone
+    read = lambda: APIClient().get("/api/v1/articles/hip-pain/")  # noqa: E731
+    _, on_replica = queries_on_each(read)
+    assert on_replica == 0
+    assert cache.get(replicas.fence_key(TEST_REPLICA))
+    assert cache.get(replicas.MARKS_KEPT)
+
+
+def test_when_the_cache_lost_the_marks_a_replica_caught_up_is_read(replica, live):
+    cache.clear()
+    _, on_replica = queries_on_each(lambda: APIClient().get("/api/v1/articles/hip-pain/"))
+    assert on_replica > 0
+    assert cache.get(replicas.fence_key(TEST_REPLICA)) is None
+
+
+def test_one_snapshot_leaves_a_failed_connection_closed(replica, dead_replica):
+    with pytest.raises(DatabaseError), replicas.one_snapshot(TEST_REPLICA):
+        with connections[TEST_REPLICA].cursor() as cursor:
+            cursor.execute("SELECT 1")
+    assert connections[TEST_REPLICA].connection is None  # not connected again to tidy up
+
+
+def test_one_snapshot_reads_in_one_transaction_and_then_autocommits(replica):
+    with replicas.one_snapshot(TEST_REPLICA):
+        assert not transaction.get_autocommit(using=TEST_REPLICA)
+        with connections[TEST_REPLICA].cursor() as cursor:
+            cursor.execute("SELECT 1")
+    assert transaction.get_autocommit(using=TEST_REPLICA)

@@ -7,7 +7,7 @@ import functools
 from django.conf import settings
 from django.core import paginator as django_paginator
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError
 from django.http import JsonResponse
 from django.utils.http import http_date
 from rest_framework import exceptions, negotiation, pagination, permissions, renderers, throttling
@@ -229,13 +229,8 @@ class PublicEndpoint:
             return super().dispatch(request, *args, **kwargs)
 
     def _dispatch_on_replica(self, alias, request, *args, **kwargs):
-        # One transaction (REPEATABLE READ on replicas): the change stamp a page is filed
-        # under and the rows it shows come from one snapshot.
-        with (
-            public_reads(alias),
-            replicas.time_limit(alias),
-            transaction.atomic(using=alias),
-        ):
+        # The change stamp a page is filed under and the rows it shows come from one snapshot.
+        with public_reads(alias), replicas.time_limit(alias), replicas.one_snapshot(alias):
             return super().dispatch(request, *args, **kwargs)
 
     def initial(self, request, *args, **kwargs):
