@@ -223,19 +223,22 @@ def move_starting():
     if not replicas:
         return
     mark = f"{uuid.uuid4().hex} {time.time()}"
+    keys = [fence_key(alias) for alias in replicas]
     try:
-        cache.set_many({fence_key(alias): mark for alias in replicas}, timeout=None)
+        # A replica an earlier move left behind is not waited for again: asked once.
+        behind = [key for key, found in cache.get_many(keys).items() if _is_old(found)]
+        cache.set_many(dict.fromkeys(keys, mark), timeout=None)
     except Exception as error:  # the move still waits for them, and says so if it must
         logger.error("Could not set the replicas aside for a move: %s", error)
-        mark = None
-    _pending_marks().append(mark)
+        mark, behind = None, []
+    _pending_moves().append((mark, [alias for alias in replicas if fence_key(alias) in behind]))
     transaction.on_commit(make_move_visible, robust=True)
 
 
-def _pending_marks():
-    if not hasattr(_moves, "marks"):
-        _moves.marks = []
-    return _moves.marks
+def _pending_moves():
+    if not hasattr(_moves, "pending"):
+        _moves.pending = []
+    return _moves.pending
 
 
 def make_move_visible():
@@ -244,29 +247,36 @@ def make_move_visible():
     have not, or that fail to say, stay set aside. Runs before the moves' purges and before
     they return. (A transaction that rolled back leaves its mark here too: the next commit
     waits for, and lifts, it with its own.)"""
-    marks, _moves.marks = _pending_marks(), []
+    pending, _moves.pending = _pending_moves(), []
     replicas = _replicated()
-    if not (marks and replicas):
+    if not (pending and replicas):
         return
+    marks = [mark for mark, _ in pending]
+    already_behind = set().union(*(behind for _, behind in pending))
     target = _primary_lsn()
     deadline = time.monotonic() + settings.REPLICA_MAX_LAG_SECONDS
     waiting, pause = list(replicas), 0.002
     while waiting:
         answers = {alias: _has_applied(alias, target, deadline) for alias in waiting}
         _let_back([alias for alias, applied in answers.items() if applied], marks)
-        waiting = [alias for alias, applied in answers.items() if applied is False]
         failing = [alias for alias, applied in answers.items() if applied is None]
-        _keep_aside(failing, marks[-1], target)
+        _keep_aside(failing, marks[-1], "does not answer")
+        waiting = [alias for alias, applied in answers.items() if applied is False]
+        _keep_aside([a for a in waiting if a in already_behind], marks[-1], "is still behind")
+        waiting = [alias for alias in waiting if alias not in already_behind]
         if not waiting or time.monotonic() >= deadline:
             break
         time.sleep(pause)
         pause = min(pause * 2, 0.05)
-    _keep_aside(waiting, marks[-1], target)
+    reason = f"has not applied {target} after {settings.REPLICA_MAX_LAG_SECONDS} s"
+    _keep_aside(waiting, marks[-1], reason)
 
 
 def _let_back(replicas, marks):
     """Lift the marks of these moves from `replicas`, which have applied them; a mark another
     move has put since stays."""
+    if not replicas:
+        return
     try:
         current = cache.get_many([fence_key(alias) for alias in replicas])
         cache.delete_many([key for key, mark in current.items() if mark in marks])
@@ -274,14 +284,12 @@ def _let_back(replicas, marks):
         logger.warning("Could not let replicas %s back: %s", replicas, error)
 
 
-def _keep_aside(replicas, mark, lsn):
+def _keep_aside(replicas, mark, reason):
     for alias in replicas:
         logger.warning(
-            "Replica %s has not applied %s after %s s; public reads go to the primary until "
-            "it does.",
+            "Replica %s %s; public reads go to the primary until it has caught up.",
             alias,
-            lsn,
-            settings.REPLICA_MAX_LAG_SECONDS,
+            reason,
         )
         try:
             cache.set(fence_key(alias), mark or f"{uuid.uuid4().hex} {time.time()}", None)
@@ -339,9 +347,10 @@ def unconfirmed_warning(replicas):
     """What an editor is told when their move could not be confirmed on `replicas`."""
     names = ", ".join(replicas)
     return (
-        f"Done, but read replica {names} has not applied it yet and could not be set aside "
-        "(the shared cache did not answer): some readers may get the previous version until "
-        "it catches up."
+        "Saved, but not yet everywhere: a read-only copy of the database that serves readers "
+        f"({names}) has not caught up, and the cache that would send its readers elsewhere did "
+        "not answer. Some readers may get the previous version until it catches up, usually "
+        "within seconds. If this message keeps coming back, tell whoever runs the servers."
     )
 
 
@@ -389,18 +398,20 @@ def _replayed_past_soon(alias, lsn):
 
 def health():
     """{alias: {"status": "ok" | "lagging" | "unavailable", "lag_seconds", "lag_bytes"}} for
-    each replica; "lagging" when it is set aside or further behind than the bound."""
+    each replica; "lagging" when it is set aside (a replica that has caught up is let back
+    here, as a reader would) or further behind than the bound; "unavailable" when it fails
+    to answer, or failed a moment ago (it is not asked again until REPLICA_RETRY_SECONDS have
+    passed, so a frozen replica does not make every check wait)."""
     replicas = configured()
     if not replicas:
         return {}
     try:
-        fences = cache.get_many([fence_key(alias) for alias in replicas])
+        marks = cache.get_many([fence_key(alias) for alias in replicas])
     except Exception:
-        fences = {}
+        marks = {}
     primary = _primary_lsn()
     return {
-        alias: _replica_health(alias, primary, set_aside=fence_key(alias) in fences)
-        for alias in replicas
+        alias: _replica_health(alias, primary, marks.get(fence_key(alias))) for alias in replicas
     }
 
 
@@ -414,7 +425,9 @@ SELECT
 """
 
 
-def _replica_health(alias, primary_lsn, *, set_aside):
+def _replica_health(alias, primary_lsn, mark):
+    if _skipped_until.get(alias, 0) > time.monotonic():
+        return {"status": "unavailable", **_UNMEASURED}
     try:
         with time_limit(alias), connections[alias].cursor() as cursor:
             if primary_lsn is None:  # the test suite's SQLite "replica": reachable is all
@@ -424,9 +437,10 @@ def _replica_health(alias, primary_lsn, *, set_aside):
             seconds, lag_bytes = cursor.fetchone()
     except DatabaseError as error:
         skip(alias, error)
-        return _UNMEASURED | {"status": "unavailable"}
+        return {"status": "unavailable", **_UNMEASURED}
     seconds = None if seconds is None else round(float(seconds), 3)
     lag_bytes = None if lag_bytes is None else max(0, int(lag_bytes))
+    set_aside = mark is not None and not _lift_fence(alias, mark)
     behind = seconds is not None and seconds > settings.REPLICA_MAX_LAG_SECONDS
     return {
         "status": "lagging" if set_aside or behind else "ok",

@@ -215,7 +215,7 @@ def test_a_move_that_can_neither_reach_nor_set_aside_a_replica_says_so(
     response = client_for(editor).post(f"/api/v1/editorial/articles/{article.pk}/publish/")
     assert response.status_code == 202
     assert response.json()["state"] == "published"
-    assert f"read replica {TEST_REPLICA} has not applied it yet" in response.json()["visibility"]
+    assert f"({TEST_REPLICA}) has not caught up" in response.json()["visibility"]
 
 
 @needs_postgresql
@@ -251,10 +251,38 @@ def test_health_reports_each_replica(replica, dead_replica, client):
 
 def test_health_says_degraded_while_a_replica_is_set_aside(replica, client):
     assert client.get("/healthz").json()["status"] == "ok"
-    cache.set(replicas.fence_key(TEST_REPLICA), "0/1")
+    cache.set(replicas.fence_key(TEST_REPLICA), f"a-move-under-way {time.time()}")
     body = client.get("/healthz").json()
     assert body["status"] == "degraded"
     assert body["replicas"][TEST_REPLICA]["status"] == "lagging"
+
+
+def test_health_lets_back_a_replica_that_has_caught_up(replica, client):
+    cache.set(replicas.fence_key(TEST_REPLICA), "an-old-move 0")
+    assert client.get("/healthz").json()["status"] == "ok"
+    assert cache.get(replicas.fence_key(TEST_REPLICA)) is None
+
+
+def test_health_does_not_wait_for_a_replica_that_just_failed(replica, client, settings):
+    settings.REPLICA_RETRY_SECONDS = 60
+    replicas.skip(TEST_REPLICA, "frozen")
+    with CaptureQueriesContext(connections[TEST_REPLICA]) as on_replica:
+        body = client.get("/healthz").json()
+    assert body["replicas"][TEST_REPLICA]["status"] == "unavailable"
+    assert len(on_replica) == 0
+
+
+@needs_postgresql
+def test_a_move_does_not_wait_again_for_a_replica_an_earlier_move_left_behind(
+    replica, replica_behind, settings, live
+):
+    settings.REPLICA_MAX_LAG_SECONDS = 1
+    cache.set(replicas.fence_key(TEST_REPLICA), "an-earlier-move 0")
+    started = time.monotonic()
+    with transaction.atomic():
+        mark_read_model_changed()
+    assert time.monotonic() - started < 0.5
+    assert cache.get(replicas.fence_key(TEST_REPLICA)) is not None  # still set aside
 
 
 def test_replicas_without_a_shared_cache_are_warned_about(settings):
@@ -311,9 +339,12 @@ def test_when_the_cache_lost_the_marks_a_replica_caught_up_is_read(replica, live
 
 
 def test_one_snapshot_leaves_a_failed_connection_closed(replica, dead_replica):
-    with pytest.raises(DatabaseError), replicas.one_snapshot(TEST_REPLICA):
-        with connections[TEST_REPLICA].cursor() as cursor:
-            cursor.execute("SELECT 1")
+    with (
+        pytest.raises(DatabaseError),
+        replicas.one_snapshot(TEST_REPLICA),
+        connections[TEST_REPLICA].cursor() as cursor,
+    ):
+        cursor.execute("SELECT 1")
     assert connections[TEST_REPLICA].connection is None  # not connected again to tidy up
 
 
