@@ -162,8 +162,35 @@ def one_snapshot(alias):
         transaction.rollback(using=alias)
         transaction.set_autocommit(True, using=alias)
         raise
-    transaction.commit(using=alias)
+    with time_limit(alias, silence_seconds()):
+        transaction.commit(using=alias)
     transaction.set_autocommit(True, using=alias)
+
+
+def silence_seconds():
+    """How long a replica may stay silent before its connection is cut: longer than its
+    statement_timeout, so a server that is only slow cancels its own query first."""
+    return settings.REPLICA_TIMEOUT_SECONDS + 1
+
+
+@contextlib.contextmanager
+def each_query_limited(alias):
+    """Cut `alias`'s connection when one of the block's queries gets no answer at all (a
+    frozen server); a query that is only slow is cancelled by the server's statement_timeout,
+    and `timed_out` tells that apart."""
+
+    def limited(execute, sql, params, many, context):
+        with time_limit(alias, silence_seconds()):
+            return execute(sql, params, many, context)
+
+    with connections[alias].execute_wrapper(limited):
+        yield
+
+
+def timed_out(error):
+    """Whether `error` is a replica's own statement_timeout: the server is alive, the query
+    was too slow. Not a reason to leave the replica, nor to run the query again elsewhere."""
+    return getattr(error.__cause__, "sqlstate", None) == "57014"  # query_canceled
 
 
 @contextlib.contextmanager
@@ -315,10 +342,25 @@ def _replayed_past(alias, lsn, seconds):
     if connections[alias].vendor != "postgresql":
         return True  # the test suite's SQLite "replica" is the primary's own file
     with time_limit(alias, seconds), connections[alias].cursor() as cursor:
-        # NULL on a server not in recovery: the alias names the primary itself (as tests
-        # mirror it), which has everything.
-        cursor.execute("SELECT COALESCE(pg_last_wal_replay_lsn() >= %s::pg_lsn, true)", [lsn])
-        return cursor.fetchone()[0]
+        cursor.execute("SELECT pg_is_in_recovery(), pg_last_wal_replay_lsn() >= %s::pg_lsn", [lsn])
+        replaying, replayed = cursor.fetchone()
+    if not replaying:
+        return _the_primary_itself(alias)
+    return replayed
+
+
+class NotAStandby(DatabaseError):
+    """A replica URL names a server that replays nothing: promoted, or never a standby."""
+
+
+def _the_primary_itself(alias):
+    """True for an alias naming the primary's own database (the test suite mirrors it so);
+    any other server that is not in recovery gets nothing the primary writes."""
+    keys = ("HOST", "PORT", "NAME")
+    primary = connections[DEFAULT_DB_ALIAS].settings_dict
+    if all(connections[alias].settings_dict.get(key) == primary.get(key) for key in keys):
+        return True
+    raise NotAStandby(f"{alias} is not in recovery: it does not replay the primary's changes.")
 
 
 def _primary_lsn():
@@ -346,11 +388,13 @@ def take_unconfirmed():
 def unconfirmed_warning(replicas):
     """What an editor is told when their move could not be confirmed on `replicas`."""
     names = ", ".join(replicas)
+    copies = "a read-only copy" if len(replicas) == 1 else "read-only copies"
+    has = "has" if len(replicas) == 1 else "have"
     return (
-        "Saved, but not yet everywhere: a read-only copy of the database that serves readers "
-        f"({names}) has not caught up, and the cache that would send its readers elsewhere did "
-        "not answer. Some readers may get the previous version until it catches up, usually "
-        "within seconds. If this message keeps coming back, tell whoever runs the servers."
+        f"Saved, but not yet everywhere: {copies} of the database that serve readers "
+        f"({names}) {has} not caught up, and the cache that would send their readers elsewhere "
+        "did not answer. Some readers may get the previous version until then, usually "
+        "seconds. If this message keeps coming back, tell whoever runs the servers."
     )
 
 
@@ -419,6 +463,7 @@ _UNMEASURED = {"lag_seconds": None, "lag_bytes": None}
 
 LAG_SQL = """
 SELECT
+    pg_is_in_recovery(),
     CASE WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0
          ELSE EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()) END,
     pg_wal_lsn_diff(%s::pg_lsn, pg_last_wal_replay_lsn())
@@ -431,10 +476,12 @@ def _replica_health(alias, primary_lsn, mark):
     try:
         with time_limit(alias), connections[alias].cursor() as cursor:
             if primary_lsn is None:  # the test suite's SQLite "replica": reachable is all
-                cursor.execute("SELECT NULL, NULL")
+                cursor.execute("SELECT NULL, NULL, NULL")
             else:
                 cursor.execute(LAG_SQL, [primary_lsn])
-            seconds, lag_bytes = cursor.fetchone()
+            replaying, seconds, lag_bytes = cursor.fetchone()
+        if replaying is False:
+            _the_primary_itself(alias)
     except DatabaseError as error:
         skip(alias, error)
         return {"status": "unavailable", **_UNMEASURED}

@@ -2,6 +2,7 @@
 the primary. The replica here is a second connection to the test database."""
 
 import time
+from unittest import mock
 
 import pytest
 from django.core.cache import cache
@@ -354,3 +355,31 @@ def test_one_snapshot_reads_in_one_transaction_and_then_autocommits(replica):
         with connections[TEST_REPLICA].cursor() as cursor:
             cursor.execute("SELECT 1")
     assert transaction.get_autocommit(using=TEST_REPLICA)
+
+
+@needs_postgresql
+def test_a_query_too_slow_for_the_replica_is_503_and_the_replica_stays_in_use(replica, live):
+    with connections[TEST_REPLICA].cursor() as cursor:
+        cursor.execute("SET statement_timeout = 1")  # every query times out
+    response = APIClient().get("/api/v1/articles/?q=hip")
+    with connections[TEST_REPLICA].cursor() as cursor:
+        cursor.execute("SET statement_timeout = 0")
+    assert response.status_code == 503
+    assert "took too long" in response.json()["detail"]
+    assert replicas._skipped_until.get(TEST_REPLICA, 0) == 0  # not left for the primary
+
+
+@needs_postgresql
+def test_a_replica_url_naming_a_server_that_is_not_a_standby_is_not_read(
+    replica, live, settings, client
+):
+    # The mirror under another name: not the primary's own settings, and not in recovery.
+    mirror = connections[TEST_REPLICA].settings_dict
+    with mock.patch.dict(
+        mirror, {"HOST": "127.0.0.1" if mirror["HOST"] != "127.0.0.1" else "localhost"}
+    ):
+        with transaction.atomic():
+            mark_read_model_changed()
+        assert cache.get(replicas.fence_key(TEST_REPLICA))  # set aside
+        body = client.get("/healthz").json()
+    assert body["replicas"][TEST_REPLICA]["status"] == "unavailable"

@@ -27,6 +27,15 @@ class BadQuery(exceptions.APIException):
     default_code = "invalid_query"
 
 
+class TooSlow(exceptions.APIException):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = (
+        "This request took too long to answer; narrow it down (fewer or shorter search "
+        "words) and try again."
+    )
+    default_code = "too_slow"
+
+
 class PreconditionFailed(exceptions.APIException):
     status_code = status.HTTP_412_PRECONDITION_FAILED
     default_detail = "The article changed since the version you sent in If-Match."

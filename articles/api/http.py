@@ -3,6 +3,7 @@ pagination, caching headers and throttling."""
 
 import datetime
 import functools
+import logging
 
 from django.conf import settings
 from django.core import paginator as django_paginator
@@ -15,7 +16,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 
 from articles import public_cache
-from articles.api.errors import BadQuery
+from articles.api.errors import BadQuery, TooSlow
 from articles.api.public_filters import validate_utc_range
 from articles.models import LiveCards, PublishedArticle, read_model_changed_at
 from articles.models.published import LIST_ORDER
@@ -24,15 +25,29 @@ from config import replicas
 from config.db_router import public_reads
 from frontend_cache import keys as cache_keys
 
+logger = logging.getLogger(__name__)
 
-class PublicRateThrottle(throttling.AnonRateThrottle):
+
+class OpenWhenTheCacheFails:
+    """A throttle that lets requests through while the cache that keeps its counts does not
+    answer: one unreachable Redis should not turn every public read into a 500."""
+
+    def allow_request(self, request, view):
+        try:
+            return super().allow_request(request, view)
+        except Exception as error:  # any cache backend's error
+            logger.warning("Rate limit not applied, the cache failed: %s", error)
+            return True
+
+
+class PublicRateThrottle(OpenWhenTheCacheFails, throttling.AnonRateThrottle):
     """Anonymous clients: API_ANON_RATE requests (default 120/min; empty switches it off)."""
 
     def get_rate(self):
         return settings.API_ANON_RATE or None
 
 
-class PageRateThrottle(throttling.AnonRateThrottle):
+class PageRateThrottle(OpenWhenTheCacheFails, throttling.AnonRateThrottle):
     """Anonymous clients of the sitemap, the feed and the API schema and docs: PAGES_ANON_RATE
     requests (default 60/min; empty switches it off), counted apart from the API's."""
 
@@ -230,8 +245,19 @@ class PublicEndpoint:
 
     def _dispatch_on_replica(self, alias, request, *args, **kwargs):
         # The change stamp a page is filed under and the rows it shows come from one snapshot.
-        with public_reads(alias), replicas.time_limit(alias), replicas.one_snapshot(alias):
+        with (
+            public_reads(alias),
+            replicas.each_query_limited(alias),
+            replicas.one_snapshot(alias),
+        ):
             return super().dispatch(request, *args, **kwargs)
+
+    def handle_exception(self, exc):
+        if isinstance(exc, DatabaseError) and replicas.timed_out(exc):
+            # Too slow for a replica's statement_timeout: not run again on the primary, where
+            # a client could send such requests with no limit at all.
+            exc = TooSlow()
+        return super().handle_exception(exc)
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)

@@ -9,6 +9,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from articles import preview, workflow
+from articles.api.http import PublicRateThrottle
 from articles.models import Article, PublishedArticle
 from tests.factories import (
     ArticleFactory,
@@ -357,6 +358,19 @@ def test_anonymous_clients_are_throttled_with_a_clear_429(settings, anon):
     response = anon.get(f"{API}/tags/")
     assert "throttled" in response.json()["detail"].lower()
     assert response["Retry-After"]
+
+
+def test_a_cache_that_fails_lets_readers_through_unthrottled(settings, anon, monkeypatch):
+    settings.API_ANON_RATE = "3/min"
+
+    class Unreachable:
+        def get(self, *args, **kwargs):
+            raise ConnectionError("Error 111 connecting to 127.0.0.1:6379.")
+
+        set = get
+
+    monkeypatch.setattr(PublicRateThrottle, "cache", Unreachable())
+    assert {anon.get(f"{API}/tags/").status_code for _ in range(5)} == {200}
 
 
 def test_throttling_can_be_switched_off(settings, anon):
