@@ -25,6 +25,7 @@ from django.test import Client
 from config import request_context
 from config.db_router import PrimaryReplicaRouter
 from config.observability import RequestContextFilter
+from tests.test_settings import load_settings
 
 PROJECT = Path(__file__).resolve().parent.parent
 NEW_ID = re.compile(r"[0-9a-f]{32}")
@@ -172,6 +173,7 @@ LOG_AN_ERROR = """
 import logging, django
 django.setup()
 from config import request_context
+from tests.test_settings import load_settings
 request_context.request_id.set("text-format-1")
 logging.getLogger("tests.proc").info("an info line")
 try:
@@ -184,24 +186,7 @@ except ValueError:
 def run_django(code, **env):
     """Run `code` after the settings load, with exactly the given logging and Sentry
     variables and debug off unless they say otherwise."""
-    clean_env = {
-        name: value
-        for name, value in os.environ.items()
-        if not name.startswith(("DJANGO_", "DATABASE_", "LOG_", "SENTRY_"))
-    }
-    clean_env |= {
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "DJANGO_SECRET_KEY": "test-only-key-not-secret",
-        **env,
-    }
-    return subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=PROJECT,
-        env=clean_env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    return load_settings(code, DJANGO_SECRET_KEY="test-only-key-not-secret", **env)
 
 
 def test_text_format_writes_a_line_to_read_and_the_traceback_under_it():

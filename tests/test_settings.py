@@ -29,7 +29,7 @@ def load_settings(code=PRINT_SETTINGS, **env):
     clean_env = {
         name: value
         for name, value in os.environ.items()
-        if not name.startswith(("DJANGO_", "DATABASE_", "REDIS_", "MEDIA_"))
+        if not name.startswith(("DJANGO_", "DATABASE_", "REDIS_", "MEDIA_", "LOG_", "SENTRY_"))
     }
     clean_env |= {"DJANGO_SETTINGS_MODULE": "config.settings", **env}
     return subprocess.run(
@@ -96,7 +96,7 @@ def test_deploy_check_is_clean_with_the_production_example(tmp_path):
     env = {
         name: value
         for name, value in os.environ.items()
-        if not name.startswith(("DJANGO_", "DATABASE_", "REDIS_", "MEDIA_"))
+        if not name.startswith(("DJANGO_", "DATABASE_", "REDIS_", "MEDIA_", "LOG_", "SENTRY_"))
     }
     env |= production_example()
     env |= {
