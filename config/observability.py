@@ -80,6 +80,8 @@ def logging_config(*, level, log_format):
             # defaults: a console handler only with DEBUG on, and mail to ADMINS.
             "django": {"handlers": [], "level": "NOTSET", "propagate": True},
             "django.server": {"handlers": [], "level": "NOTSET", "propagate": True},
+            # django-axes announces its version at INFO in every process, every command.
+            "axes.apps": {"level": "WARNING"},
         },
     }
 

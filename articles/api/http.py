@@ -10,6 +10,7 @@ from django.core import paginator as django_paginator
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError
 from django.http import JsonResponse
+from django.utils import timezone
 from django.utils.http import http_date
 from rest_framework import exceptions, negotiation, pagination, permissions, renderers, throttling
 from rest_framework.exceptions import NotFound
@@ -199,10 +200,11 @@ class CardCursorPagination(StrictPageSize, pagination.CursorPagination):
             return True
         field = PublishedArticle._meta.get_field(self.ordering[0].lstrip("-"))
         try:
-            validate_utc_range(field.to_python(position))
+            moment = field.to_python(position)
+            validate_utc_range(moment)
         except ValidationError:
             return False
-        return True
+        return timezone.is_aware(moment)  # this API writes every position with its offset
 
     def cards_json(self, rows, request, view, by_id=False):
         # Rows as dicts, so the cursor can read the date each page ends at.

@@ -252,6 +252,7 @@ def cursor(querystring):
         cursor("o=1&p=2026-01-01 25:61:00+00:00"),
         cursor("p=9999-12-31T23:59:59.999999-23:59"),  # the year 10000 in UTC
         cursor("p=0001-01-01T00:00:00+23:59"),  # the year 0 in UTC
+        cursor("o=999&p=2026-01-01"),  # no time zone: this API never writes one so
     ],
 )
 def test_a_malformed_cursor_is_a_400_with_a_sentence(live, value):
