@@ -38,6 +38,8 @@ from django.core import checks
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 
+from config import request_context
+
 logger = logging.getLogger(__name__)
 
 _skipped_until = {}  # alias -> time.monotonic() before which this process leaves it alone
@@ -218,6 +220,8 @@ class _Guard:
         self.connection = connection
         self.lock = threading.Lock()
         self.finished = False
+        # The timer's thread has no request: its log line names the one it cut short.
+        self.request_id = request_context.current_request_id()
 
     def finish(self):
         with self.lock:
@@ -229,7 +233,11 @@ class _Guard:
             if self.finished or driver is None:  # None: still connecting; connect_timeout rules
                 return
             alias = self.connection.alias
-            logger.warning("Replica %s did not answer in time; cutting it off.", alias)
+            logger.warning(
+                "Replica %s did not answer in time; cutting it off.",
+                alias,
+                extra={"request_id": self.request_id, "db_alias": alias},
+            )
             # A duplicate of the descriptor: shutting it down ends the reads of the original,
             # and closing it leaves the driver's own descriptor for the driver to close.
             with socket.socket(fileno=os.dup(driver.fileno())) as duplicate:

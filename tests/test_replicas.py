@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from articles.models import mark_read_model_changed
-from config import replicas
+from config import replicas, request_context
 from config.db_router import PrimaryReplicaRouter, public_reads
 from config.settings import replica_options
 from tests.articles.test_editorial_api import approved, client_for
@@ -220,15 +220,19 @@ def test_a_move_that_can_neither_reach_nor_set_aside_a_replica_says_so(
 
 
 @needs_postgresql
-def test_a_replica_that_stops_answering_is_cut_off_in_time(replica, settings):
+def test_a_replica_that_stops_answering_is_cut_off_in_time(replica, settings, caplog):
     started = time.monotonic()
+    token = request_context.request_id.set("request-7")
     with (
         pytest.raises(DatabaseError),
         replicas.time_limit(TEST_REPLICA, 0.3),
         connections[TEST_REPLICA].cursor() as cursor,
     ):
         cursor.execute("SELECT pg_sleep(10)")
+    request_context.request_id.reset(token)
     assert time.monotonic() - started < 3
+    (cut,) = [r for r in caplog.records if "cutting it off" in r.getMessage()]
+    assert (cut.request_id, cut.db_alias) == ("request-7", TEST_REPLICA)
     replicas.skip(TEST_REPLICA, "cut off")
     with connections[TEST_REPLICA].cursor() as cursor:  # a new connection works
         cursor.execute("SELECT 1")
