@@ -6,6 +6,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from articles import workflow
+from config import replicas
 from frontend_cache.models import PendingPurge
 from frontend_cache.purge import purge_on_commit
 from reviewers.models import Reviewer
@@ -238,3 +239,34 @@ def test_rendering_many_articles_again_is_one_purge(writer, publish, varnish_rec
     assert varnish_receiver.purged_keys() == [
         LISTINGS | {"article:calf-cramps", "article:shin-splints", "article:knee-pain"}
     ]
+
+
+@pytest.mark.parametrize("rename", [False, True])
+def test_the_purge_goes_out_once_the_replicas_have_the_change(
+    approved,
+    writer,
+    editor,
+    varnish_receiver,
+    monkeypatch,
+    rename,
+    django_capture_on_commit_callbacks,
+):
+    """A purge sent before a replica has the change would let a cache refill from it: the wait
+    for the replicas (config/replicas.py) comes first, even for a rename, whose old slugs are
+    asked to be purged before the move is written."""
+    purges_sent_when_waiting = []
+    wait = replicas.make_move_visible
+
+    def waiting():
+        purges_sent_when_waiting.append(len(varnish_receiver.requests))
+        wait()
+
+    monkeypatch.setattr(replicas, "make_move_visible", waiting)
+    article, approve = approved
+    if rename:
+        workflow.publish(article=article, by=editor)
+        article = approve(edit(article, writer, slug="calf-pain"))
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.publish(article=article, by=editor)
+    assert purges_sent_when_waiting[0] == 0
+    assert len(varnish_receiver.requests) == 1
