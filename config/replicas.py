@@ -44,7 +44,7 @@ logger = logging.getLogger(__name__)
 
 _skipped_until = {}  # alias -> time.monotonic() before which this process leaves it alone
 _fence_checked_at = {}  # alias -> when this process last asked whether it caught up
-_unconfirmed = threading.local()  # moves this thread could not make visible, for the caller
+_unconfirmed = threading.local()  # replicas this thread's moves could not make visible
 
 FENCE_CHECK_INTERVAL = 1.0  # seconds between one process's checks of a set-aside replica
 CATCH_UP_POLL_SECONDS = 0.1  # how long a check waits for the replica to reach the primary
@@ -330,7 +330,7 @@ def _keep_aside(replicas, mark, reason):
             cache.set(fence_key(alias), mark or f"{uuid.uuid4().hex} {time.time()}", None)
         except Exception as error:
             logger.error("Could not set replica %s aside: %s", alias, error)
-            _unconfirmed_moves().append(alias)
+            _unconfirmed_replicas().add(alias)
 
 
 def _has_applied(alias, lsn, deadline):
@@ -379,23 +379,27 @@ def _primary_lsn():
         return cursor.fetchone()[0]
 
 
-def _unconfirmed_moves():
+def _unconfirmed_replicas():
     if not hasattr(_unconfirmed, "replicas"):
-        _unconfirmed.replicas = []
+        _unconfirmed.replicas = set()
     return _unconfirmed.replicas
 
 
-def take_unconfirmed():
-    """The replicas this thread's moves could neither reach nor set aside since the last call:
-    their readers may still get what those moves replaced."""
-    replicas = sorted(set(_unconfirmed_moves()))
-    _unconfirmed.replicas = []
-    return replicas
+@contextlib.contextmanager
+def unconfirmed_moves():
+    """Yield the set that gets the replicas the block's moves could neither reach nor set
+    aside, as they happen: their readers may still get what those moves replaced. (What an
+    earlier request in this thread left behind is not the block's.)"""
+    _unconfirmed.replicas = behind = set()
+    try:
+        yield behind
+    finally:
+        _unconfirmed.replicas = set()
 
 
 def unconfirmed_warning(replicas):
     """What an editor is told when their move could not be confirmed on `replicas`."""
-    names = ", ".join(replicas)
+    names = ", ".join(sorted(replicas))
     copies = "a read-only copy" if len(replicas) == 1 else "read-only copies"
     has = "has" if len(replicas) == 1 else "have"
     return (

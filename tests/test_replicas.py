@@ -99,7 +99,7 @@ def fresh_replica_state(monkeypatch):
     monkeypatch.setattr(replicas, "_loss_checked_at", [0.0])
     cache.delete(replicas.fence_key(TEST_REPLICA))
     cache.set(replicas.MARKS_KEPT, "yes", None)
-    replicas.take_unconfirmed()
+    replicas._unconfirmed.replicas = set()
 
 
 @pytest.fixture

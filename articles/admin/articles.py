@@ -474,9 +474,8 @@ class ArticleAdmin(admin.ModelAdmin):
         data = request.POST if request.method == "POST" else None
         form = spec.form(data, article=article)
         if request.method == "POST" and form.is_valid():
-            replicas.take_unconfirmed()  # what an earlier request left behind is not ours
             try:
-                with transaction.atomic():
+                with replicas.unconfirmed_moves() as behind, transaction.atomic():
                     article = spec.run(article, request.user, form.cleaned_data)
             except workflow.WorkflowError as error:
                 form.add_error(None, str(error))
@@ -485,9 +484,7 @@ class ArticleAdmin(admin.ModelAdmin):
                 if move == "publish":
                     done = _publish_message(article)
                 self.message_user(request, done, messages.SUCCESS)
-                if behind := replicas.take_unconfirmed():
-                    warning = replicas.unconfirmed_warning(behind)
-                    self.message_user(request, warning, messages.WARNING)
+                warn_if_readers_may_lag(self, request, behind)
                 return redirect("admin:articles_article_change", article.pk)
         context = {
             **self.admin_site.each_context(request),
@@ -575,6 +572,13 @@ def _picking_related_topic(request):
         and request.resolver_match.url_name == "autocomplete"
         and request.GET.get("model_name") == RelatedTopic._meta.model_name
     )
+
+
+def warn_if_readers_may_lag(model_admin, request, replicas_behind):
+    """After a move: tell the editor when some readers may not get it yet."""
+    if replicas_behind:
+        warning = replicas.unconfirmed_warning(replicas_behind)
+        model_admin.message_user(request, warning, messages.WARNING)
 
 
 def _publish_message(article):

@@ -11,8 +11,10 @@ from django.utils.html import format_html
 
 from articles import submission_checks, word_diff, workflow
 from articles.admin import previews
+from articles.admin.articles import warn_if_readers_may_lag
 from articles.admin.forms import ReviewDecisionForm
 from articles.models import ArticleEdit, Review, ReviewComment, Transition
+from config import replicas
 
 
 def _edits_a_live_article(revision, live):
@@ -191,7 +193,7 @@ class ReviewAdmin(admin.ModelAdmin):
         if request.method == "POST" and form.is_valid():
             comment = form.cleaned_data["comment"]
             try:
-                with transaction.atomic():
+                with replicas.unconfirmed_moves() as behind, transaction.atomic():
                     for taken_back in form.cleaned_data["take_back"]:
                         workflow.remove_comment(comment=taken_back, by=request.user)
                     if "approve" in request.POST:
@@ -207,6 +209,7 @@ class ReviewAdmin(admin.ModelAdmin):
                 form.add_error(None, str(error))
             else:
                 self.message_user(request, "Your review is recorded.", messages.SUCCESS)
+                warn_if_readers_may_lag(self, request, behind)  # a re-certification is a move
                 return redirect("admin:articles_review_changelist")
         revision = review.revision
         article = revision.article

@@ -73,6 +73,27 @@ class ArticleFilter(django_filters.FilterSet):
         fields = ["state"]
 
 
+def says_when_readers_may_lag(viewset):
+    """For a viewset whose actions move articles (publish, unpublish, a re-certification's
+    approval): a move some readers may not get yet says so, with 202 and a sentence."""
+    dispatch, finalize_response = viewset.dispatch, viewset.finalize_response
+
+    def dispatch_noting_replicas(self, request, *args, **kwargs):
+        with replicas.unconfirmed_moves() as self.replicas_behind:
+            return dispatch(self, request, *args, **kwargs)
+
+    def finalize_noting_replicas(self, request, response, *args, **kwargs):
+        behind = getattr(self, "replicas_behind", ())
+        if behind and response.status_code < 300 and isinstance(response.data, dict):
+            response.status_code = status.HTTP_202_ACCEPTED
+            response.data = {**response.data, "visibility": replicas.unconfirmed_warning(behind)}
+        return finalize_response(self, request, response, *args, **kwargs)
+
+    viewset.dispatch = dispatch_noting_replicas
+    viewset.finalize_response = finalize_noting_replicas
+    return viewset
+
+
 @extend_schema_view(
     list=extend_schema(description="Working copies you may see, newest first; ?state= filters."),
     retrieve=extend_schema(description="One working copy, with its ETag for later edits."),
@@ -88,6 +109,7 @@ class ArticleFilter(django_filters.FilterSet):
         responses={200: EditorialArticleSerializer},
     ),
 )
+@says_when_readers_may_lag
 class EditorialArticleViewSet(
     mixins.CreateModelMixin,
     mixins.ListModelMixin,
@@ -103,18 +125,6 @@ class EditorialArticleViewSet(
         if getattr(self, "swagger_fake_view", False):  # the schema generator has no user
             return Article.objects.none()
         return Article.objects.visible_to(self.request.user).for_editorial_api().order_by("-pk")
-
-    def initial(self, request, *args, **kwargs):
-        replicas.take_unconfirmed()  # what an earlier request left behind is not ours
-        super().initial(request, *args, **kwargs)
-
-    def finalize_response(self, request, response, *args, **kwargs):
-        # A move whose change some readers may not get yet says so: 202, with a sentence.
-        behind = replicas.take_unconfirmed()
-        if behind and response.status_code < 300 and isinstance(response.data, dict):
-            response.status_code = status.HTTP_202_ACCEPTED
-            response.data = {**response.data, "visibility": replicas.unconfirmed_warning(behind)}
-        return super().finalize_response(request, response, *args, **kwargs)
 
     def get_serializer_class(self):
         if self.action in ("create", "partial_update"):
@@ -387,6 +397,7 @@ def _with_renditions(image, request):
     ),
     retrieve=extend_schema(description="One review."),
 )
+@says_when_readers_may_lag
 class EditorialReviewViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [IsStaff]
     serializer_class = ReviewSerializer
