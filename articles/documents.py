@@ -16,6 +16,7 @@ from articles.models import Article, ArticleSlugAlias, PublishedArticle, fronten
 from articles.rendering import (
     LinkResolver,
     ParsedMarkdown,
+    article_links,
     count_words_in,
     html_text,
     reading_time_minutes,
@@ -63,10 +64,12 @@ def build_document(*, revision, approval, published_at, updated_at):
 
 def render_document(
     snapshot, *, article_id, revision_number=None, approval=None, published_at=None,
-    updated_at=None,
+    updated_at=None, lookups=None,
 ):  # fmt: skip
     """The detail document of a snapshot, as a Rendering. Without an approval it is a preview:
-    no reviewer yet. Each Markdown text is parsed once."""
+    no reviewer yet. Each Markdown text is parsed once. `lookups` answers what the document
+    prints from outside the snapshot (DatabaseLookups, one query at a time, by default)."""
+    lookups = lookups or DatabaseLookups()
     parsed = [
         ParsedMarkdown(snapshot["intro"]),
         *(ParsedMarkdown(section["body"]) for section in snapshot["sections"]),
@@ -75,8 +78,8 @@ def render_document(
     related_ids = {topic["article_id"] for topic in topics if "article_id" in topic}
     links = {link.slug for text in parsed for link in text.links}
     links |= {topic["slug"] for topic in topics if "slug" in topic}  # older revisions
-    live = live_targets(links, besides=article_id)
-    live_related = live_articles(related_ids, besides=article_id)
+    live = lookups.live_targets(links, besides=article_id)
+    live_related = lookups.live_articles(related_ids, besides=article_id)
     own_anchors = {section["anchor"] for section in snapshot["sections"]}
     unresolved = links - live.keys() - {snapshot["slug"]}
     resolver = LinkResolver(
@@ -84,7 +87,7 @@ def render_document(
         | {snapshot["slug"]: own_anchors},
         url_for=lambda slug: frontend_article_url(live[slug]["slug"] if slug in live else slug),
         # Asked only when a link will be dropped, to say why: not live yet, or no such article.
-        not_live=Article.objects.link_resolver(unresolved).not_live if unresolved else (),
+        not_live=lookups.not_live(unresolved) if unresolved else (),
     )
     text = render_article_text(snapshot["intro"], snapshot["sections"], resolver, parsed)
     words = [html_text(text.intro_html), *(html_text(s.html) for s in text.sections)]
@@ -96,7 +99,7 @@ def render_document(
         "title": snapshot["title"],
         "summary": snapshot["summary"],
         "intro_html": text.intro_html,
-        "author": _author(snapshot),
+        "author": _author(snapshot, lookups),
         "reviewer": _reviewer(approval.reviewer) if approval else None,
         "published_at": snapshot.get("first_published_at") or _iso(published_at),
         "updated_at": _iso(updated_at),
@@ -106,11 +109,8 @@ def render_document(
         ),
         "word_count": word_count,
         "reading_time_minutes": reading_time_minutes(word_count),
-        "hero_image": _hero_image(snapshot["hero_image"]),
-        "tags": [
-            {"slug": tag.slug, "name": tag.name, "kind": tag.kind}
-            for tag in Tag.objects.filter(slug__in=snapshot["tags"]).order_by("name")
-        ],
+        "hero_image": _hero_image(snapshot["hero_image"], lookups),
+        "tags": lookups.tags(snapshot["tags"]),
         "toc": [{"anchor": s.anchor, "heading": s.heading} for s in text.sections],
         "sections": [
             {"anchor": s.anchor, "heading": s.heading, "html": s.html} for s in text.sections
@@ -130,6 +130,90 @@ def render_document(
         related_articles=related_ids,
         problems=text.problems,
     )
+
+
+class DatabaseLookups:
+    """What a document prints from outside its snapshot, asked of the database as it renders:
+    the live articles it links to, tag names, the author's name, the hero image's files."""
+
+    def live_targets(self, slugs, *, besides):
+        return live_targets(slugs, besides=besides)
+
+    def live_articles(self, article_ids, *, besides):
+        return live_articles(article_ids, besides=besides)
+
+    def not_live(self, slugs):
+        """Which of `slugs` name an article that exists but is not live."""
+        return Article.objects.link_resolver(slugs).not_live
+
+    def tags(self, slugs):
+        return [_tag(tag) for tag in Tag.objects.filter(slug__in=slugs).order_by("name")]
+
+    def author_name(self, user_id):
+        user = get_user_model().objects.filter(pk=user_id).first()
+        return user and (user.get_full_name() or user.get_username())
+
+    def image(self, image_id):
+        """The image as APIs serve it, or None if it is gone."""
+        image = Image.objects.prefetch_related("renditions").filter(pk=image_id).first()
+        return image and image.as_public()
+
+
+class BatchLookups:
+    """The same answers for a batch of snapshots, read beforehand in one query per kind, as
+    plain data (a process pool can take it). `going_live` ({slug: {slug, title, summary,
+    anchors, article_id}}) are articles published with the batch, known before they are."""
+
+    def __init__(self, snapshots, *, going_live=None):
+        going_live = going_live or {}
+        slugs, related_ids, tag_slugs, authors, images = set(), set(), set(), set(), set()
+        for snapshot in snapshots:
+            texts = [snapshot["intro"], *(section["body"] for section in snapshot["sections"])]
+            slugs |= {link.slug for text in texts for link in article_links(text)}
+            topics = snapshot["related_topics"]
+            related_ids |= {topic["article_id"] for topic in topics if "article_id" in topic}
+            tag_slugs |= set(snapshot["tags"])
+            authors.add(snapshot["author_id"])
+            if snapshot["hero_image"]:
+                images.add(snapshot["hero_image"]["id"])
+        coming = {row["article_id"]: row for row in going_live.values()}
+        self._targets = live_targets(slugs - going_live.keys(), besides=None) | going_live
+        self._articles = live_articles(related_ids - coming.keys(), besides=None) | coming
+        self._not_live = set(Article.objects.link_resolver(slugs - self._targets.keys()).not_live)
+        self._tags = {tag.slug: tag for tag in Tag.objects.filter(slug__in=tag_slugs)}
+        self._tags = {slug: _tag(tag) for slug, tag in self._tags.items()}
+        users = get_user_model().objects.filter(pk__in=authors)
+        self._authors = {user.pk: user.get_full_name() or user.get_username() for user in users}
+        rows = Image.objects.prefetch_related("renditions").filter(pk__in=images)
+        self._images = {image.pk: image.as_public() for image in rows}
+
+    def live_targets(self, slugs, *, besides):
+        return {
+            slug: row
+            for slug in slugs
+            if (row := self._targets.get(slug)) and row.get("article_id") != besides
+        }
+
+    def live_articles(self, article_ids, *, besides):
+        return {
+            pk: self._articles[pk] for pk in article_ids if pk in self._articles and pk != besides
+        }
+
+    def not_live(self, slugs):
+        return set(slugs) & self._not_live
+
+    def tags(self, slugs):
+        return sorted((self._tags[s] for s in slugs if s in self._tags), key=lambda t: t["name"])
+
+    def author_name(self, user_id):
+        return self._authors.get(user_id)
+
+    def image(self, image_id):
+        return self._images.get(image_id)
+
+
+def _tag(tag):
+    return {"slug": tag.slug, "name": tag.name, "kind": tag.kind}
 
 
 def related_cards(topics, live_by_slug, live_by_article):
@@ -164,7 +248,7 @@ def live_targets(slugs, *, besides):
     """The live articles that `slugs` name, by their live slug or an old one they still
     answer to, as {slug named: {slug, title, summary, anchors}}; `besides` (an article id) is
     left out. A renamed article keeps its cards and links in the articles that name it."""
-    fields = ("slug", "title", "summary", "anchors")
+    fields = ("slug", "title", "summary", "anchors", "article_id")
     rows = PublishedArticle.objects.exclude(article_id=besides)
     live = {row["slug"]: row for row in rows.filter(slug__in=slugs).values(*fields)}
     old_slugs = set(slugs) - live.keys()
@@ -255,22 +339,25 @@ def _reviewer(reviewer):
     }
 
 
-def _author(snapshot):
+def _author(snapshot, lookups):
     """The name in the byline: the reviewed byline if the revision has one, else the writer
     account's name as it is now."""
     if snapshot.get("byline"):
         return {"name": snapshot["byline"]}
-    user = get_user_model().objects.filter(pk=snapshot["author_id"]).first()
-    if user is None:
-        return None
-    return {"name": user.get_full_name() or user.get_username()}
+    name = lookups.author_name(snapshot["author_id"])
+    return {"name": name} if name is not None else None
 
 
-def _hero_image(reviewed):
+def _hero_image(reviewed, lookups):
     """The image the revision was reviewed with, with the alt text and credit reviewed."""
     if not reviewed:
         return None
-    image = Image.objects.prefetch_related("renditions").filter(pk=reviewed["id"]).first()
+    image = lookups.image(reviewed["id"])
     if image is None:
         return None
-    return image.as_public(alt=reviewed["alt"], credit=reviewed["credit"])
+    alt, credit = reviewed["alt"], reviewed["credit"]
+    return {
+        **image,
+        "alt": image["alt"] if alt is None else alt,
+        "credit": image["credit"] if credit is None else credit,
+    }

@@ -96,9 +96,17 @@ def _write_parts(article, content):
 def _replace_sections(article, sections):
     """Replace the sections, keeping anchors the writer sent and deriving the others."""
     article.sections.all().delete()
+    Section.objects.bulk_create(section_rows(article, sections))
+
+
+def section_rows(article, sections, word_counts=None):
+    """Unsaved Section rows of `article` for `sections` (dicts of heading, body and maybe
+    anchor): the anchors the writer sent, the others derived from the headings. The bodies'
+    `word_counts` are counted here unless given."""
+    word_counts = word_counts or [count_words(section["body"]) for section in sections]
     taken = {section["anchor"] for section in sections if section.get("anchor")}
     rows = []
-    for position, section in enumerate(sections, start=1):
+    for position, (section, words) in enumerate(zip(sections, word_counts, strict=True), 1):
         anchor = section.get("anchor") or unique_anchor(section["heading"], taken)
         taken.add(anchor)
         rows.append(
@@ -108,7 +116,7 @@ def _replace_sections(article, sections):
                 heading=section["heading"],
                 anchor=anchor,
                 body=section["body"],
-                word_count=count_words(section["body"]),  # what save() would set
+                word_count=words,  # what save() would set
             )
         )
-    Section.objects.bulk_create(rows)
+    return rows

@@ -5,11 +5,14 @@ same N and seed always give the same file.
 """
 
 import datetime
+import io
 import json
 import random
 from collections.abc import Sequence
+from pathlib import Path
 
 from django.utils.text import slugify
+from PIL import Image, ImageDraw
 
 SPECIALTIES = [
     ("Orthopedics", "Orthopedic Surgery"),
@@ -73,8 +76,14 @@ SECTION_HEADINGS = [
 ]
 
 
+# Generated hero images: a common size for an article's lead picture, as a camera's JPEG.
+HERO_SIZE = (1200, 675)
+HERO_QUALITY = 90
+
+
 def generate(count, *, seed=0):
-    """Yield `count` articles (dicts in the import format), the same ones for the same seed."""
+    """Yield `count` articles (dicts in the import format), the same ones for the same seed.
+    Each names a hero image `images/<slug>.jpg`; `write_jsonl` writes the files."""
     rng = random.Random(seed)
     reviewers = _people(rng, 12, reviewers=True)
     authors = [f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}" for _ in range(8)]
@@ -161,6 +170,11 @@ def _article(rng, plan, others, reviewers, authors):
         "sections": sections,
         "related": rng.sample(others, k=min(len(others), 6)),
         "references": [{"label": f"{publisher} health topics", "url": url, "publisher": publisher}],
+        "hero_image": {
+            "file": f"images/{plan['slug']}.jpg",
+            "alt": f"A person holding their {plan['region']}",
+            "credit": "Generated for testing",
+        },
     }
 
 
@@ -184,10 +198,37 @@ def _body(rng, words, index, linked):
 
 
 def write_jsonl(path, count, *, seed=0):
-    """Write the generated articles to `path`; return how many were written."""
+    """Write the generated articles to `path`, and their hero images to `images/` beside it;
+    return how many were written."""
+    folder = Path(path).parent / "images"
+    folder.mkdir(parents=True, exist_ok=True)
     written = 0
     with open(path, "w", encoding="utf-8") as stream:
         for article in generate(count, seed=seed):
             stream.write(json.dumps(article, ensure_ascii=False) + "\n")
+            (folder.parent / article["hero_image"]["file"]).write_bytes(
+                hero_jpeg(seed * 1_000_003 + written)
+            )
             written += 1
     return written
+
+
+def hero_jpeg(number):
+    """A JPEG of HERO_SIZE of its own (a gradient and two shapes in colours drawn from
+    `number`), about as costly to decode and encode as a photo of that size."""
+    rng = random.Random(number)
+    width, height = HERO_SIZE
+    picture = Image.linear_gradient("L").resize(HERO_SIZE)
+    shades = [rng.uniform(0.3, 1) for _ in "RGB"]
+    picture = Image.merge(
+        "RGB", [picture.point([int(v * shade) for v in range(256)]) for shade in shades]
+    )
+    draw = ImageDraw.Draw(picture)
+    for _ in range(2):
+        left, top = rng.randrange(width - 300), rng.randrange(height - 300)
+        size = rng.randrange(120, 300)
+        colour = tuple(rng.randrange(256) for _ in "RGB")
+        draw.ellipse((left, top, left + size, top + size), fill=colour)
+    buffer = io.BytesIO()
+    picture.save(buffer, format="JPEG", quality=HERO_QUALITY)
+    return buffer.getvalue()

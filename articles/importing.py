@@ -12,31 +12,30 @@ Articles whose slug already exists are left alone, so importing the same file ag
 nothing.
 """
 
-import datetime
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.validators import URLValidator, validate_slug
-from django.db import transaction
 from django.utils.dateparse import parse_datetime
-from django.utils.text import slugify
 
-from articles import editing, list_limits, publishing, workflow
+from articles import import_batches, import_pool, list_limits, publishing, workflow
+from articles.import_batches import parse_moment
 from articles.markdown_limits import check_article
-from articles.models import Article, Reference, RelatedTopic, Review, Section
+from articles.models import Article, Reference, Section
 from articles.models.content import SUMMARY_MAX_LENGTH, validate_not_in_future
+from articles.rendering import count_words
 from config.plain_text import validate_plain_text
+from images import processing
 from images.models import Image
-from images.tasks import generate_renditions
 from reviewers.models import Reviewer
 from tags.models import Tag
 
-IMPORTER_USERNAME = "importer"
+# Lines per batch: each batch is one transaction, short enough for other writers to get in
+# between on SQLite, long enough for bulk inserts to pay.
+BATCH_SIZE = 200
 REQUIRED = ("title", "slug", "summary", "author", "reviewer", "sections")
 # The lists of a line, with their limits and the type of their items (sections are checked
 # item by item below, with their position).
@@ -77,63 +76,128 @@ def read_lines(path):
             yield number, data
 
 
-def import_file(path, *, publish=False, dry_run=False, progress=None):
+def import_file(path, *, publish=False, dry_run=False, progress=None, jobs=1):
     """Import the JSON Lines file at `path`; return an ImportReport.
 
-    `progress(phase)`, if given, returns a counter with `update()` and `close()` (a tqdm bar,
-    say) for each phase.
+    `progress(phase)`, if given, returns a counter with `update(n)` and `close()` (a tqdm bar,
+    say) for each phase. With `jobs` over 1, lines are checked, hero images cleaned and
+    documents rendered in that many processes (import_pool).
     """
     path = Path(path)
     progress = progress or _NoProgress
     report = ImportReport()
     known = set(Article.objects.values_list("slug", flat=True))
     in_file = {data["slug"] for _, data in read_lines(path) if _has_slug(data)}
+    context = import_pool.Context(base=path.parent, slugs=known | in_file, known=known)
+    with import_pool.start(jobs, context) as pool:
+        created = _check_and_create(path, pool, report, known, dry_run, progress)
+        if dry_run or not created:
+            return report
+        for batch in _batched(created):
+            import_batches.attach_related(batch)
+        if publish:
+            report.published = _publish(created, pool, report, progress)
+    return report
+
+
+def _check_and_create(path, pool, report, known, dry_run, progress):
+    """Check every line (in the pool) and create the drafts of good new ones, a batch at a
+    time; the next batch is checked while this one is written."""
+    people = import_batches.People()
     created = []
     bar = progress("Checking and creating")
-    for number, data in read_lines(path):
-        bar.update()
-        try:
-            if isinstance(data, BadLine):
-                raise data
-            check_line(data, base=path.parent, slugs=known | in_file)
-            if data["slug"] in known:
-                report.unchanged += 1
-                continue
-            if not dry_run:
-                create_article(data, base=path.parent)
-                created.append(number)
-            known.add(data["slug"])
-            report.created += 1
-        except BadLine as error:
-            report.errors.append(f"line {number}: {error}")
-    bar.close()
-    if dry_run or not created:
-        return report
-    wanted = set(created)
-    for number, data in read_lines(path):
-        if number in wanted:
-            attach_related(data)
-    if publish:
-        bar = progress("Publishing")
-        published_slugs = []
-        for number, data in read_lines(path):
-            if number in wanted:
-                publish_imported(data)
-                published_slugs.append(data["slug"])
-                report.published += 1
+    checking = None
+    for batch in [*_batched(read_lines(path)), None]:
+        next_checking = pool.check(batch) if batch is not None else None
+        if checking is not None:
+            lines = []
+            for number, data, prepared, error in checking.result():
                 bar.update()
-        bar.close()
-        # Articles published early in the file could not yet link to later ones: render every
-        # live article that links to an imported one again, once.
-        publishing.rerender_linking_to(published_slugs)
-    return report
+                if error is not None:
+                    report.errors.append(f"line {number}: {error}")
+                elif data["slug"] in known:
+                    report.unchanged += 1
+                else:
+                    known.add(data["slug"])
+                    lines.append((number, data, prepared))
+            report.created += len(lines)
+            if lines and not dry_run:
+                created += _create(lines, people, report)
+        checking = next_checking
+    bar.close()
+    return created
+
+
+def _create(lines, people, report):
+    try:
+        return import_batches.create_drafts(
+            [(data, prepared) for _, data, prepared in lines], people
+        )
+    except ValidationError as error:
+        report.created -= len(lines)
+        first, last = lines[0][0], lines[-1][0]
+        report.errors.append(f"lines {first} to {last}: {' '.join(error.messages)}")
+        return []
+
+
+def _publish(created, pool, report, progress):
+    """Publish the created articles a batch at a time, each document rendered once with every
+    article of the import known as live; then render again what links to them from before."""
+    people = import_batches.People()
+    people.reviewers = {
+        reviewer.slug: reviewer
+        for reviewer in Reviewer.objects.select_related("user").filter(
+            slug__in={item.reviewer_slug for item in created}
+        )
+    }
+    going_live = {item.target["slug"]: item.target for item in created}
+    published, refused = [], []
+    bar = progress("Publishing")
+    for batch in _batched(created):
+        try:
+            import_batches.publish(batch, people, going_live=going_live, render_all=pool.render)
+            published += batch
+        except workflow.WorkflowError:
+            # One refused article must not hold up its batch: publish those one at a time.
+            for item in batch:
+                try:
+                    import_batches.publish(
+                        [item], people, going_live=going_live, render_all=pool.render
+                    )
+                    published.append(item)
+                except workflow.WorkflowError as error:
+                    refused.append(item)
+                    report.errors.append(f"{item.target['slug']}: not published: {error}")
+        bar.update(len(batch))
+    bar.close()
+    # Articles already live that link to the new ones render again, and, if any was refused,
+    # those that linked to it expecting it live.
+    publishing.rerender_linking_to(
+        [item.target["slug"] for item in published],
+        leaving_out={item.article_id for item in published},
+    )
+    if refused:
+        publishing.rerender_linking_to([item.target["slug"] for item in refused])
+    return len(published)
+
+
+def _batched(items, size=BATCH_SIZE):
+    """Lists of `size` items (the last may be shorter); itertools.batched from Python 3.12."""
+    batch = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 class _NoProgress:
     def __init__(self, phase):
         pass
 
-    def update(self):
+    def update(self, count=1):
         pass
 
     def close(self):
@@ -176,7 +240,7 @@ def check_line(data, *, base, slugs):
         ):
             raise BadLine(f"{name} is not an ISO 8601 date and time")
     try:
-        validate_not_in_future(_datetime(data.get("first_published_at")))
+        validate_not_in_future(parse_moment(data.get("first_published_at")))
     except ValidationError as error:
         raise BadLine(f"first_published_at: {' '.join(error.messages)}") from error
     unknown = [slug for slug in data.get("related", []) if slug not in slugs]
@@ -267,133 +331,44 @@ def _check(validator, value, name):
         raise BadLine(f"{name} {value!r}: {' '.join(error.messages)}") from error
 
 
-@transaction.atomic
-def create_article(data, *, base):
-    author = _writer(data["author"])
-    content = editing.WorkingCopy(
-        fields={
-            "title": data["title"],
-            "slug": data["slug"],
-            "summary": data["summary"],
-            "intro": data.get("intro", ""),
-            "hero_image": _hero_image(data.get("hero_image"), base, author),
-            "byline": data.get("byline") or "",
-            "first_published_at": _datetime(data.get("first_published_at")),
-        },
-        tags=_tags(data.get("tags", [])),
-        sections=[
-            {"heading": section["heading"], "body": section["body"]} for section in data["sections"]
-        ],
-        references=[
-            {
-                "label": reference.get("label") or reference["url"],
-                "url": reference["url"],
-                "publisher": reference.get("publisher", ""),
-            }
-            for reference in data.get("references", [])
-        ],
-    )
-    _reviewer(data["reviewer"])
+@dataclass(frozen=True)
+class Prepared:
+    """What a new article's line needs computed before it is written: its hero image cleaned
+    (processing.CleanImage or None) and its sections' word counts."""
+
+    hero_image: tuple | None
+    word_counts: list
+
+
+def prepare_line(number, data, context):
+    """(number, data, Prepared or None, error or None) for one line: its checks, and, if its
+    article is new, the CPU-bound work of writing it. Runs in the pool."""
     try:
-        return editing.create_article(by=author, content=content)
-    except ValidationError as error:
-        raise BadLine(" ".join(error.messages)) from error
-
-
-def attach_related(data):
-    slugs = data.get("related", [])
-    if not slugs:
-        return
-    targets = Article.objects.in_bulk(slugs, field_name="slug")
-    article = Article.objects.get(slug=data["slug"])
-    RelatedTopic.objects.bulk_create(
-        RelatedTopic(from_article=article, to_article=targets[slug], position=position)
-        for position, slug in enumerate(slugs, start=1)
-    )
-
-
-@transaction.atomic
-def publish_imported(data):
-    """Submit, approve and publish one imported article through the workflow."""
-    article = Article.objects.get(slug=data["slug"])
-    reviewer = Reviewer.objects.get(slug=data["reviewer"]["slug"])
-    article = workflow.submit(article=article, by=article.author, reviewers=[reviewer])
-    review = Review.objects.get(revision=article.current_revision)
-    workflow.approve(review=review, by=reviewer.user, comment="Approved on import.")
-    published_at = _datetime(data.get("published_at"))
-    updated_at = _datetime(data.get("updated_at")) or published_at
-    workflow.publish(
-        article=article,
-        by=_importer(),
-        dates=(published_at, updated_at),
-        rerender_dependents=False,
-    )
-
-
-def _datetime(value):
-    if not value:
-        return None
-    moment = parse_datetime(value)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=datetime.UTC)
-    return moment
-
-
-def _staff_user(username, display_name, group_name):
-    User = get_user_model()
-    first, _, last = display_name.partition(" ")
-    user, created = User.objects.get_or_create(
-        username=username[:150],
-        defaults={"first_name": first[:150], "last_name": last[:150], "is_staff": True},
-    )
-    if created:
-        user.set_unusable_password()
-        user.save(update_fields=["password"])
-        user.groups.add(Group.objects.get(name=group_name))
-    return user
-
-
-def _writer(display_name):
-    return _staff_user(f"writer-{slugify(display_name)}", display_name, "Writers")
-
-
-def _importer():
-    return _staff_user(IMPORTER_USERNAME, "Article importer", "Editors")
-
-
-def _reviewer(data):
-    reviewer = Reviewer.objects.filter(slug=data["slug"]).first()
-    if reviewer is None:
-        reviewer = Reviewer.objects.create(
-            slug=data["slug"],
-            name=data["name"],
-            credentials=data.get("credentials", ""),
-            specialty=data.get("specialty", ""),
-            user=_staff_user(f"reviewer-{data['slug']}", data["name"], "Reviewers"),
+        if isinstance(data, BadLine):
+            raise data
+        check_line(data, base=context.base, slugs=context.slugs)
+        if data["slug"] in context.known:
+            return number, data, None, None  # left unchanged: nothing more to prepare
+        hero = data.get("hero_image")
+        return (
+            number,
+            data,
+            Prepared(
+                hero_image=clean_hero_image(hero, context.base) if hero else None,
+                word_counts=[count_words(section["body"]) for section in data["sections"]],
+            ),
+            None,
         )
-    return reviewer
+    except BadLine as error:
+        return number, data, None, str(error)
 
 
-def _tags(names):
-    tags = []
-    for name in names:
-        slug = slugify(name)
-        tag = Tag.objects.filter(slug=slug).first() or Tag.objects.filter(name__iexact=name).first()
-        tags.append(tag or Tag.objects.create(name=name, slug=slug))
-    return tags
-
-
-def _hero_image(hero, base, author):
-    if not hero:
-        return None
+def clean_hero_image(hero, base):
+    """The processing.CleanImage of a line's hero image; BadLine if it is unsafe."""
     path = base / hero["file"]
     upload = SimpleUploadedFile(path.name, path.read_bytes())
     try:
-        image = Image.from_upload(
-            upload, alt=hero["alt"], credit=hero.get("credit", ""), uploaded_by=author
-        )
+        clean = processing.clean_upload(upload)
     except ValidationError as error:
         raise BadLine(f"hero_image {hero['file']}: {' '.join(error.messages)}") from error
-    image.save()
-    transaction.on_commit(lambda: generate_renditions.enqueue(image.pk))
-    return image
+    return clean

@@ -63,6 +63,36 @@ def _live_columns(rendering, revision, approval, published_at, updated_at):
     }
 
 
+def write_new_read_models(entries):
+    """Write the live rows of articles that have none yet, in bulk: `entries` are
+    (article, revision, approval, published_at, updated_at, rendering), the rendering made
+    with every target the batch makes live known. Their pages are purged once this commits."""
+    rows = PublishedArticle.objects.bulk_create(
+        PublishedArticle(
+            article=article,
+            **_live_columns(rendering, revision, approval, published_at, updated_at),
+        )
+        for article, revision, approval, published_at, updated_at, rendering in entries
+    )
+    renderings = [entry[-1] for entry in entries]
+    tag_slugs = {slug for entry in entries for slug in entry[1].snapshot["tags"]}
+    tag_ids = dict(Tag.objects.filter(slug__in=tag_slugs).values_list("slug", "pk"))
+    PublishedArticleTag.objects.bulk_create(
+        PublishedArticleTag(published_article=live, tag_id=tag_ids[slug])
+        for live, entry in zip(rows, entries, strict=True)
+        for slug in entry[1].snapshot["tags"]
+        if slug in tag_ids
+    )
+    PublishedLink.objects.bulk_create(
+        link
+        for live, rendering in zip(rows, renderings, strict=True)
+        for link in _links(live, rendering)
+    )
+    mark_read_model_changed(live_delta=len(rows))
+    purge_articles_on_commit([live.slug for live in rows])
+    return rows
+
+
 def _write_tags(live, slugs):
     PublishedArticleTag.objects.filter(published_article=live).delete()
     PublishedArticleTag.objects.bulk_create(
@@ -74,18 +104,17 @@ def _write_tags(live, slugs):
 def _write_links(live, rendering):
     """What `live` points to, so that publishing or unpublishing a target renders it again."""
     PublishedLink.objects.filter(source=live).delete()
-    PublishedLink.objects.bulk_create(
-        [
-            *(
-                PublishedLink(source=live, target_slug=slug)
-                for slug in sorted(rendering.linked_slugs)
-            ),
-            *(
-                PublishedLink(source=live, target_article_id=pk)
-                for pk in sorted(rendering.related_articles)
-            ),
-        ]
-    )
+    PublishedLink.objects.bulk_create(_links(live, rendering))
+
+
+def _links(live, rendering):
+    return [
+        *(PublishedLink(source=live, target_slug=slug) for slug in sorted(rendering.linked_slugs)),
+        *(
+            PublishedLink(source=live, target_article_id=pk)
+            for pk in sorted(rendering.related_articles)
+        ),
+    ]
 
 
 def take_down(live):
@@ -122,10 +151,11 @@ def rerender(published_articles):
     return len(rendered)
 
 
-def rerender_linking_to(slugs, *, article=None, besides=None):
+def rerender_linking_to(slugs, *, article=None, besides=None, leaving_out=()):
     """Render again, from their own revisions, the live articles that link to any of `slugs`
     or to the article that now has one of them, or that name `article` as a related topic;
-    `besides` (an article) is left out: it was just rendered."""
+    `besides` (an article) and `leaving_out` (article ids) are left out: they were just
+    rendered."""
     pointing = Q(target_slug__in=slugs) | Q(target_article__slug__in=slugs)
     if article is not None:
         pointing |= Q(target_article=article)
@@ -133,4 +163,6 @@ def rerender_linking_to(slugs, *, article=None, besides=None):
     rows = PublishedArticle.objects.filter(pk__in=linking)
     if besides is not None:
         rows = rows.exclude(article=besides)
+    if leaving_out:
+        rows = rows.exclude(article_id__in=leaving_out)
     return rerender(rows)

@@ -182,8 +182,15 @@ def render_article_text(intro, sections, resolver, parsed=None):
     )
 
 
+# A text holds a link only if it has one of these: an inline link, a reference definition or
+# an autolink. Most texts have none, and are then not parsed to find out.
+LINK_MARKS = ("](", "]:", "<")
+
+
 def article_links(markdown_text):
     """Return the `article:` links in a Markdown text, in order of appearance."""
+    if not any(mark in (markdown_text or "") for mark in LINK_MARKS):
+        return []
     return ParsedMarkdown(markdown_text).links
 
 

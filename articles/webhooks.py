@@ -39,22 +39,31 @@ def sign(secret, body, timestamp=None):
 
 def announce(event, *, slug, url, title=None, revision=None):
     """Queue `event` about the article `slug` for every endpoint that wants it."""
+    return announce_many(event, [{"slug": slug, "url": url, "title": title, "revision": revision}])
+
+
+def announce_many(event, articles):
+    """Queue `event` about each of `articles` (dicts of slug, url, title, revision) for every
+    endpoint that wants it, in one query."""
     endpoints = [endpoint for endpoint in WebhookEndpoint.objects.all() if endpoint.wants(event)]
     if not endpoints:
         return []
     deliveries = []
-    for endpoint in endpoints:
-        delivery = WebhookDelivery(endpoint=endpoint, event=event, next_attempt_at=timezone.now())
-        delivery.body = json.dumps(
-            {
-                "id": str(delivery.id),
-                "event": event,
-                "occurred_at": timezone.now().isoformat(),
-                "article": {"slug": slug, "url": url, "title": title, "revision": revision},
-            },
-            sort_keys=True,
-        )
-        deliveries.append(delivery)
+    for article in articles:
+        for endpoint in endpoints:
+            delivery = WebhookDelivery(
+                endpoint=endpoint, event=event, next_attempt_at=timezone.now()
+            )
+            delivery.body = json.dumps(
+                {
+                    "id": str(delivery.id),
+                    "event": event,
+                    "occurred_at": timezone.now().isoformat(),
+                    "article": article,
+                },
+                sort_keys=True,
+            )
+            deliveries.append(delivery)
     WebhookDelivery.objects.bulk_create(deliveries)
     ids = [str(delivery.id) for delivery in deliveries]
     transaction.on_commit(lambda: [deliver_webhook.enqueue(delivery_id) for delivery_id in ids])

@@ -14,12 +14,15 @@ that an assigned, active reviewer approved, and the approval covers exactly that
 
 import datetime
 import logging
+from dataclasses import dataclass
+from types import SimpleNamespace
 
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
 from articles import list_limits, publishing, webhooks
+from articles.documents import BatchLookups, render_document
 from articles.models import (
     Article,
     ArticleEdit,
@@ -34,6 +37,7 @@ from articles.models import (
     WebhookEvent,
     content_hash,
 )
+from articles.models.content import snapshots
 from articles.word_diff import changed_word_count
 from frontend_cache.purge import purge_articles_on_commit
 from images.models import Image
@@ -561,6 +565,200 @@ def publish(*, article, by, at=None, dates=None, rerender_dependents=True):
     return _go_live(
         article, revision, approval, by=by, dates=dates, rerender_dependents=rerender_dependents
     )
+
+
+@dataclass(frozen=True)
+class NewArticle:
+    """One draft for `publish_many`: submitted by its author, approved by `reviewer` (a
+    profile), published with `dates` (published_at, updated_at; None for now)."""
+
+    article: Article
+    reviewer: object
+    dates: tuple = (None, None)
+
+
+@transaction.atomic
+def publish_many(drafts, *, by, approval_comment="", going_live=None, render_all=None):
+    """Take many drafts never submitted before through `submit`, `approve` and `publish` at
+    once, as a bulk import does: the same checks, and the same revisions, reviews, audit
+    trail and read model as the three calls one at a time would write, in bulk inserts.
+    Returns the live rows.
+
+    Each document is rendered once, after every article of the batch is known: links between
+    them resolve as they would had the linked one been published first. `going_live`
+    ({slug: {slug, title, summary, anchors, article_id}}) names articles later calls will
+    publish at once after this one (the rest of an import), whose links resolve too; the
+    caller publishes them, or renders again what links to those it could not.
+    `render_all(jobs, lookups)`, if given, renders `documents.render_document` keyword sets
+    with `lookups` in bulk (in a process pool, say); by default they are rendered here. Live
+    articles that link to these are not rendered again: call
+    `publishing.rerender_linking_to` once at the end.
+    """
+    if not is_editor(by):
+        raise NotAllowed("Only editors can publish articles.")
+    drafts = list(drafts)
+    locked = {
+        article.pk: article
+        for article in Article.objects.select_for_update(of=("self",))
+        .select_related("hero_image", "author")
+        .filter(pk__in=[draft.article.pk for draft in drafts])
+    }
+    articles = [locked[draft.article.pk] for draft in drafts]
+    _check_new_articles(articles, [draft.reviewer for draft in drafts])
+    snapshot_of = snapshots(articles)
+    now = timezone.now()
+    revisions = ArticleRevision.objects.bulk_create(
+        ArticleRevision(
+            article=article,
+            number=1,
+            snapshot=snapshot_of[article.pk],
+            content_hash=content_hash(snapshot_of[article.pk]),
+            hero_image_id=article.hero_image_id,
+            created_by=article.author,
+            changed_words=changed_word_count(None, snapshot_of[article.pk]),
+        )
+        for article in articles
+    )
+    _file_edits_under(revisions)
+    Image.objects.filter(pk__in=[a.hero_image_id for a in articles if a.hero_image_id]).lock()
+    approvals = Review.objects.bulk_create(
+        Review(
+            revision=revision,
+            reviewer=draft.reviewer,
+            assigned_by=revision.created_by,
+            decision=ReviewDecision.APPROVED,
+            comment=approval_comment,
+            decided_at=now,
+            decided_by=draft.reviewer.user,
+        )
+        for draft, revision in zip(drafts, revisions, strict=True)
+    )
+    lives = _make_live(drafts, articles, revisions, approvals, now, going_live, render_all)
+    Transition.objects.bulk_create(
+        Transition(article=article, revision=revision, **move)
+        for article, revision, approval in zip(articles, revisions, approvals, strict=True)
+        for move in (
+            {"action": "submit", "from_state": State.DRAFT, "to_state": State.IN_REVIEW,
+             "by": article.author},
+            {"action": "approve", "from_state": State.IN_REVIEW, "to_state": State.APPROVED,
+             "by": approval.decided_by, "comment": approval_comment},
+            {"action": "publish", "from_state": State.APPROVED, "to_state": State.PUBLISHED,
+             "by": by},
+        )
+    )  # fmt: skip
+    for article, revision in zip(articles, revisions, strict=True):
+        article.state = State.PUBLISHED
+        article.current_revision = article.live_revision = revision
+    Article.objects.bulk_update(articles, ["state", "current_revision", "live_revision"])
+    return lives
+
+
+def _check_new_articles(articles, reviewers):
+    """What submit, approve and publish would refuse, for a batch of new drafts."""
+    for article in articles:
+        if article.state != State.DRAFT or article.current_revision_id is not None:
+            raise InvalidTransition(
+                f"“{article.title}” was submitted before; only new drafts are published in bulk."
+            )
+    changed_by = _contributors_of(articles)
+    for article, reviewer in zip(articles, reviewers, strict=True):
+        _check_reviewers(article, [reviewer], changed_by[article.pk])
+    slugs = [article.slug for article in articles]
+    if len(set(slugs)) != len(slugs):
+        raise InvalidInput("Two of the articles have the same slug.")
+    holder = PublishedArticle.objects.filter(slug__in=slugs).values_list("slug", flat=True).first()
+    taken = (
+        holder
+        or ArticleSlugAlias.objects.filter(slug__in=slugs).values_list("slug", flat=True).first()
+    )
+    if taken:
+        raise InvalidTransition(
+            f"The slug “{taken}” already leads readers to another article. Change this "
+            "article's slug and submit it again."
+        )
+
+
+def _contributors_of(articles):
+    """`contributors()` of each of a batch of new drafts, {article id: user ids}."""
+    changed_by = {article.pk: {article.author_id} for article in articles}
+    edits = ArticleEdit.objects.filter(article__in=articles).values_list("article_id", "by_id")
+    for pk, user_id in edits:
+        changed_by[pk].add(user_id)
+    images = {a.hero_image_id: a.pk for a in articles if a.hero_image_id}
+    for image in Image.objects.filter(pk__in=images).prefetch_related("edited_by"):
+        if image.locked_at is None:  # never approved before: whoever worded it changed it
+            editors = {image.uploaded_by_id, *(user.pk for user in image.edited_by.all())}
+            changed_by[images[image.pk]] |= editors - {None}
+    return changed_by
+
+
+def _file_edits_under(revisions):
+    """Each article's unfiled edits belong to its first revision, as `submit` records."""
+    revision_of = {revision.article_id: revision for revision in revisions}
+    edits = list(ArticleEdit.objects.filter(article_id__in=revision_of, revision__isnull=True))
+    for edit in edits:
+        edit.revision = revision_of[edit.article_id]
+    ArticleEdit.objects.bulk_update(edits, ["revision"])
+
+
+def _make_live(drafts, articles, revisions, approvals, now, going_live, render_all):
+    """Render every document once, with the whole batch (and `going_live`) known as live,
+    and write the read model and the webhooks' deliveries."""
+    batch = {
+        revision.snapshot["slug"]: {
+            "slug": revision.snapshot["slug"],
+            "title": revision.snapshot["title"],
+            "summary": revision.snapshot["summary"],
+            "anchors": [section["anchor"] for section in revision.snapshot["sections"]],
+            "article_id": revision.article_id,
+        }
+        for revision in revisions
+    }
+    snapshots_ = [revision.snapshot for revision in revisions]
+    lookups = BatchLookups(snapshots_, going_live={**(going_live or {}), **batch})
+    dated = []
+    for draft, revision in zip(drafts, revisions, strict=True):
+        published_at, updated_at = draft.dates
+        if original := revision.snapshot.get("first_published_at"):
+            published_at = datetime.datetime.fromisoformat(original)
+        dated.append((published_at or now, updated_at or now))
+    jobs = [
+        {
+            "snapshot": revision.snapshot,
+            "article_id": revision.article_id,
+            "revision_number": revision.number,
+            # What the document prints of the approval (a light object: jobs may be pickled).
+            "approval": SimpleNamespace(decided_at=approval.decided_at, reviewer=approval.reviewer),
+            "published_at": published_at,
+            "updated_at": updated_at,
+        }
+        for revision, approval, (published_at, updated_at) in zip(
+            revisions, approvals, dated, strict=True
+        )
+    ]
+    renderings = (render_all or render_here)(jobs, lookups)
+    lives = publishing.write_new_read_models(
+        [
+            (article, revision, approval, published_at, updated_at, rendering)
+            for article, revision, approval, (published_at, updated_at), rendering in zip(
+                articles, revisions, approvals, dated, renderings, strict=True
+            )
+        ]
+    )
+    webhooks.announce_many(
+        WebhookEvent.PUBLISHED,
+        [
+            {"slug": live.slug, "url": live.get_absolute_url(), "title": live.title,
+             "revision": revision.number}
+            for live, revision in zip(lives, revisions, strict=True)
+        ],
+    )  # fmt: skip
+    return lives
+
+
+def render_here(jobs, lookups):
+    """`publish_many`'s default `render_all`: each document in turn, in this process."""
+    return [render_document(**job, lookups=lookups) for job in jobs]
 
 
 def publish_due(*, now=None):

@@ -156,7 +156,7 @@ class Image(models.Model):
     def store_picture(self, clean):
         """Write a checked picture (processing.CleanImage) to storage as this image's file."""
         self.format = clean.format
-        self.placeholder = processing.placeholder(clean.content)
+        self.placeholder = clean.placeholder
         self.file.save(f"upload.{clean.extension}", ContentFile(clean.content), save=False)
         self.width, self.height = clean.width, clean.height
 

@@ -49,6 +49,7 @@ class CleanImage:
     extension: str
     width: int
     height: int
+    placeholder: str
 
 
 def clean_upload(upload):
@@ -77,7 +78,10 @@ def clean_upload(upload):
     _check_shape(*upright.size)
     normal, icc_profile = normalise(upright)
     content = _encode(normal, picture.format, icc_profile=icc_profile)
-    return CleanImage(content, picture.format, stored_extension, *normal.size)
+    # From the pixels in hand: decoding the new encoding again would double the cost.
+    return CleanImage(
+        content, picture.format, stored_extension, *normal.size, placeholder=placeholder_of(normal)
+    )
 
 
 def _decode(upload):
@@ -301,8 +305,14 @@ def render(content, image_format, *, width, crop=None):
 
 
 def placeholder(content):
-    """A tiny blurred WebP as a data URI, for a frontend to show while the image loads."""
-    picture, _icc_profile = _open_stored(content)
+    """A tiny blurred WebP of stored image bytes as a data URI, for a frontend to show while
+    the image loads."""
+    return placeholder_of(_open_stored(content)[0])
+
+
+def placeholder_of(picture):
+    """`placeholder` of a decoded, normalised picture (left unchanged)."""
+    picture = picture.copy()
     picture.thumbnail((PLACEHOLDER_WIDTH, PLACEHOLDER_WIDTH * 4))
     picture = picture.convert("RGB").filter(ImageFilter.GaussianBlur(1))
     buffer = io.BytesIO()

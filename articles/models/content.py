@@ -324,53 +324,20 @@ class Article(models.Model):
         article's medical content. `related_by_slug` names related topics by slug instead, as
         revisions recorded before 2026-11-29 did, to compare the working copy with one of them.
         """
-        hero_image = None
-        if self.hero_image_id:
-            image = self.hero_image
-            hero_image = {"id": image.pk, "alt": image.alt, "credit": image.credit}
-        return {
-            "title": self.title,
-            "slug": self.slug,
-            "summary": self.summary,
-            "intro": self.intro,
-            "author_id": self.author_id,
-            "hero_image": hero_image,
-            "review_interval_months": self.review_interval_months,
-            "disclaimer": self.disclaimer,
-            # Only when set: the snapshot (and so the hash) of every article without them
-            # stays what it was before these fields existed.
-            **({"byline": self.byline} if self.byline else {}),
-            # In UTC, as the database gives it back: the same moment hashes the same.
-            **(
-                {"first_published_at": self.first_published_at.astimezone(datetime.UTC).isoformat()}
-                if self.first_published_at
-                else {}
-            ),
-            # values_list(): plain tuples, no model instances; the workflow takes a snapshot
-            # three times on the way to publishing.
-            "tags": sorted(self.tags.values_list("slug", flat=True)),
-            "sections": [
-                {"anchor": anchor, "heading": heading, "body": body}
-                for anchor, heading, body in self.sections.values_list("anchor", "heading", "body")
-            ],
-            "related_topics": [
-                {"slug" if related_by_slug else "article_id": target, "blurb": blurb}
-                for target, blurb in self.related_topics.values_list(
-                    "to_article__slug" if related_by_slug else "to_article_id", "blurb"
-                )
-            ],
-            "references": [
-                {
-                    "label": label,
-                    "url": url,
-                    "publisher": publisher,
-                    "accessed_on": accessed_on.isoformat() if accessed_on else None,
-                }
-                for label, url, publisher, accessed_on in self.references.values_list(
-                    "label", "url", "publisher", "accessed_on"
-                )
-            ],
-        }
+        # values_list(): plain tuples, no model instances; the workflow takes a snapshot three
+        # times on the way to publishing.
+        related = "to_article__slug" if related_by_slug else "to_article_id"
+        return _snapshot(
+            self,
+            self.hero_image if self.hero_image_id else None,
+            parts={
+                "tags": self.tags.values_list("slug", flat=True),
+                "sections": self.sections.values_list(*SNAPSHOT_SECTION),
+                "related_topics": self.related_topics.values_list(related, "blurb"),
+                "references": self.references.values_list(*SNAPSHOT_REFERENCE),
+            },
+            related_by_slug=related_by_slug,
+        )
 
     def article_links(self):
         """Every `article:` link in the intro and the sections, in reading order."""
@@ -397,6 +364,83 @@ class Article(models.Model):
     def link_problems(self):
         """Sentences naming each `article:` link that points to no article or no section."""
         return self.render().problems
+
+
+SNAPSHOT_SECTION = ("anchor", "heading", "body")
+SNAPSHOT_REFERENCE = ("label", "url", "publisher", "accessed_on")
+
+
+def _snapshot(article, image, *, parts, related_by_slug=False):
+    """Article.snapshot() from the article's row, its hero image and the rows of its parts
+    (tag slugs, and tuples of SNAPSHOT_SECTION, related topic and blurb, SNAPSHOT_REFERENCE,
+    in position order)."""
+    return {
+        "title": article.title,
+        "slug": article.slug,
+        "summary": article.summary,
+        "intro": article.intro,
+        "author_id": article.author_id,
+        "hero_image": image and {"id": image.pk, "alt": image.alt, "credit": image.credit},
+        "review_interval_months": article.review_interval_months,
+        "disclaimer": article.disclaimer,
+        # Only when set: the snapshot (and so the hash) of every article without them stays
+        # what it was before these fields existed.
+        **({"byline": article.byline} if article.byline else {}),
+        # In UTC, as the database gives it back: the same moment hashes the same.
+        **(
+            {"first_published_at": article.first_published_at.astimezone(datetime.UTC).isoformat()}
+            if article.first_published_at
+            else {}
+        ),
+        "tags": sorted(parts["tags"]),
+        "sections": [
+            {"anchor": anchor, "heading": heading, "body": body}
+            for anchor, heading, body in parts["sections"]
+        ],
+        "related_topics": [
+            {"slug" if related_by_slug else "article_id": target, "blurb": blurb}
+            for target, blurb in parts["related_topics"]
+        ],
+        "references": [
+            {
+                "label": label,
+                "url": url,
+                "publisher": publisher,
+                "accessed_on": accessed_on.isoformat() if accessed_on else None,
+            }
+            for label, url, publisher, accessed_on in parts["references"]
+        ],
+    }
+
+
+def snapshots(articles):
+    """{article id: Article.snapshot()} of `articles` (rows with their hero_image selected),
+    in one query per kind of part, for a batch."""
+    ids = [article.pk for article in articles]
+    parts = {pk: {"tags": [], "sections": [], "related_topics": [], "references": []} for pk in ids}
+    rows = {
+        "tags": TaggedArticle.objects.filter(content_object_id__in=ids).values_list(
+            "content_object_id", "tag__slug"
+        ),
+        "sections": Section.objects.filter(article_id__in=ids).values_list(
+            "article_id", *SNAPSHOT_SECTION
+        ),
+        "related_topics": RelatedTopic.objects.filter(from_article_id__in=ids).values_list(
+            "from_article_id", "to_article_id", "blurb"
+        ),
+        "references": Reference.objects.filter(article_id__in=ids).values_list(
+            "article_id", *SNAPSHOT_REFERENCE
+        ),
+    }
+    for kind, values in rows.items():
+        for pk, *value in values:
+            parts[pk][kind].append(value[0] if kind == "tags" else tuple(value))
+    return {
+        article.pk: _snapshot(
+            article, article.hero_image if article.hero_image_id else None, parts=parts[article.pk]
+        )
+        for article in articles
+    }
 
 
 class TaggedArticle(ItemBase):

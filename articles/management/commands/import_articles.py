@@ -1,3 +1,5 @@
+import os
+
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
@@ -17,13 +19,23 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run", action="store_true", help="Check every line; write nothing."
         )
+        parser.add_argument(
+            "--jobs",
+            type=int,
+            default=os.cpu_count() or 1,
+            help="Processes for checking, image cleaning and rendering (default: one per core).",
+        )
 
-    def handle(self, *args, file, publish=False, dry_run=False, verbosity=1, **options):
+    def handle(self, *args, file, publish=False, dry_run=False, jobs, verbosity=1, **options):
         def progress(phase):
             return tqdm(desc=phase, unit=" articles", disable=verbosity < 1, file=self.stderr)
 
+        if jobs < 1:
+            raise CommandError("--jobs must be 1 or more.")
         try:
-            report = import_file(file, publish=publish, dry_run=dry_run, progress=progress)
+            report = import_file(
+                file, publish=publish, dry_run=dry_run, progress=progress, jobs=jobs
+            )
         except FileNotFoundError as error:
             raise CommandError(f"No such file: {file}") from error
         for error in report.errors:

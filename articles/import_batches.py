@@ -1,0 +1,228 @@
+"""Writing checked import lines to the database in batches: drafts with their parts, then
+related topics, then publishing through `workflow.publish_many`.
+
+Each batch is one short transaction of bulk inserts (on SQLite, a long one would keep the web
+server's and the task workers' writes waiting past their timeout). People, tags and reviewer
+profiles are looked up once per import and kept; everything else is one query per batch.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils.dateparse import parse_datetime
+from django.utils.text import slugify
+
+from articles import workflow
+from articles.editing import section_rows
+from articles.models import (
+    Article,
+    ArticleEdit,
+    Reference,
+    RelatedTopic,
+    Section,
+    content_hash,
+)
+from articles.models.content import TaggedArticle, snapshots
+from images.models import Image
+from reviewers.models import Reviewer
+from tags.models import Tag
+
+IMPORTER_USERNAME = "importer"
+
+
+@dataclass
+class Created:
+    """What the later phases need of an article a batch created."""
+
+    article_id: int
+    reviewer_slug: str
+    dates: tuple
+    related: list
+    target: dict  # how links to it resolve once it is live: documents.BatchLookups
+
+
+@dataclass
+class People:
+    """Writers, reviewers and tags met so far in an import, each created the first time."""
+
+    writers: dict = field(default_factory=dict)
+    reviewers: dict = field(default_factory=dict)
+    tags: dict = field(default_factory=dict)
+
+    def writer(self, display_name):
+        if display_name not in self.writers:
+            self.writers[display_name] = staff_user(
+                f"writer-{slugify(display_name)}", display_name, "Writers"
+            )
+        return self.writers[display_name]
+
+    def reviewer(self, data):
+        slug = data["slug"]
+        if slug not in self.reviewers:
+            reviewer = Reviewer.objects.select_related("user").filter(slug=slug).first()
+            self.reviewers[slug] = reviewer or Reviewer.objects.create(
+                slug=slug,
+                name=data["name"],
+                credentials=data.get("credentials", ""),
+                specialty=data.get("specialty", ""),
+                user=staff_user(f"reviewer-{slug}", data["name"], "Reviewers"),
+            )
+        return self.reviewers[slug]
+
+    def tag(self, name):
+        if name not in self.tags:
+            slug = slugify(name)
+            tag = (
+                Tag.objects.filter(slug=slug).first()
+                or Tag.objects.filter(name__iexact=name).first()
+            )
+            self.tags[name] = tag or Tag.objects.create(name=name, slug=slug)
+        return self.tags[name]
+
+
+@transaction.atomic
+def create_drafts(lines, people):
+    """Create the drafts of checked lines ((data, importing.Prepared) pairs), with their
+    sections, tags, references and hero images, as `editing.create_article` would one at a
+    time; return a Created for each."""
+    authors = [people.writer(data["author"]) for data, _ in lines]
+    for data, _ in lines:
+        people.reviewer(data["reviewer"])
+    images = [
+        _image(data["hero_image"], prepared.hero_image, author) if prepared.hero_image else None
+        for (data, prepared), author in zip(lines, authors, strict=True)
+    ]
+    Image.objects.bulk_create(image for image in images if image)
+    articles = Article.objects.bulk_create(
+        Article(
+            author=author,
+            title=data["title"],
+            slug=data["slug"],
+            summary=data["summary"],
+            intro=data.get("intro", ""),
+            hero_image=image,
+            byline=data.get("byline") or "",
+            first_published_at=parse_moment(data.get("first_published_at")),
+        )
+        for (data, _), author, image in zip(lines, authors, images, strict=True)
+    )
+    sections = [
+        section_rows(article, data["sections"], prepared.word_counts)
+        for article, (data, prepared) in zip(articles, lines, strict=True)
+    ]
+    Section.objects.bulk_create(row for rows in sections for row in rows)
+    _write_tags_and_references(articles, [data for data, _ in lines], people)
+    # The first save is recorded like every other, as `workflow.record_edit` does.
+    snapshot_of = snapshots(articles)
+    ArticleEdit.objects.bulk_create(
+        ArticleEdit(article=article, by=article.author, content_hash=content_hash(snapshot_of[pk]))
+        for article in articles
+        if (pk := article.pk)
+    )
+    return [
+        _created(article, data, rows)
+        for article, (data, _), rows in zip(articles, lines, sections, strict=True)
+    ]
+
+
+def _write_tags_and_references(articles, lines, people):
+    TaggedArticle.objects.bulk_create(
+        TaggedArticle(content_object=article, tag=tag)
+        for article, data in zip(articles, lines, strict=True)
+        # Two names may be one tag ("Knee" and "knee"): each tag once, as tags.set() would.
+        for tag in {people.tag(name).pk: people.tag(name) for name in data.get("tags", [])}.values()
+    )
+    Reference.objects.bulk_create(
+        Reference(
+            article=article,
+            position=position,
+            label=reference.get("label") or reference["url"],
+            url=reference["url"],
+            publisher=reference.get("publisher", ""),
+        )
+        for article, data in zip(articles, lines, strict=True)
+        for position, reference in enumerate(data.get("references", []), start=1)
+    )
+
+
+def _image(hero, clean, author):
+    """An unsaved Image of a cleaned picture (images.processing.CleanImage), its file stored."""
+    image = Image(alt=hero["alt"], credit=hero.get("credit", ""), uploaded_by=author)
+    image.format, image.placeholder = clean.format, clean.placeholder
+    image.file.save(f"upload.{clean.extension}", ContentFile(clean.content), save=False)
+    image.width, image.height = clean.width, clean.height  # after the file: it resets them
+    return image
+
+
+def _created(article, data, sections):
+    published_at = parse_moment(data.get("published_at"))
+    return Created(
+        article_id=article.pk,
+        reviewer_slug=data["reviewer"]["slug"],
+        dates=(published_at, parse_moment(data.get("updated_at")) or published_at),
+        related=data.get("related", []),
+        target={
+            "slug": article.slug,
+            "title": article.title,
+            "summary": article.summary,
+            "anchors": [section.anchor for section in sections],
+            "article_id": article.pk,
+        },
+    )
+
+
+@transaction.atomic
+def attach_related(created):
+    """The related topics of a batch of created articles, in their order."""
+    slugs = {slug for item in created for slug in item.related}
+    ids = dict(Article.objects.filter(slug__in=slugs).values_list("slug", "pk"))
+    RelatedTopic.objects.bulk_create(
+        RelatedTopic(from_article_id=item.article_id, to_article_id=ids[slug], position=position)
+        for item in created
+        for position, slug in enumerate(item.related, start=1)
+    )
+
+
+def publish(created, people, *, going_live, render_all):
+    """Submit, approve and publish a batch of created articles through the workflow."""
+    drafts = [
+        workflow.NewArticle(
+            article=Article(pk=item.article_id),
+            reviewer=people.reviewers[item.reviewer_slug],
+            dates=item.dates,
+        )
+        for item in created
+    ]
+    return workflow.publish_many(
+        drafts,
+        by=staff_user(IMPORTER_USERNAME, "Article importer", "Editors"),
+        approval_comment="Approved on import.",
+        going_live=going_live,
+        render_all=render_all,
+    )
+
+
+def parse_moment(value):
+    """An import line's date and time, in UTC when it names no time zone; None if empty."""
+    if not value:
+        return None
+    moment = parse_datetime(value)
+    return moment if moment.tzinfo else moment.replace(tzinfo=datetime.UTC)
+
+
+def staff_user(username, display_name, group_name):
+    User = get_user_model()
+    first, _, last = display_name.partition(" ")
+    user, created = User.objects.get_or_create(
+        username=username[:150],
+        defaults={"first_name": first[:150], "last_name": last[:150], "is_staff": True},
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+        user.groups.add(Group.objects.get(name=group_name))
+    return user
