@@ -50,7 +50,7 @@ class Rendering:
     problems: list  # sentences naming each `article:` link readers would find broken
 
 
-def build_document(*, revision, approval, published_at, updated_at):
+def build_document(*, revision, approval, published_at, updated_at, lookups=None):
     """The public document for `revision`, approved by `approval`, as the API serves it."""
     return render_document(
         revision.snapshot,
@@ -59,6 +59,7 @@ def build_document(*, revision, approval, published_at, updated_at):
         approval=approval,
         published_at=published_at,
         updated_at=updated_at,
+        lookups=lookups,
     )
 
 

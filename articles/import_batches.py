@@ -39,6 +39,7 @@ class Created:
     """What the later phases need of an article a batch created."""
 
     article_id: int
+    image_id: int | None
     reviewer_slug: str
     dates: tuple
     related: list
@@ -162,6 +163,7 @@ def _created(article, data, sections):
     published_at = parse_moment(data.get("published_at"))
     return Created(
         article_id=article.pk,
+        image_id=article.hero_image_id,
         reviewer_slug=data["reviewer"]["slug"],
         dates=(published_at, parse_moment(data.get("updated_at")) or published_at),
         related=data.get("related", []),

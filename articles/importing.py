@@ -12,7 +12,9 @@ Articles whose slug already exists are left alone, so importing the same file ag
 nothing.
 """
 
+import itertools
 import json
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,14 +24,16 @@ from django.core.validators import URLValidator, validate_slug
 from django.utils.dateparse import parse_datetime
 
 from articles import import_batches, import_pool, list_limits, publishing, workflow
+from articles.chunks import chunks
 from articles.import_batches import parse_moment
 from articles.markdown_limits import check_article
-from articles.models import Article, Reference, Section
+from articles.models import Article, PublishedArticle, Reference, Section
 from articles.models.content import SUMMARY_MAX_LENGTH, validate_not_in_future
 from articles.rendering import count_words
 from config.plain_text import validate_plain_text
-from images import processing
+from images import bulk, processing
 from images.models import Image
+from images.tasks import generate_renditions
 from reviewers.models import Reviewer
 from tags.models import Tag
 
@@ -57,6 +61,14 @@ class ImportReport:
     unchanged: int = 0
     published: int = 0
     errors: list[str] = field(default_factory=list)
+    images: list[int] = field(default_factory=list)  # ids of the hero images created
+    seconds: float = 0.0  # from the first line read to the last article written (or live)
+    rendition_seconds: float = 0.0  # making the renditions here, and rendering again
+
+    @property
+    def per_second(self):
+        """Articles created (and published) a second."""
+        return self.created / self.seconds if self.seconds else 0.0
 
 
 def read_lines(path):
@@ -76,16 +88,20 @@ def read_lines(path):
             yield number, data
 
 
-def import_file(path, *, publish=False, dry_run=False, progress=None, jobs=1):
+def import_file(
+    path, *, publish=False, dry_run=False, progress=None, jobs=1, wait_renditions=True
+):  # fmt: skip
     """Import the JSON Lines file at `path`; return an ImportReport.
 
     `progress(phase)`, if given, returns a counter with `update(n)` and `close()` (a tqdm bar,
     say) for each phase. With `jobs` over 1, lines are checked, hero images cleaned and
-    documents rendered in that many processes (import_pool).
+    documents rendered in that many processes (import_pool). The hero images' renditions
+    are made last, by `jobs` threads here if `wait_renditions`, else by the task workers.
     """
     path = Path(path)
     progress = progress or _NoProgress
     report = ImportReport()
+    started = time.perf_counter()
     known = set(Article.objects.values_list("slug", flat=True))
     in_file = {data["slug"] for _, data in read_lines(path) if _has_slug(data)}
     context = import_pool.Context(base=path.parent, slugs=known | in_file, known=known)
@@ -93,11 +109,31 @@ def import_file(path, *, publish=False, dry_run=False, progress=None, jobs=1):
         created = _check_and_create(path, pool, report, known, dry_run, progress)
         if dry_run or not created:
             return report
-        for batch in _batched(created):
+        for batch in chunks(created, BATCH_SIZE):
             import_batches.attach_related(batch)
         if publish:
             report.published = _publish(created, pool, report, progress)
+    report.seconds = time.perf_counter() - started
+    report.images = [item.image_id for item in created if item.image_id]
+    _make_renditions(report.images, wait=wait_renditions, threads=jobs, progress=progress)
+    report.rendition_seconds = time.perf_counter() - started - report.seconds
     return report
+
+
+def _make_renditions(image_ids, *, wait, threads, progress):
+    """The renditions of new images: made here, then the live documents showing them
+    rendered again once; or left to the task workers, one task per image."""
+    if not image_ids:
+        return
+    if not wait:
+        for image_id in image_ids:
+            generate_renditions.enqueue(image_id)
+        return
+    bar = progress("Making renditions", unit=" images")
+    bulk.make_renditions(image_ids, threads=threads, progress=bar)
+    bar.close()
+    for ids in chunks(image_ids, BATCH_SIZE):
+        publishing.rerender(PublishedArticle.objects.filter(revision__hero_image__in=ids))
 
 
 def _check_and_create(path, pool, report, known, dry_run, progress):
@@ -107,7 +143,7 @@ def _check_and_create(path, pool, report, known, dry_run, progress):
     created = []
     bar = progress("Checking and creating")
     checking = None
-    for batch in [*_batched(read_lines(path)), None]:
+    for batch in itertools.chain(chunks(read_lines(path), BATCH_SIZE), [None]):
         next_checking = pool.check(batch) if batch is not None else None
         if checking is not None:
             lines = []
@@ -153,7 +189,7 @@ def _publish(created, pool, report, progress):
     going_live = {item.target["slug"]: item.target for item in created}
     published, refused = [], []
     bar = progress("Publishing")
-    for batch in _batched(created):
+    for batch in chunks(created, BATCH_SIZE):
         try:
             import_batches.publish(batch, people, going_live=going_live, render_all=pool.render)
             published += batch
@@ -181,20 +217,8 @@ def _publish(created, pool, report, progress):
     return len(published)
 
 
-def _batched(items, size=BATCH_SIZE):
-    """Lists of `size` items (the last may be shorter); itertools.batched from Python 3.12."""
-    batch = []
-    for item in items:
-        batch.append(item)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
 class _NoProgress:
-    def __init__(self, phase):
+    def __init__(self, phase, unit=None):
         pass
 
     def update(self, count=1):

@@ -10,7 +10,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from articles.documents import build_document, card, next_review_due
+from articles.chunks import chunks
+from articles.documents import BatchLookups, build_document, card, next_review_due
 from articles.models import (
     PublishedArticle,
     PublishedArticleTag,
@@ -22,12 +23,18 @@ from frontend_cache.purge import purge_articles_on_commit
 from tags.models import Tag
 
 
-def write_read_model(article, revision, approval, published_at, updated_at, *, purge=True):
+def write_read_model(
+    article, revision, approval, published_at, updated_at, *, purge=True, lookups=None
+):
     """Write the live row of `article` from `revision`, with its tags and links; return it.
     Its pages are purged from the HTTP cache once this commits, unless `purge` is false (the
-    caller purges them with others)."""
+    caller purges them with others). `lookups`: see documents.render_document."""
     rendering = build_document(
-        revision=revision, approval=approval, published_at=published_at, updated_at=updated_at
+        revision=revision,
+        approval=approval,
+        published_at=published_at,
+        updated_at=updated_at,
+        lookups=lookups,
     )
     live, created = PublishedArticle.objects.update_or_create(
         article=article,
@@ -132,23 +139,31 @@ def rerender(published_articles):
     rendered = []
     rows = published_articles.select_related("article", "revision", "approval__reviewer")
     try:
-        for live in rows.iterator(chunk_size=200):  # never all live articles in memory at once
-            with transaction.atomic():
-                write_read_model(
-                    live.article,
-                    live.revision,
-                    live.approval,
-                    live.published_at,
-                    live.updated_at,
-                    purge=False,
-                )
-            rendered.append(live.slug)
+        # Never all live articles in memory at once; what the documents print from outside
+        # their snapshots is read once per chunk.
+        for chunk in chunks(rows.iterator(chunk_size=RERENDER_CHUNK), RERENDER_CHUNK):
+            lookups = BatchLookups([live.revision.snapshot for live in chunk])
+            for live in chunk:
+                with transaction.atomic():
+                    write_read_model(
+                        live.article,
+                        live.revision,
+                        live.approval,
+                        live.published_at,
+                        live.updated_at,
+                        purge=False,
+                        lookups=lookups,
+                    )
+                rendered.append(live.slug)
     finally:
         # One purge for all of them (a tag on 500 articles was 500 purges), including those
         # rendered before a failure: each committed in its own transaction.
         if rendered:
             purge_articles_on_commit(rendered)
     return len(rendered)
+
+
+RERENDER_CHUNK = 200
 
 
 def rerender_linking_to(slugs, *, article=None, besides=None, leaving_out=()):

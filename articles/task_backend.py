@@ -9,6 +9,7 @@ swaps it for a queue-backed backend in the TASKS setting; nothing else changes.
 from concurrent.futures import ThreadPoolExecutor
 
 from django.db import close_old_connections, connections
+from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
 from django_tasks.backends.immediate import ImmediateBackend
 from django_tasks.base import TaskResult, TaskResultStatus
 from django_tasks.utils import get_random_id
@@ -42,3 +43,9 @@ class ThreadBackend(ImmediateBackend):
             self._execute_task(task_result)
         finally:
             connections.close_all()
+
+
+def runs_tasks_in_process():
+    """Whether the default backend runs tasks in the process that enqueues them (thread,
+    immediate): a command that exits first would take them with it."""
+    return isinstance(task_backends[DEFAULT_TASK_BACKEND_ALIAS], ImmediateBackend)

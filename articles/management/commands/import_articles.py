@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from articles.importing import import_file
+from articles.task_backend import runs_tasks_in_process
 
 
 class Command(BaseCommand):
@@ -25,16 +26,31 @@ class Command(BaseCommand):
             default=os.cpu_count() or 1,
             help="Processes for checking, image cleaning and rendering (default: one per core).",
         )
+        parser.add_argument(
+            "--wait-renditions",
+            action="store_true",
+            help="Make the hero images' renditions before returning, instead of leaving them to "
+            "the task workers (always so with TASKS_BACKEND=thread, which has no workers "
+            "outside this process).",
+        )
 
-    def handle(self, *args, file, publish=False, dry_run=False, jobs, verbosity=1, **options):
-        def progress(phase):
-            return tqdm(desc=phase, unit=" articles", disable=verbosity < 1, file=self.stderr)
+    def handle(
+        self, *args, file, publish=False, dry_run=False, jobs, wait_renditions=False,
+        verbosity=1, **options,
+    ):  # fmt: skip
+        def progress(phase, unit=" articles"):
+            return tqdm(desc=phase, unit=unit, disable=verbosity < 1, file=self.stderr)
 
         if jobs < 1:
             raise CommandError("--jobs must be 1 or more.")
         try:
             report = import_file(
-                file, publish=publish, dry_run=dry_run, progress=progress, jobs=jobs
+                file,
+                publish=publish,
+                dry_run=dry_run,
+                progress=progress,
+                jobs=jobs,
+                wait_renditions=wait_renditions or runs_tasks_in_process(),
             )
         except FileNotFoundError as error:
             raise CommandError(f"No such file: {file}") from error
@@ -45,3 +61,14 @@ class Command(BaseCommand):
             f"{verb} {report.created}, unchanged {report.unchanged}, published "
             f"{report.published}, refused {len(report.errors)}."
         )
+        if report.created and not dry_run:
+            done = "live" if publish else "written"
+            self.stdout.write(
+                f"{report.created} articles {done} in {report.seconds:.1f} s "
+                f"({report.per_second:.0f} articles/s)."
+            )
+        if report.images and report.rendition_seconds >= 0.05:
+            self.stdout.write(
+                f"Renditions of {len(report.images)} images made in "
+                f"{report.rendition_seconds:.1f} s."
+            )
