@@ -177,9 +177,14 @@ class BatchLookups:
             authors.add(snapshot["author_id"])
             if snapshot["hero_image"]:
                 images.add(snapshot["hero_image"]["id"])
+        # Only what the batch names is kept: the lookups may be sent to other processes.
         coming = {row["article_id"]: row for row in going_live.values()}
-        self._targets = live_targets(slugs - going_live.keys(), besides=None) | going_live
-        self._articles = live_articles(related_ids - coming.keys(), besides=None) | coming
+        self._targets = live_targets(slugs - going_live.keys(), besides=None) | {
+            slug: going_live[slug] for slug in slugs & going_live.keys()
+        }
+        self._articles = live_articles(related_ids - coming.keys(), besides=None) | {
+            pk: coming[pk] for pk in related_ids & coming.keys()
+        }
         self._not_live = set(Article.objects.link_resolver(slugs - self._targets.keys()).not_live)
         self._tags = {tag.slug: tag for tag in Tag.objects.filter(slug__in=tag_slugs)}
         self._tags = {slug: _tag(tag) for slug, tag in self._tags.items()}
