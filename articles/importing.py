@@ -93,20 +93,26 @@ def import_file(
 ):  # fmt: skip
     """Import the JSON Lines file at `path`; return an ImportReport.
 
-    `progress(phase)`, if given, returns a counter with `update(n)` and `close()` (a tqdm bar,
-    say) for each phase. With `jobs` over 1, lines are checked, hero images cleaned and
-    documents rendered in that many processes (import_pool). The hero images' renditions
-    are made last, by `jobs` threads here if `wait_renditions`, else by the task workers.
+    `progress(phase, total=, unit=)`, if given, returns a counter with `update(n)` and
+    `close()` (a tqdm bar, say) for each phase. With `jobs` over 1, lines are checked, hero
+    images cleaned and documents rendered in that many processes (import_pool). The hero
+    images' renditions are made last, by `jobs` threads here if `wait_renditions`, else by
+    the task workers.
     """
     path = Path(path)
     progress = progress or _NoProgress
     report = ImportReport()
     started = time.perf_counter()
     known = set(Article.objects.values_list("slug", flat=True))
-    in_file = {data["slug"] for _, data in read_lines(path) if _has_slug(data)}
+    in_file, lines = set(), 0
+    for _, data in read_lines(path):
+        lines += 1
+        if _has_slug(data):
+            in_file.add(data["slug"])
     context = import_pool.Context(base=path.parent, slugs=known | in_file, known=known)
     with import_pool.start(jobs, context) as pool:
-        created = _check_and_create(path, pool, report, known, dry_run, progress)
+        bar = progress("Checking and creating", total=lines)
+        created = _check_and_create(path, pool, report, known, dry_run, bar)
         if dry_run or not created:
             return report
         for batch in chunks(created, BATCH_SIZE):
@@ -129,19 +135,18 @@ def _make_renditions(image_ids, *, wait, threads, progress):
         for image_id in image_ids:
             generate_renditions.enqueue(image_id)
         return
-    bar = progress("Making renditions", unit=" images")
+    bar = progress("Making renditions", total=len(image_ids), unit=" images")
     bulk.make_renditions(image_ids, threads=threads, progress=bar)
     bar.close()
     for ids in chunks(image_ids, BATCH_SIZE):
         publishing.rerender(PublishedArticle.objects.filter(revision__hero_image__in=ids))
 
 
-def _check_and_create(path, pool, report, known, dry_run, progress):
+def _check_and_create(path, pool, report, known, dry_run, bar):
     """Check every line (in the pool) and create the drafts of good new ones, a batch at a
     time; the next batch is checked while this one is written."""
     people = import_batches.People()
     created = []
-    bar = progress("Checking and creating")
     checking = None
     for batch in itertools.chain(chunks(read_lines(path), BATCH_SIZE), [None]):
         next_checking = pool.check(batch) if batch is not None else None
@@ -188,7 +193,7 @@ def _publish(created, pool, report, progress):
     }
     going_live = {item.target["slug"]: item.target for item in created}
     published, refused = [], []
-    bar = progress("Publishing")
+    bar = progress("Publishing", total=len(created))
     for batch in chunks(created, BATCH_SIZE):
         try:
             import_batches.publish(batch, people, going_live=going_live, render_all=pool.render)
@@ -218,7 +223,7 @@ def _publish(created, pool, report, progress):
 
 
 class _NoProgress:
-    def __init__(self, phase, unit=None):
+    def __init__(self, phase, *, total=None, unit=None):
         pass
 
     def update(self, count=1):

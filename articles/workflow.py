@@ -606,7 +606,6 @@ def publish_many(drafts, *, by, approval_comment="", going_live=None, render_all
     articles = [locked[draft.article.pk] for draft in drafts]
     _check_new_articles(articles, [draft.reviewer for draft in drafts])
     snapshot_of = snapshots(articles)
-    now = timezone.now()
     revisions = ArticleRevision.objects.bulk_create(
         ArticleRevision(
             article=article,
@@ -621,36 +620,44 @@ def publish_many(drafts, *, by, approval_comment="", going_live=None, render_all
     )
     _file_edits_under(revisions)
     Image.objects.filter(pk__in=[a.hero_image_id for a in articles if a.hero_image_id]).lock()
+    # Each step written after the one before, as the three calls would: the audit trail and
+    # the review's dates read in the order things happened.
+    _record_moves(articles, revisions, "submit", State.DRAFT, State.IN_REVIEW)
     approvals = Review.objects.bulk_create(
-        Review(
-            revision=revision,
-            reviewer=draft.reviewer,
-            assigned_by=revision.created_by,
-            decision=ReviewDecision.APPROVED,
-            comment=approval_comment,
-            decided_at=now,
-            decided_by=draft.reviewer.user,
-        )
+        Review(revision=revision, reviewer=draft.reviewer, assigned_by=revision.created_by)
         for draft, revision in zip(drafts, revisions, strict=True)
     )
-    lives = _make_live(drafts, articles, revisions, approvals, now, going_live, render_all)
-    Transition.objects.bulk_create(
-        Transition(article=article, revision=revision, **move)
-        for article, revision, approval in zip(articles, revisions, approvals, strict=True)
-        for move in (
-            {"action": "submit", "from_state": State.DRAFT, "to_state": State.IN_REVIEW,
-             "by": article.author},
-            {"action": "approve", "from_state": State.IN_REVIEW, "to_state": State.APPROVED,
-             "by": approval.decided_by, "comment": approval_comment},
-            {"action": "publish", "from_state": State.APPROVED, "to_state": State.PUBLISHED,
-             "by": by},
-        )
+    decided_at = timezone.now()
+    for approval in approvals:
+        approval.decision, approval.comment = ReviewDecision.APPROVED, approval_comment
+        approval.decided_at, approval.decided_by = decided_at, approval.reviewer.user
+    Review.objects.bulk_update(approvals, ["decision", "comment", "decided_at", "decided_by"])
+    reviewers_users = [approval.decided_by for approval in approvals]
+    _record_moves(
+        articles, revisions, "approve", State.IN_REVIEW, State.APPROVED,
+        by=reviewers_users, comment=approval_comment,
     )  # fmt: skip
+    lives = _make_live(drafts, articles, revisions, approvals, going_live, render_all)
+    _record_moves(
+        articles, revisions, "publish", State.APPROVED, State.PUBLISHED, by=[by] * len(articles)
+    )
     for article, revision in zip(articles, revisions, strict=True):
         article.state = State.PUBLISHED
         article.current_revision = article.live_revision = revision
     Article.objects.bulk_update(articles, ["state", "current_revision", "live_revision"])
     return lives
+
+
+def _record_moves(articles, revisions, action, from_state, to_state, *, by=None, comment=""):
+    """One Transition per article; `by` (one user per article) defaults to their authors."""
+    movers = by or [article.author for article in articles]
+    Transition.objects.bulk_create(
+        Transition(
+            article=article, revision=revision, action=action, from_state=from_state,
+            to_state=to_state, by=mover, comment=comment,
+        )
+        for article, revision, mover in zip(articles, revisions, movers, strict=True)
+    )  # fmt: skip
 
 
 def _check_new_articles(articles, reviewers):
@@ -701,7 +708,7 @@ def _file_edits_under(revisions):
     ArticleEdit.objects.bulk_update(edits, ["revision"])
 
 
-def _make_live(drafts, articles, revisions, approvals, now, going_live, render_all):
+def _make_live(drafts, articles, revisions, approvals, going_live, render_all):
     """Render every document once, with the whole batch (and `going_live`) known as live,
     and write the read model and the webhooks' deliveries."""
     batch = {
@@ -716,7 +723,7 @@ def _make_live(drafts, articles, revisions, approvals, now, going_live, render_a
     }
     snapshots_ = [revision.snapshot for revision in revisions]
     lookups = BatchLookups(snapshots_, going_live={**(going_live or {}), **batch})
-    dated = []
+    now, dated = timezone.now(), []
     for draft, revision in zip(drafts, revisions, strict=True):
         published_at, updated_at = draft.dates
         if original := revision.snapshot.get("first_published_at"):

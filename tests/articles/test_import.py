@@ -5,7 +5,7 @@ import json
 
 import pytest
 from django.apps import apps
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.utils.dateparse import parse_datetime
 from PIL import Image as PillowImage
 
@@ -55,8 +55,13 @@ def test_import_with_publish_takes_every_article_through_the_workflow(dataset):
         assert [card["slug"] for card in live.document["related_topics"]] == line["related"]
         html = "".join(section["html"] for section in live.document["sections"])
         assert "article:" not in html and "#when-to-see-a-doctor" in html
-        moves = live.article.transitions.order_by("at", "pk").values_list("action", flat=True)
-        assert list(moves) == ["submit", "approve", "publish"]
+        moves = live.article.transitions.order_by("at", "pk")
+        assert [move.action for move in moves] == ["submit", "approve", "publish"]
+        # Written in the order they happened, so the history reads as it did.
+        submitted, approved, published = moves
+        approval = live.approval
+        assert live.revision.created_at <= submitted.at <= approval.assigned_at
+        assert approval.assigned_at <= approval.decided_at <= approved.at <= published.at
 
 
 def test_importing_the_same_file_again_changes_nothing(dataset):
@@ -113,7 +118,8 @@ def test_a_bad_line_is_reported_with_its_number_and_nothing_of_it_is_written(tmp
 def test_dry_run_checks_everything_and_writes_nothing(tmp_path):
     path = write(tmp_path / "a.jsonl", [good_line("first"), good_line("bad", summary="")])
     out, err = io.StringIO(), io.StringIO()
-    call_command("import_articles", str(path), "--dry-run", stdout=out, stderr=err)
+    with pytest.raises(CommandError, match="1 line refused"):  # a script sees it failed
+        call_command("import_articles", str(path), "--dry-run", stdout=out, stderr=err)
     assert "Would create 1" in out.getvalue() and "refused 1" in out.getvalue()
     assert "line 2: missing summary" in err.getvalue()
     assert not Article.objects.exists()

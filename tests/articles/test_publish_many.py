@@ -82,7 +82,7 @@ def outcome():
                           "snapshot", "hero_image_id", "created_by_id", "changed_words"),
         "reviews": rows(Review, "revision_id", "reviewer_id", "assigned_by_id", "decision",
                         "comment", "decided_at", "decided_by_id", "kind"),
-        "audit": rows(Transition, "article__slug", "pk", "action", "from_state", "to_state",
+        "audit": rows(Transition, "article__slug", "action", "from_state", "to_state",
                       "by_id", "comment", "revision_id", "at"),
         "edits": rows(ArticleEdit, "article__slug", "by_id", "content_hash", "revision_id"),
         "articles": rows(Article, "slug", "state", "current_revision_id", "live_revision_id"),

@@ -38,8 +38,10 @@ class Command(BaseCommand):
         self, *args, file, publish=False, dry_run=False, jobs, wait_renditions=False,
         verbosity=1, **options,
     ):  # fmt: skip
-        def progress(phase, unit=" articles"):
-            return tqdm(desc=phase, unit=unit, disable=verbosity < 1, file=self.stderr)
+        def progress(phase, *, total=None, unit=" articles"):
+            return tqdm(
+                desc=phase, total=total, unit=unit, disable=verbosity < 1, file=_Plain(self.stderr)
+            )
 
         if jobs < 1:
             raise CommandError("--jobs must be 1 or more.")
@@ -64,11 +66,34 @@ class Command(BaseCommand):
         if report.created and not dry_run:
             done = "live" if publish else "written"
             self.stdout.write(
-                f"{report.created} articles {done} in {report.seconds:.1f} s "
+                f"{_count(report.created, 'article')} {done} in {report.seconds:.1f} s "
                 f"({report.per_second:.0f} articles/s)."
             )
         if report.images and report.rendition_seconds >= 0.05:
             self.stdout.write(
-                f"Renditions of {len(report.images)} images made in "
+                f"Renditions of {_count(len(report.images), 'image')} made in "
                 f"{report.rendition_seconds:.1f} s."
             )
+        if report.errors:
+            # A migration script must be able to tell that something was left behind.
+            raise CommandError(
+                f"{_count(len(report.errors), 'line')} refused (above); the others were "
+                f"{'checked' if dry_run else 'imported'}."
+            )
+
+
+def _count(number, noun):
+    return f"{number:,} {noun}{'' if number == 1 else 's'}"
+
+
+class _Plain:
+    """The command's stderr without the error style: progress is not an error."""
+
+    def __init__(self, stderr):
+        self.stderr = stderr
+
+    def write(self, text):
+        self.stderr.write(text, style_func=str, ending="")
+
+    def flush(self):
+        self.stderr.flush()
