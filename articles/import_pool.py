@@ -18,11 +18,13 @@ import django
 @dataclass(frozen=True)
 class Context:
     """What checking a line needs besides the line: the folder its files are in, every slug
-    a related topic may name, and the slugs already in the database (left unchanged)."""
+    a related topic may name, the slugs already in the database (left unchanged), and every
+    slug an `article:` link may name and still work once the import is done."""
 
     base: Path
     slugs: set
     known: set
+    linkable: set | None
 
 
 @contextmanager

@@ -27,9 +27,9 @@ from articles import import_batches, import_pool, list_limits, publishing, workf
 from articles.chunks import chunks
 from articles.import_batches import parse_moment
 from articles.markdown_limits import check_article
-from articles.models import Article, PublishedArticle, Reference, Section
+from articles.models import Article, ArticleSlugAlias, PublishedArticle, Reference, Section
 from articles.models.content import SUMMARY_MAX_LENGTH, validate_not_in_future
-from articles.rendering import count_words
+from articles.rendering import article_links, count_words
 from config.plain_text import validate_plain_text
 from images import bulk, processing
 from images.models import Image
@@ -61,6 +61,7 @@ class ImportReport:
     unchanged: int = 0
     published: int = 0
     errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
     images: list[int] = field(default_factory=list)  # ids of the hero images created
     seconds: float = 0.0  # from the first line read to the last article written (or live)
     rendition_seconds: float = 0.0  # making the renditions here, and rendering again
@@ -109,7 +110,14 @@ def import_file(
         lines += 1
         if _has_slug(data):
             in_file.add(data["slug"])
-    context = import_pool.Context(base=path.parent, slugs=known | in_file, known=known)
+    context = import_pool.Context(
+        base=path.parent,
+        slugs=known | in_file,
+        known=known,
+        # Links to the file's own articles work once they are published with it; drafts
+        # have no readers yet, so without `publish` there is nothing to warn about.
+        linkable=(in_file | _live_slugs()) if publish else None,
+    )
     with import_pool.start(jobs, context) as pool:
         bar = progress("Checking and creating", total=lines)
         created = _check_and_create(path, pool, report, known, dry_run, bar)
@@ -161,6 +169,7 @@ def _check_and_create(path, pool, report, known, dry_run, bar):
                 else:
                     known.add(data["slug"])
                     lines.append((number, data, prepared))
+                    report.warnings += [f"line {number}: {w}" for w in prepared.warnings]
             report.created += len(lines)
             if lines and not dry_run:
                 created += _create(lines, people, report)
@@ -362,11 +371,12 @@ def _check(validator, value, name):
 
 @dataclass(frozen=True)
 class Prepared:
-    """What a new article's line needs computed before it is written: its hero image cleaned
-    (processing.CleanImage or None) and its sections' word counts."""
+    """What a new article's line needs computed before it is written: its hero image cleaned,
+    its sections' word counts, and what to warn about."""
 
-    hero_image: tuple | None
+    hero_image: object  # processing.CleanImage or None
     word_counts: list
+    warnings: list  # sentences about what the line keeps but readers will not get
 
 
 def prepare_line(number, data, context):
@@ -379,17 +389,35 @@ def prepare_line(number, data, context):
         if data["slug"] in context.known:
             return number, data, None, None  # left unchanged: nothing more to prepare
         hero = data.get("hero_image")
-        return (
-            number,
-            data,
-            Prepared(
-                hero_image=clean_hero_image(hero, context.base) if hero else None,
-                word_counts=[count_words(section["body"]) for section in data["sections"]],
-            ),
-            None,
+        prepared = Prepared(
+            hero_image=clean_hero_image(hero, context.base) if hero else None,
+            word_counts=[count_words(section["body"]) for section in data["sections"]],
+            warnings=_dropped_links(data, context.linkable),
         )
+        return number, data, prepared, None
     except BadLine as error:
         return number, data, None, str(error)
+
+
+def _dropped_links(data, linkable):
+    """A sentence naming the `article:` links of a line that lead nowhere live, if any: the
+    line is imported (the admin shows the writer the same warning), but readers get the
+    link's text without the link."""
+    if linkable is None:
+        return []
+    texts = [data.get("intro") or "", *(section["body"] for section in data["sections"])]
+    nowhere = sorted({link.slug for text in texts for link in article_links(text)} - linkable)
+    if not nowhere:
+        return []
+    names = ", ".join(f"article:{slug}" for slug in nowhere)
+    return [f"links to {names}, not in the file nor live: readers get the text without the link"]
+
+
+def _live_slugs():
+    """Every slug a live article answers to: its own and its old ones."""
+    live = PublishedArticle.objects.values_list("slug", flat=True)
+    old = ArticleSlugAlias.objects.filter(article__published__isnull=False)
+    return {*live, *old.values_list("slug", flat=True)}
 
 
 def clean_hero_image(hero, base):

@@ -160,3 +160,18 @@ def test_generate_command_writes_the_file(tmp_path):
     call_command("generate_articles", "5", "--seed", "2", "--out", str(path), stdout=out)
     assert len(path.read_text().splitlines()) == 5
     assert "Wrote 5 articles" in out.getvalue()
+
+
+def test_a_link_to_no_article_is_imported_with_a_warning_naming_it(tmp_path):
+    linking = good_line("linking")
+    linking["sections"][1]["body"] = "See [gone](article:gone#causes) and [kept](article:kept)."
+    path = write(tmp_path / "a.jsonl", [linking, good_line("kept")])
+    report = import_file(path, publish=True)
+    assert (report.created, report.published, report.errors) == (2, 2, [])
+    assert report.warnings == [
+        "line 1: links to article:gone, not in the file nor live: readers get the text "
+        "without the link"
+    ]
+    html = PublishedArticle.objects.get(slug="linking").document["sections"][1]["html"]
+    assert "See gone and <a href=" in html and "/articles/kept/" in html
+    assert import_file(path, publish=True).warnings == []  # unchanged lines: nothing to say

@@ -56,6 +56,8 @@ class Command(BaseCommand):
             )
         except FileNotFoundError as error:
             raise CommandError(f"No such file: {file}") from error
+        for warning in report.warnings:
+            self.stderr.write(warning, style_func=self.style.WARNING)
         for error in report.errors:
             self.stderr.write(self.style.ERROR(error))
         verb = "Would create" if dry_run else "Created"
