@@ -247,7 +247,8 @@ def _has_slug(data):
 
 
 def check_line(data, *, base, slugs):
-    """Raise BadLine with the first problem of a line, if it has one."""
+    """Raise BadLine with the first problem of a line, if it has one; else return the Markdown
+    tokens of its intro and sections, parsed for the check (markdown_limits)."""
     missing = [name for name in REQUIRED if not data.get(name)]
     if missing:
         raise BadLine(f"missing {', '.join(missing)}")
@@ -269,9 +270,9 @@ def check_line(data, *, base, slugs):
     ):
         raise BadLine("the intro, section headings and bodies must be text")
     sections = [(section["heading"], section["body"]) for section in data["sections"]]
-    limits_broken = check_article(intro, sections).messages()
-    if limits_broken:
-        raise BadLine(limits_broken[0])
+    markdown = check_article(intro, sections)
+    if markdown:
+        raise BadLine(markdown.messages()[0])
     for name in ("published_at", "updated_at", "first_published_at"):
         if data.get(name) and (
             not isinstance(data[name], str) or parse_datetime(data[name]) is None
@@ -305,6 +306,7 @@ def check_line(data, *, base, slugs):
             raise BadLine("hero_image needs alt text")
         if not (base / hero.get("file", "")).is_file():
             raise BadLine(f"hero_image file not found: {hero.get('file')}")
+    return markdown.tokens
 
 
 def _check_lists(data):
@@ -385,13 +387,16 @@ def prepare_line(number, data, context):
     try:
         if isinstance(data, BadLine):
             raise data
-        check_line(data, base=context.base, slugs=context.slugs)
+        tokens = check_line(data, base=context.base, slugs=context.slugs)
         if data["slug"] in context.known:
             return number, data, None, None  # left unchanged: nothing more to prepare
         hero = data.get("hero_image")
         prepared = Prepared(
             hero_image=clean_hero_image(hero, context.base) if hero else None,
-            word_counts=[count_words(section["body"]) for section in data["sections"]],
+            word_counts=[
+                count_words(section["body"], parsed)
+                for section, parsed in zip(data["sections"], tokens[1:], strict=True)
+            ],
             warnings=_dropped_links(data, context.linkable),
         )
         return number, data, prepared, None

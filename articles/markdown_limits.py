@@ -82,12 +82,15 @@ class MarkdownProblems:
     """Sentences saying which limits an article's Markdown breaks, by where the writer fixes it.
 
     `sections` maps a section's index (0-based, in the order given) to its sentence; `article`
-    holds the limits of the whole article.
+    holds the limits of the whole article. When there are none, `tokens` holds the tokens of
+    the intro and of each section, parsed as the renderer parses them, for whoever would parse
+    them again.
     """
 
     intro: str | None = None
     sections: dict[int, str] = field(default_factory=dict)
     article: list[str] = field(default_factory=list)
+    tokens: list = field(default_factory=list)
 
     def __bool__(self):
         return bool(self.intro or self.sections or self.article)
@@ -182,6 +185,7 @@ def check_article(intro, sections, limits=None):
                 f"{name} has lists and quotes nested {measure.nesting} deep; at most "
                 f"{limits.nesting} levels are allowed.",
             )
+        problems.tokens.append(measure.tokens)
         elements += measure.elements
         links += measure.links
         html_tags += measure.html_tags
@@ -204,6 +208,8 @@ def check_article(intro, sections, limits=None):
             f"{limits.article_html_formatting_tags:,}. Remove their attributes: readers never "
             "see them."
         )
+    if problems:
+        problems.tokens = []
     return problems
 
 
@@ -227,6 +233,7 @@ class _Measure:
     links: int
     html_tags: int
     html_formatting_tags: int
+    tokens: list
 
 
 class _TableTooLarge(Exception):
@@ -264,6 +271,7 @@ def _measure(text, *, limits, element_budget):
         links=links,
         html_tags=len(RAW_HTML_TAG.findall(raw_html)),
         html_formatting_tags=len(FORMATTING_TAG_WITH_ATTRIBUTES.findall(raw_html)),
+        tokens=tokens,
     )
 
 

@@ -235,14 +235,17 @@ def _resolve_article_links(children, resolver):
     return kept
 
 
-def plain_text(markdown_text):
-    """The words a reader sees, without markup or link targets."""
-    rendered = _markdown.render(markdown_text or "")
+def plain_text(markdown_text, tokens=None):
+    """The words a reader sees, without markup or link targets. `tokens`, if given, are the
+    text's, parsed already (markdown_limits.check_article keeps them)."""
+    if tokens is None:
+        tokens = _markdown.parse(markdown_text or "")
+    rendered = _markdown.renderer.render(tokens, _markdown.options, {})
     return html.unescape(nh3.clean(rendered, tags=set()))
 
 
-def count_words(markdown_text):
-    return count_words_in(plain_text(markdown_text))
+def count_words(markdown_text, tokens=None):
+    return count_words_in(plain_text(markdown_text, tokens))
 
 
 def count_words_in(text):

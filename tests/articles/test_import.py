@@ -12,6 +12,7 @@ from PIL import Image as PillowImage
 from articles.generating import generate, write_jsonl
 from articles.importing import import_file
 from articles.models import Article, PublishedArticle
+from articles.rendering import count_words
 from tests.factories import image_bytes
 
 pytestmark = pytest.mark.django_db
@@ -62,6 +63,9 @@ def test_import_with_publish_takes_every_article_through_the_workflow(dataset):
         approval = live.approval
         assert live.revision.created_at <= submitted.at <= approval.assigned_at
         assert approval.assigned_at <= approval.decided_at <= approved.at <= published.at
+        # Counted from the tokens the Markdown check parsed: as a save would count them.
+        for section in live.article.sections.all():
+            assert section.word_count == count_words(section.body) > 0
 
 
 def test_importing_the_same_file_again_changes_nothing(dataset):
