@@ -163,14 +163,18 @@ class DatabaseLookups:
 class BatchLookups:
     """The same answers for a batch of snapshots, read beforehand in one query per kind, as
     plain data (a process pool can take it). `going_live` ({slug: {slug, title, summary,
-    anchors, article_id}}) are articles published with the batch, known before they are."""
+    anchors, article_id}}) are articles published with the batch, known before they are.
+    `links`, if given, holds the slugs each snapshot's `article:` links name (None for one to
+    be parsed here)."""
 
-    def __init__(self, snapshots, *, going_live=None):
+    def __init__(self, snapshots, *, going_live=None, links=None):
         going_live = going_live or {}
         slugs, related_ids, tag_slugs, authors, images = set(), set(), set(), set(), set()
-        for snapshot in snapshots:
-            texts = [snapshot["intro"], *(section["body"] for section in snapshot["sections"])]
-            slugs |= {link.slug for text in texts for link in article_links(text)}
+        for snapshot, linked in zip(snapshots, links or [None] * len(snapshots), strict=True):
+            if linked is None:
+                texts = [snapshot["intro"], *(section["body"] for section in snapshot["sections"])]
+                linked = {link.slug for text in texts for link in article_links(text)}
+            slugs |= linked
             topics = snapshot["related_topics"]
             related_ids |= {topic["article_id"] for topic in topics if "article_id" in topic}
             tag_slugs |= set(snapshot["tags"])

@@ -42,6 +42,7 @@ class Created:
     image_id: int | None
     reviewer_slug: str
     dates: tuple
+    links: set
     related: list
     target: dict  # how links to it resolve once it is live: documents.BatchLookups
 
@@ -125,8 +126,8 @@ def create_drafts(lines, people):
         if (pk := article.pk)
     )
     return [
-        _created(article, data, rows)
-        for article, (data, _), rows in zip(articles, lines, sections, strict=True)
+        _created(article, data, prepared, rows)
+        for article, (data, prepared), rows in zip(articles, lines, sections, strict=True)
     ]
 
 
@@ -159,7 +160,7 @@ def _image(hero, clean, author):
     return image
 
 
-def _created(article, data, sections):
+def _created(article, data, prepared, sections):
     published_at = parse_moment(data.get("published_at"))
     return Created(
         article_id=article.pk,
@@ -167,6 +168,7 @@ def _created(article, data, sections):
         reviewer_slug=data["reviewer"]["slug"],
         dates=(published_at, parse_moment(data.get("updated_at")) or published_at),
         related=data.get("related", []),
+        links=prepared.links,
         target={
             "slug": article.slug,
             "title": article.title,
@@ -196,6 +198,7 @@ def publish(created, people, *, going_live, render_all):
             article=Article(pk=item.article_id),
             reviewer=people.reviewers[item.reviewer_slug],
             dates=item.dates,
+            links=item.links,
         )
         for item in created
     ]

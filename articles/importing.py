@@ -29,7 +29,7 @@ from articles.import_batches import parse_moment
 from articles.markdown_limits import check_article
 from articles.models import Article, ArticleSlugAlias, PublishedArticle, Reference, Section
 from articles.models.content import SUMMARY_MAX_LENGTH, validate_not_in_future
-from articles.rendering import article_links, count_words
+from articles.rendering import count_words, links_in
 from config.plain_text import validate_plain_text
 from images import bulk, processing
 from images.models import Image
@@ -378,6 +378,7 @@ class Prepared:
 
     hero_image: object  # processing.CleanImage or None
     word_counts: list
+    links: set  # the slugs its `article:` links name
     warnings: list  # sentences about what the line keeps but readers will not get
 
 
@@ -397,21 +398,21 @@ def prepare_line(number, data, context):
                 count_words(section["body"], parsed)
                 for section, parsed in zip(data["sections"], tokens[1:], strict=True)
             ],
-            warnings=_dropped_links(data, context.linkable),
+            links=(links := {link.slug for parsed in tokens for link in links_in(parsed)}),
+            warnings=_dropped_links(links, context.linkable),
         )
         return number, data, prepared, None
     except BadLine as error:
         return number, data, None, str(error)
 
 
-def _dropped_links(data, linkable):
-    """A sentence naming the `article:` links of a line that lead nowhere live, if any: the
-    line is imported (the admin shows the writer the same warning), but readers get the
-    link's text without the link."""
+def _dropped_links(links, linkable):
+    """A sentence naming the `article:` links of a line (`links`, their slugs) that lead
+    nowhere live, if any: the line is imported (the admin shows the writer the same warning),
+    but readers get the link's text without the link."""
     if linkable is None:
         return []
-    texts = [data.get("intro") or "", *(section["body"] for section in data["sections"])]
-    nowhere = sorted({link.slug for text in texts for link in article_links(text)} - linkable)
+    nowhere = sorted(links - linkable)
     if not nowhere:
         return []
     names = ", ".join(f"article:{slug}" for slug in nowhere)

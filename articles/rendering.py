@@ -146,14 +146,7 @@ class ParsedMarkdown:
 
     def __init__(self, markdown_text):
         self.tokens = _markdown.parse(markdown_text or "")
-        self.links = [
-            link
-            for token in self.tokens
-            for child in token.children or ()
-            if child.type == "link_open"
-            for link in [ArticleLink.parse(str(child.attrGet("href") or ""))]
-            if link
-        ]
+        self.links = links_in(self.tokens)
 
     def render(self, resolver=None):
         """Sanitized HTML, with `article:` links resolved by `resolver` (or dropped)."""
@@ -162,6 +155,18 @@ class ParsedMarkdown:
             if token.children:
                 token.children = _resolve_article_links(token.children, resolver)
         return sanitize_html(_markdown.renderer.render(self.tokens, _markdown.options, {}))
+
+
+def links_in(tokens):
+    """The `article:` links among parsed Markdown tokens, in order."""
+    return [
+        link
+        for token in tokens
+        for child in token.children or ()
+        if child.type == "link_open"
+        for link in [ArticleLink.parse(str(child.attrGet("href") or ""))]
+        if link
+    ]
 
 
 def render_article_text(intro, sections, resolver, parsed=None):

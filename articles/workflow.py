@@ -570,11 +570,13 @@ def publish(*, article, by, at=None, dates=None, rerender_dependents=True):
 @dataclass(frozen=True)
 class NewArticle:
     """One draft for `publish_many`: submitted by its author, approved by `reviewer` (a
-    profile), published with `dates` (published_at, updated_at; None for now)."""
+    profile), published with `dates` (published_at, updated_at; None for now). `links`, the
+    slugs its `article:` links name, may be given by a caller that parsed them already."""
 
     article: Article
     reviewer: object
     dates: tuple = (None, None)
+    links: frozenset | set | None = None
 
 
 @transaction.atomic
@@ -722,7 +724,11 @@ def _make_live(drafts, articles, revisions, approvals, going_live, render_all):
         for revision in revisions
     }
     snapshots_ = [revision.snapshot for revision in revisions]
-    lookups = BatchLookups(snapshots_, going_live={**(going_live or {}), **batch})
+    lookups = BatchLookups(
+        snapshots_,
+        going_live={**(going_live or {}), **batch},
+        links=[draft.links for draft in drafts],
+    )
     now, dated = timezone.now(), []
     for draft, revision in zip(drafts, revisions, strict=True):
         published_at, updated_at = draft.dates
