@@ -38,6 +38,7 @@ IMPORTER_USERNAME = "importer"
 class Created:
     """What the later phases need of an article a batch created."""
 
+    line: int
     article_id: int
     image_id: int | None
     reviewer_slug: str
@@ -58,7 +59,7 @@ class People:
     def writer(self, display_name):
         if display_name not in self.writers:
             self.writers[display_name] = staff_user(
-                f"writer-{slugify(display_name)}", display_name, "Writers"
+                writer_username(display_name), display_name, "Writers"
             )
         return self.writers[display_name]
 
@@ -87,10 +88,12 @@ class People:
 
 
 @transaction.atomic
-def create_drafts(lines, people):
-    """Create the drafts of checked lines ((data, importing.Prepared) pairs), with their
+def create_drafts(numbered_lines, people):
+    """Create the drafts of checked lines ((number, data, importing.Prepared)), with their
     sections, tags, references and hero images, as `editing.create_article` would one at a
     time; return a Created for each."""
+    numbers = [number for number, _, _ in numbered_lines]
+    lines = [(data, prepared) for _, data, prepared in numbered_lines]
     authors = [people.writer(data["author"]) for data, _ in lines]
     for data, _ in lines:
         people.reviewer(data["reviewer"])
@@ -126,8 +129,10 @@ def create_drafts(lines, people):
         if (pk := article.pk)
     )
     return [
-        _created(article, data, prepared, rows)
-        for article, (data, prepared), rows in zip(articles, lines, sections, strict=True)
+        _created(number, article, data, prepared, rows)
+        for number, article, (data, prepared), rows in zip(
+            numbers, articles, lines, sections, strict=True
+        )
     ]
 
 
@@ -160,9 +165,10 @@ def _image(hero, clean, author):
     return image
 
 
-def _created(article, data, prepared, sections):
+def _created(number, article, data, prepared, sections):
     published_at = parse_moment(data.get("published_at"))
     return Created(
+        line=number,
         article_id=article.pk,
         image_id=article.hero_image_id,
         reviewer_slug=data["reviewer"]["slug"],
@@ -181,14 +187,16 @@ def _created(article, data, prepared, sections):
 
 @transaction.atomic
 def attach_related(created):
-    """The related topics of a batch of created articles, in their order."""
+    """The related topics of a batch of created articles, in their order; return the
+    (Created, slug) of those left out because no article has the slug (its line was refused)."""
     slugs = {slug for item in created for slug in item.related}
     ids = dict(Article.objects.filter(slug__in=slugs).values_list("slug", "pk"))
     RelatedTopic.objects.bulk_create(
         RelatedTopic(from_article_id=item.article_id, to_article_id=ids[slug], position=position)
         for item in created
-        for position, slug in enumerate(item.related, start=1)
+        for position, slug in enumerate([s for s in item.related if s in ids], start=1)
     )
+    return [(item, slug) for item in created for slug in item.related if slug not in ids]
 
 
 def publish(created, people, *, going_live, render_all):
@@ -211,11 +219,18 @@ def publish(created, people, *, going_live, render_all):
     )
 
 
+def writer_username(display_name):
+    """The account of a writer the file names: "writer-" and the name's letters, any script's
+    (one name in Chinese must not become another's)."""
+    return f"writer-{slugify(display_name, allow_unicode=True) or 'unnamed'}"
+
+
 def parse_moment(value):
-    """An import line's date and time, in UTC when it names no time zone; None if empty."""
-    if not value:
+    """An import line's date and time, in UTC when it names no time zone; None if empty or
+    not a date and time (ValueError if well formed but impossible: February 30th)."""
+    moment = parse_datetime(value) if value else None
+    if moment is None:
         return None
-    moment = parse_datetime(value)
     return moment if moment.tzinfo else moment.replace(tzinfo=datetime.UTC)
 
 

@@ -12,16 +12,17 @@ Articles whose slug already exists are left alone, so importing the same file ag
 nothing.
 """
 
+import datetime
 import itertools
 import json
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.validators import URLValidator, validate_slug
-from django.utils.dateparse import parse_datetime
 
 from articles import import_batches, import_pool, list_limits, publishing, workflow
 from articles.chunks import chunks
@@ -41,6 +42,9 @@ from tags.models import Tag
 # between on SQLite, long enough for bulk inserts to pay.
 BATCH_SIZE = 200
 REQUIRED = ("title", "slug", "summary", "author", "reviewer", "sections")
+# The fields of a line that are text when present.
+TEXTS = ("title", "slug", "summary", "author", "intro", "byline", "published_at", "updated_at",
+         "first_published_at")  # fmt: skip
 # The lists of a line, with their limits and the type of their items (sections are checked
 # item by item below, with their position).
 LISTS = {
@@ -65,6 +69,7 @@ class ImportReport:
     images: list[int] = field(default_factory=list)  # ids of the hero images created
     seconds: float = 0.0  # from the first line read to the last article written (or live)
     rendition_seconds: float = 0.0  # making the renditions here, and rendering again
+    renditions_made: bool = False  # here, or else queued for the task workers
 
     @property
     def per_second(self):
@@ -74,19 +79,45 @@ class ImportReport:
 
 def read_lines(path):
     """(line number, parsed object or the BadLine it raised) for each non-empty line."""
-    with open(path, encoding="utf-8") as stream:
-        for number, line in enumerate(stream, start=1):
-            if not line.strip():
-                continue
-            try:
-                data = json.loads(line)
-            except json.JSONDecodeError as error:
-                yield number, BadLine(f"not valid JSON ({error.msg})")
-                continue
-            if not isinstance(data, dict):
-                yield number, BadLine("each line must be a JSON object")
-                continue
-            yield number, data
+    with open(path, "rb") as stream:
+        for number, raw in enumerate(stream, start=1):
+            if raw.strip():
+                yield number, _parse_line(raw)
+
+
+def _parse_line(raw):
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        return BadLine("not UTF-8 text")
+    except json.JSONDecodeError as error:
+        return BadLine(f"not valid JSON ({error.msg})")
+    except RecursionError:
+        return BadLine("nested too deeply")
+    if not isinstance(data, dict):
+        return BadLine("each line must be a JSON object")
+    for text in _strings_in(data):
+        if "\x00" in text:
+            return BadLine("contains a NUL character, which no text may hold")
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            return BadLine("contains half of a surrogate pair (\\ud800-\\udfff), which is not text")
+    return data
+
+
+def _strings_in(data):
+    """Every string of a parsed line, keys too, walked without recursion."""
+    stack = [data]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, str):
+            yield value
+        elif isinstance(value, dict):
+            stack.extend(value.keys())
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
 
 
 def import_file(
@@ -124,12 +155,17 @@ def import_file(
         if dry_run or not created:
             return report
         for batch in chunks(created, BATCH_SIZE):
-            import_batches.attach_related(batch)
+            left_out = import_batches.attach_related(batch)
+            report.warnings += [
+                f"line {item.line}: related article {slug} was refused (above): left out"
+                for item, slug in left_out
+            ]
         if publish:
             report.published = _publish(created, pool, report, progress)
     report.seconds = time.perf_counter() - started
     report.images = [item.image_id for item in created if item.image_id]
     _make_renditions(report.images, wait=wait_renditions, threads=jobs, progress=progress)
+    report.renditions_made = wait_renditions
     report.rendition_seconds = time.perf_counter() - started - report.seconds
     return report
 
@@ -154,7 +190,7 @@ def _check_and_create(path, pool, report, known, dry_run, bar):
     """Check every line (in the pool) and create the drafts of good new ones, a batch at a
     time; the next batch is checked while this one is written."""
     people = import_batches.People()
-    created = []
+    created, first_line = [], {}
     checking = None
     for batch in itertools.chain(chunks(read_lines(path), BATCH_SIZE), [None]):
         next_checking = pool.check(batch) if batch is not None else None
@@ -162,9 +198,13 @@ def _check_and_create(path, pool, report, known, dry_run, bar):
             lines = []
             for number, data, prepared, error in checking.result():
                 bar.update()
+                if error is None and data["slug"] in first_line:
+                    error = f"the slug {data['slug']} is on line {first_line[data['slug']]} too"
                 if error is not None:
                     report.errors.append(f"line {number}: {error}")
-                elif data["slug"] in known:
+                    continue
+                first_line[data["slug"]] = number
+                if data["slug"] in known:
                     report.unchanged += 1
                 else:
                     known.add(data["slug"])
@@ -180,9 +220,7 @@ def _check_and_create(path, pool, report, known, dry_run, bar):
 
 def _create(lines, people, report):
     try:
-        return import_batches.create_drafts(
-            [(data, prepared) for _, data, prepared in lines], people
-        )
+        return import_batches.create_drafts(lines, people)
     except ValidationError as error:
         report.created -= len(lines)
         first, last = lines[0][0], lines[-1][0]
@@ -217,7 +255,7 @@ def _publish(created, pool, report, progress):
                     published.append(item)
                 except workflow.WorkflowError as error:
                     refused.append(item)
-                    report.errors.append(f"{item.target['slug']}: not published: {error}")
+                    report.errors.append(f"line {item.line}: created, not published: {error}")
         bar.update(len(batch))
     bar.close()
     # Articles already live that link to the new ones render again, and, if any was refused,
@@ -252,6 +290,12 @@ def check_line(data, *, base, slugs):
     missing = [name for name in REQUIRED if not data.get(name)]
     if missing:
         raise BadLine(f"missing {', '.join(missing)}")
+    for name in TEXTS:
+        if data.get(name) is not None and not isinstance(data[name], str):
+            raise BadLine(f"{name} must be text")
+    hero = data.get("hero_image")
+    if hero and (not isinstance(hero, dict) or not isinstance(hero.get("file"), str)):
+        raise BadLine("hero_image must be an object with a file name")
     _check_lists(data)
     _check(validate_slug, data["slug"], "slug")
     if len(data["summary"]) > SUMMARY_MAX_LENGTH:
@@ -260,6 +304,8 @@ def check_line(data, *, base, slugs):
     if not isinstance(reviewer, dict) or not reviewer.get("name") or not reviewer.get("slug"):
         raise BadLine("reviewer needs a name and a slug")
     _check(validate_slug, reviewer["slug"], "reviewer slug")
+    if isinstance(reviewer["name"], str) and reviewer["name"].strip() == data["author"].strip():
+        raise BadLine("the author cannot be the reviewer of their own article")
     for index, section in enumerate(data["sections"], start=1):
         if not isinstance(section, dict) or not section.get("heading") or not section.get("body"):
             raise BadLine(f"section {index} needs a heading and a body")
@@ -274,10 +320,8 @@ def check_line(data, *, base, slugs):
     if markdown:
         raise BadLine(markdown.messages()[0])
     for name in ("published_at", "updated_at", "first_published_at"):
-        if data.get(name) and (
-            not isinstance(data[name], str) or parse_datetime(data[name]) is None
-        ):
-            raise BadLine(f"{name} is not an ISO 8601 date and time")
+        if data.get(name):
+            _check_moment(data[name], name)
     try:
         validate_not_in_future(parse_moment(data.get("first_published_at")))
     except ValidationError as error:
@@ -300,13 +344,40 @@ def check_line(data, *, base, slugs):
             )
     for name, value in _plain_texts(data):
         _check(validate_plain_text, value, name)
-    hero = data.get("hero_image")
-    if hero:
-        if not hero.get("alt"):
-            raise BadLine("hero_image needs alt text")
-        if not (base / hero.get("file", "")).is_file():
-            raise BadLine(f"hero_image file not found: {hero.get('file')}")
+    _check_hero_image(data.get("hero_image"), base)
     return markdown.tokens
+
+
+def _check_moment(value, name):
+    try:
+        moment = parse_moment(value)
+    except ValueError:  # well formed, but no such day or time (February 30th)
+        moment = None
+    if moment is None:
+        raise BadLine(f"{name} is not an ISO 8601 date and time")
+    try:
+        moment.astimezone(datetime.UTC)
+    except OverflowError as error:
+        raise BadLine(f"{name} is out of range once in UTC") from error
+
+
+def _check_hero_image(hero, base):
+    """A hero image names a file inside the JSONL file's folder (nothing else on the machine
+    is read), within the upload size limit."""
+    if not hero:
+        return
+    if not hero.get("alt"):
+        raise BadLine("hero_image needs alt text")
+    path = (base / hero["file"]).resolve()
+    if not path.is_relative_to(base.resolve()):
+        raise BadLine("hero_image file must be inside the folder of the .jsonl file")
+    if not path.is_file():
+        raise BadLine(f"hero_image file not found: {hero['file']}")
+    if path.stat().st_size > settings.MAX_UPLOAD_MB * 1024 * 1024:
+        raise BadLine(
+            f"hero_image {hero['file']} is {path.stat().st_size / 1024 / 1024:.1f} MB; the "
+            f"limit is {settings.MAX_UPLOAD_MB} MB"
+        )
 
 
 def _check_lists(data):

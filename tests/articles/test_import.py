@@ -108,6 +108,21 @@ def good_line(slug, **changes):
         (good_line("xss", title="<script>alert(1)</script>"), "title '<script>"),
         (good_line("xss-tag", tags=["<img src=x onerror=alert(1)>"]), "tag 1 "),
         (good_line("bidi", summary="Safe \u202eevil"), "control character"),
+        # Found by an attack on the batched import: each crashed the whole import before.
+        (good_line("number", summary=7), "summary must be text"),
+        (good_line("listed", author=["A", "B"]), "author must be text"),
+        (good_line("hero-text", hero_image="hero.jpg"), "hero_image must be an object"),
+        (good_line("up", hero_image={"file": "../up.jpg", "alt": "x"}), "inside the folder"),
+        (good_line("abs", hero_image={"file": "/etc/passwd", "alt": "x"}), "inside the folder"),
+        (good_line("feb", published_at="2024-02-30T10:00:00"), "not an ISO 8601"),
+        (good_line("early", published_at="0001-01-01T00:00:00+05:00"), "out of range"),
+        (
+            good_line("self", author="Ava Chen", reviewer={"name": "Ava Chen", "slug": "ava"}),
+            "cannot be the reviewer",
+        ),
+        ('{"slug": "half", "title": "\\ud800"}', "surrogate"),
+        ('{"slug": "nul", "title": "a\\u0000b"}', "NUL"),
+        ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
     ],
 )
 def test_a_bad_line_is_reported_with_its_number_and_nothing_of_it_is_written(tmp_path, bad, reason):
@@ -179,3 +194,41 @@ def test_a_link_to_no_article_is_imported_with_a_warning_naming_it(tmp_path):
     html = PublishedArticle.objects.get(slug="linking").document["sections"][1]["html"]
     assert "See gone and <a href=" in html and "/articles/kept/" in html
     assert import_file(path, publish=True).warnings == []  # unchanged lines: nothing to say
+
+
+def test_lines_the_import_cannot_take_whole_are_refused_by_number(tmp_path):
+    repeated = good_line("twice")
+    path = tmp_path / "a.jsonl"
+    path.write_bytes(
+        b"\n".join(
+            [
+                json.dumps(good_line("first")).encode(),
+                b'{"title": "caf\xe9"}',  # Latin-1, not UTF-8
+                json.dumps(repeated).encode(),
+                json.dumps(repeated).encode(),
+            ]
+        )
+    )
+    report = import_file(path, publish=True)
+    assert report.errors == ["line 2: not UTF-8 text", "line 4: the slug twice is on line 3 too"]
+    assert report.published == 2
+
+
+def test_a_related_article_whose_line_was_refused_is_left_out_with_a_warning(tmp_path):
+    lines = [
+        good_line("first", related=["refused", "third"]),
+        good_line("refused", summary=""),
+        good_line("third"),
+    ]
+    report = import_file(write(tmp_path / "a.jsonl", lines), publish=True)
+    assert report.errors == ["line 2: missing summary"]
+    assert report.warnings == ["line 1: related article refused was refused (above): left out"]
+    cards = PublishedArticle.objects.get(slug="first").document["related_topics"]
+    assert [card["slug"] for card in cards] == ["third"]
+
+
+def test_writers_named_in_other_scripts_get_accounts_of_their_own(tmp_path):
+    lines = [good_line("one", author="王芳"), good_line("two", author="李明")]
+    import_file(write(tmp_path / "a.jsonl", lines), publish=True)
+    bylines = dict(PublishedArticle.objects.values_list("slug", "document_json"))
+    assert "王芳" in bylines["one"] and "李明" in bylines["two"]

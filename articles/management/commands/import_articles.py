@@ -71,10 +71,15 @@ class Command(BaseCommand):
                 f"{_count(report.created, 'article')} {done} in {report.seconds:.1f} s "
                 f"({report.per_second:.0f} articles/s)."
             )
-        if report.images and report.rendition_seconds >= 0.05:
+        if report.images and report.renditions_made:
             self.stdout.write(
                 f"Renditions of {_count(len(report.images), 'image')} made in "
                 f"{report.rendition_seconds:.1f} s."
+            )
+        elif report.images:
+            self.stdout.write(
+                f"Renditions of {_count(len(report.images), 'image')} queued for the task "
+                "workers; until they are made, documents show the images without srcset."
             )
         if report.errors:
             # A migration script must be able to tell that something was left behind.
