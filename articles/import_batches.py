@@ -10,9 +10,11 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Count, F
 from django.utils.dateparse import parse_datetime
 from django.utils.text import slugify
 
@@ -21,6 +23,7 @@ from articles.editing import section_rows
 from articles.models import (
     Article,
     ArticleEdit,
+    ArticleState,
     Reference,
     RelatedTopic,
     Section,
@@ -185,15 +188,61 @@ def _created(number, article, data, prepared, sections):
     )
 
 
+def stranded_drafts(slugs):
+    """The slugs, among `slugs`, of drafts an import created and did not publish (it was
+    stopped, or a check refused them), untouched since: never submitted, saved once, by a
+    writer account an import made (one that cannot sign in, so the draft is not someone's
+    work in the admin), with a hero image nobody reworded."""
+    drafts = (
+        Article.objects.filter(
+            slug__in=slugs, state=ArticleState.DRAFT, current_revision__isnull=True,
+            author__username__startswith="writer-",
+            author__password__startswith=UNUSABLE_PASSWORD_PREFIX,
+        )
+        .annotate(
+            saves=Count("edits", distinct=True),
+            image_edits=Count("hero_image__edited_by", distinct=True),
+        )
+        .filter(saves=1, image_edits=0, edits__by=F("author"))
+    )  # fmt: skip
+    return set(drafts.values_list("slug", flat=True))
+
+
+def take_up_drafts(numbered_lines):
+    """A Created for each stranded draft of `numbered_lines` ((number, data, Prepared)), from
+    the draft as it was created, so that it goes on as if this run had created it."""
+    if not numbered_lines:
+        return []
+    articles = Article.objects.in_bulk(
+        [data["slug"] for _, data, _ in numbered_lines], field_name="slug"
+    )
+    sections = {}
+    for row in Section.objects.filter(article__in=articles.values()):
+        sections.setdefault(row.article_id, []).append(row)
+    return [
+        _created(
+            number, articles[data["slug"]], data, prepared, sections[articles[data["slug"]].pk]
+        )
+        for number, data, prepared in numbered_lines
+    ]
+
+
 @transaction.atomic
 def attach_related(created):
     """The related topics of a batch of created articles, in their order; return the
     (Created, slug) of those left out because no article has the slug (its line was refused)."""
     slugs = {slug for item in created for slug in item.related}
     ids = dict(Article.objects.filter(slug__in=slugs).values_list("slug", "pk"))
+    # A draft taken up from an earlier run may have its related topics already.
+    done = set(
+        RelatedTopic.objects.filter(
+            from_article_id__in=[item.article_id for item in created]
+        ).values_list("from_article_id", flat=True)
+    )
     RelatedTopic.objects.bulk_create(
         RelatedTopic(from_article_id=item.article_id, to_article_id=ids[slug], position=position)
         for item in created
+        if item.article_id not in done
         for position, slug in enumerate([s for s in item.related if s in ids], start=1)
     )
     return [(item, slug) for item in created for slug in item.related if slug not in ids]

@@ -64,6 +64,7 @@ class ImportReport:
     created: int = 0
     unchanged: int = 0
     published: int = 0
+    resumed: int = 0  # drafts an earlier run created and did not publish, published now
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     images: list[int] = field(default_factory=list)  # ids of the hero images created
@@ -141,17 +142,20 @@ def import_file(
         lines += 1
         if _has_slug(data):
             in_file.add(data["slug"])
+    # Drafts an earlier run created and did not get to publish (it was stopped, or failed):
+    # with `publish`, this run finishes them instead of counting them unchanged.
+    stranded = import_batches.stranded_drafts(in_file) if publish and not dry_run else set()
     context = import_pool.Context(
         base=path.parent,
         slugs=known | in_file,
-        known=known,
+        known=known - stranded,
         # Links to the file's own articles work once they are published with it; drafts
         # have no readers yet, so without `publish` there is nothing to warn about.
         linkable=(in_file | _live_slugs()) if publish else None,
     )
     with import_pool.start(jobs, context) as pool:
         bar = progress("Checking and creating", total=lines)
-        created = _check_and_create(path, pool, report, known, dry_run, bar)
+        created = _check_and_create(path, pool, report, known, stranded, dry_run, bar)
         if dry_run or not created:
             return report
         for batch in chunks(created, BATCH_SIZE):
@@ -186,16 +190,17 @@ def _make_renditions(image_ids, *, wait, threads, progress):
         publishing.rerender(PublishedArticle.objects.filter(revision__hero_image__in=ids))
 
 
-def _check_and_create(path, pool, report, known, dry_run, bar):
+def _check_and_create(path, pool, report, known, stranded, dry_run, bar):
     """Check every line (in the pool) and create the drafts of good new ones, a batch at a
-    time; the next batch is checked while this one is written."""
+    time; the next batch is checked while this one is written. Lines of `stranded` drafts
+    are taken up as they are."""
     people = import_batches.People()
     created, first_line = [], {}
     checking = None
     for batch in itertools.chain(chunks(read_lines(path), BATCH_SIZE), [None]):
         next_checking = pool.check(batch) if batch is not None else None
         if checking is not None:
-            lines = []
+            lines, resumed = [], []
             for number, data, prepared, error in checking.result():
                 bar.update()
                 if error is None and data["slug"] in first_line:
@@ -204,15 +209,19 @@ def _check_and_create(path, pool, report, known, dry_run, bar):
                     report.errors.append(f"line {number}: {error}")
                     continue
                 first_line[data["slug"]] = number
-                if data["slug"] in known:
+                if data["slug"] in stranded:
+                    resumed.append((number, data, prepared))
+                elif data["slug"] in known:
                     report.unchanged += 1
                 else:
                     known.add(data["slug"])
                     lines.append((number, data, prepared))
                     report.warnings += [f"line {number}: {w}" for w in prepared.warnings]
             report.created += len(lines)
+            report.resumed += len(resumed)
             if lines and not dry_run:
                 created += _create(lines, people, report)
+            created += import_batches.take_up_drafts(resumed)
         checking = next_checking
     bar.close()
     return created

@@ -9,11 +9,12 @@ from django.core.management import CommandError, call_command
 from django.utils.dateparse import parse_datetime
 from PIL import Image as PillowImage
 
+from articles import import_batches
 from articles.generating import generate, write_jsonl
 from articles.importing import import_file
-from articles.models import Article, PublishedArticle
+from articles.models import Article, PublishedArticle, PublishedLink
 from articles.rendering import count_words
-from tests.factories import image_bytes
+from tests.factories import ArticleFactory, image_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -232,3 +233,48 @@ def test_writers_named_in_other_scripts_get_accounts_of_their_own(tmp_path):
     import_file(write(tmp_path / "a.jsonl", lines), publish=True)
     bylines = dict(PublishedArticle.objects.values_list("slug", "document_json"))
     assert "王芳" in bylines["one"] and "李明" in bylines["two"]
+
+
+def test_drafts_an_import_created_and_did_not_publish_are_published_by_the_next_run(dataset):
+    import_file(dataset, publish=False)  # as if stopped before publishing
+    report = import_file(dataset, publish=True)
+    assert (report.created, report.unchanged, report.resumed, report.published) == (0, 0, 12, 12)
+    assert PublishedArticle.objects.count() == 12
+    for live in PublishedArticle.objects.all():
+        assert len(live.document["related_topics"]) == 6
+
+
+def test_an_import_stopped_while_publishing_is_finished_by_running_it_again(dataset, monkeypatch):
+    monkeypatch.setattr("articles.importing.BATCH_SIZE", 5)
+    publish = import_batches.publish
+    calls = []
+
+    def stopped_after_one_batch(*args, **kwargs):
+        if calls:
+            raise KeyboardInterrupt
+        calls.append(1)
+        return publish(*args, **kwargs)
+
+    monkeypatch.setattr(import_batches, "publish", stopped_after_one_batch)
+    with pytest.raises(KeyboardInterrupt):
+        import_file(dataset, publish=True)
+    assert PublishedArticle.objects.count() == 5
+    monkeypatch.setattr(import_batches, "publish", publish)
+    report = import_file(dataset, publish=True)
+    assert (report.resumed, report.published, report.errors) == (7, 7, [])
+    assert PublishedArticle.objects.count() == 12
+    assert not Article.objects.filter(published__isnull=True).exists()
+    # Every card and link leads to a live article: none was rendered missing.
+    for live in PublishedArticle.objects.all():
+        assert len(live.document["related_topics"]) == 6
+        html = "".join(section["html"] for section in live.document["sections"])
+        links = PublishedLink.objects.filter(source=live).exclude(target_slug="")
+        assert html.count("<a href=") == links.count() > 0
+
+
+def test_a_writers_own_draft_under_a_slug_of_the_file_is_left_alone(dataset, writer):
+    first = json.loads(dataset.read_text().splitlines()[0])
+    ArticleFactory(author=writer, slug=first["slug"])  # someone's work, made in the admin
+    report = import_file(dataset, publish=True)
+    assert report.resumed == 0 and report.unchanged == 1
+    assert not PublishedArticle.objects.filter(slug=first["slug"]).exists()

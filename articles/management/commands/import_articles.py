@@ -65,6 +65,11 @@ class Command(BaseCommand):
             f"{verb} {report.created}, unchanged {report.unchanged}, published "
             f"{report.published}, refused {len(report.errors)}."
         )
+        if report.resumed:
+            self.stdout.write(
+                f"Of those published, {_count(report.resumed, 'draft')} an earlier run created "
+                "and did not get to publish."
+            )
         if report.created and not dry_run:
             done = "live" if publish else "written"
             self.stdout.write(
