@@ -278,3 +278,10 @@ def test_a_writers_own_draft_under_a_slug_of_the_file_is_left_alone(dataset, wri
     report = import_file(dataset, publish=True)
     assert report.resumed == 0 and report.unchanged == 1
     assert not PublishedArticle.objects.filter(slug=first["slug"]).exists()
+
+
+@pytest.mark.parametrize("jobs", ["0", "-1", "1000"])
+def test_a_number_of_jobs_out_of_range_is_refused_before_anything_is_read(dataset, jobs):
+    with pytest.raises(CommandError, match="--jobs must be from 1 to"):
+        call_command("import_articles", str(dataset), "--jobs", jobs, stdout=io.StringIO())
+    assert not Article.objects.exists()
