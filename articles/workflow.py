@@ -534,8 +534,9 @@ def publish(*, article, by, at=None, dates=None, rerender_dependents=True):
     """Make the approved revision live now, or at `at` (which must be in the future).
 
     `dates` (published_at, updated_at) keeps an imported article's own history instead of now.
-    A bulk import passes `rerender_dependents=False` and calls
-    `publishing.rerender_linking_to` once at the end, rather than once per article.
+    The demo loader passes `rerender_dependents=False` and calls
+    `publishing.rerender_linking_to` once at the end, rather than once per article (a bulk
+    import goes through `publish_many`).
     """
     if not is_editor(by):
         raise NotAllowed("Only editors can publish articles.")
