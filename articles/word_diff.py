@@ -333,6 +333,8 @@ def changed_word_count(old_snapshot, new_snapshot):
     """How many words a reviewer has to read as changed: those added, removed or replaced
     between two snapshots (every word, when there is no old snapshot)."""
     old, new = _reviewed_words(old_snapshot), _reviewed_words(new_snapshot)
+    if not old:
+        return len(new)  # all of it new: what the diff would say, without making one
     matcher = difflib.SequenceMatcher(None, old, new)
     return sum(
         max(old_end - old_start, new_end - new_start)
