@@ -23,6 +23,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.validators import URLValidator, validate_slug
+from django.db.models import Max
 
 from articles import import_batches, import_pool, list_limits, publishing, workflow
 from articles.chunks import chunks
@@ -248,6 +249,7 @@ def _publish(created, pool, report, progress):
         )
     }
     going_live = {item.target["slug"]: item.target for item in created}
+    live_before = PublishedArticle.objects.aggregate(last=Max("pk"))["last"] or 0
     published, refused = [], []
     bar = progress("Publishing", total=len(created))
     for batch in chunks(created, BATCH_SIZE):
@@ -270,8 +272,7 @@ def _publish(created, pool, report, progress):
     # Articles already live that link to the new ones render again, and, if any was refused,
     # those that linked to it expecting it live.
     publishing.rerender_linking_to(
-        [item.target["slug"] for item in published],
-        leaving_out={item.article_id for item in published},
+        [item.target["slug"] for item in published], live_up_to=live_before
     )
     if refused:
         publishing.rerender_linking_to([item.target["slug"] for item in refused])

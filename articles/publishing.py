@@ -166,18 +166,27 @@ def rerender(published_articles):
 RERENDER_CHUNK = 200
 
 
-def rerender_linking_to(slugs, *, article=None, besides=None, leaving_out=()):
+def rerender_linking_to(slugs, *, article=None, besides=None, live_up_to=None):
     """Render again, from their own revisions, the live articles that link to any of `slugs`
     or to the article that now has one of them, or that name `article` as a related topic;
-    `besides` (an article) and `leaving_out` (article ids) are left out: they were just
-    rendered."""
-    pointing = Q(target_slug__in=slugs) | Q(target_article__slug__in=slugs)
-    if article is not None:
-        pointing |= Q(target_article=article)
-    linking = PublishedLink.objects.filter(pointing).values("source_id")
-    rows = PublishedArticle.objects.filter(pk__in=linking)
+    `besides` (an article) is left out: it was just rendered. With `live_up_to` (a live row's
+    id), only rows up to it are: those live before a bulk import, which rendered its own.
+
+    `slugs` are asked about a chunk at a time (an import's 20,000 would pass SQLite's limit
+    of variables in one query); each linking article is rendered once."""
+    rows = PublishedArticle.objects.all()
     if besides is not None:
         rows = rows.exclude(article=besides)
-    if leaving_out:
-        rows = rows.exclude(article_id__in=leaving_out)
-    return rerender(rows)
+    if live_up_to is not None:
+        rows = rows.filter(pk__lte=live_up_to)
+    linking = set()
+    for chunk in chunks(sorted(set(slugs)), RERENDER_CHUNK) if slugs else [[]]:
+        pointing = Q(target_slug__in=chunk) | Q(target_article__slug__in=chunk)
+        if article is not None:
+            pointing |= Q(target_article=article)
+        sources = PublishedLink.objects.filter(pointing).values("source_id")
+        linking |= set(rows.filter(pk__in=sources).values_list("pk", flat=True))
+    return sum(
+        rerender(PublishedArticle.objects.filter(pk__in=ids))
+        for ids in chunks(sorted(linking), RERENDER_CHUNK)
+    )
