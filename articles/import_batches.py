@@ -7,6 +7,7 @@ profiles are looked up once per import and kept; everything else is one query pe
 """
 
 import datetime
+import hashlib
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
@@ -73,8 +74,8 @@ class People:
             self.reviewers[slug] = reviewer or Reviewer.objects.create(
                 slug=slug,
                 name=data["name"],
-                credentials=data.get("credentials", ""),
-                specialty=data.get("specialty", ""),
+                credentials=(data.get("credentials") or ""),
+                specialty=(data.get("specialty") or ""),
                 user=staff_user(f"reviewer-{slug}", data["name"], "Reviewers"),
             )
         return self.reviewers[slug]
@@ -111,7 +112,7 @@ def create_drafts(numbered_lines, people):
             title=data["title"],
             slug=data["slug"],
             summary=data["summary"],
-            intro=data.get("intro", ""),
+            intro=(data.get("intro") or ""),
             hero_image=image,
             byline=data.get("byline") or "",
             first_published_at=parse_moment(data.get("first_published_at")),
@@ -152,7 +153,7 @@ def _write_tags_and_references(articles, lines, people):
             position=position,
             label=reference.get("label") or reference["url"],
             url=reference["url"],
-            publisher=reference.get("publisher", ""),
+            publisher=(reference.get("publisher") or ""),
         )
         for article, data in zip(articles, lines, strict=True)
         for position, reference in enumerate(data.get("references", []), start=1)
@@ -161,7 +162,7 @@ def _write_tags_and_references(articles, lines, people):
 
 def _image(hero, clean, author):
     """An unsaved Image of a cleaned picture (images.processing.CleanImage), its file stored."""
-    image = Image(alt=hero["alt"], credit=hero.get("credit", ""), uploaded_by=author)
+    image = Image(alt=hero["alt"], credit=(hero.get("credit") or ""), uploaded_by=author)
     image.format, image.placeholder = clean.format, clean.placeholder
     image.file.save(f"upload.{clean.extension}", ContentFile(clean.content), save=False)
     image.width, image.height = clean.width, clean.height  # after the file: it resets them
@@ -208,23 +209,54 @@ def stranded_drafts(slugs):
     return set(drafts.values_list("slug", flat=True))
 
 
-def take_up_drafts(numbered_lines):
-    """A Created for each stranded draft of `numbered_lines` ((number, data, Prepared)), from
-    the draft as it was created, so that it goes on as if this run had created it."""
+def take_up_drafts(numbered_lines, people):
+    """(a Created for each stranded draft of `numbered_lines` ((number, data, Prepared)) that
+    still says what its line says, so that it goes on as if this run had created it; the
+    numbers of the lines that changed since)."""
     if not numbered_lines:
-        return []
-    articles = Article.objects.in_bulk(
+        return [], []
+    articles = Article.objects.select_related("hero_image").in_bulk(
         [data["slug"] for _, data, _ in numbered_lines], field_name="slug"
     )
     sections = {}
     for row in Section.objects.filter(article__in=articles.values()):
         sections.setdefault(row.article_id, []).append(row)
-    return [
-        _created(
-            number, articles[data["slug"]], data, prepared, sections[articles[data["slug"]].pk]
-        )
-        for number, data, prepared in numbered_lines
-    ]
+    snapshot_of = snapshots(list(articles.values()))
+    taken, changed = [], []
+    for number, data, prepared in numbered_lines:
+        article = articles[data["slug"]]
+        if _says(snapshot_of[article.pk], article) != _says_line(data, people):
+            changed.append(number)
+            continue
+        people.reviewer(data["reviewer"])
+        taken.append(_created(number, article, data, prepared, sections[article.pk]))
+    return taken, changed
+
+
+def _says(snapshot, article):
+    """What a draft says, as comparable with a line (`_says_line`)."""
+    image = snapshot["hero_image"] or {}
+    return (
+        snapshot["title"], snapshot["summary"], snapshot["intro"], snapshot.get("byline", ""),
+        article.author.get_full_name() or article.author.get_username(),
+        [(section["heading"], section["body"]) for section in snapshot["sections"]],
+        snapshot["tags"],
+        [(r["label"], r["url"], r["publisher"]) for r in snapshot["references"]],
+        (image.get("alt"), image.get("credit")),
+    )  # fmt: skip
+
+
+def _says_line(data, people):
+    hero = data.get("hero_image") or {}
+    return (
+        data["title"], data["summary"], data.get("intro") or "", data.get("byline") or "",
+        people.writer(data["author"]).get_full_name(),
+        [(section["heading"], section["body"]) for section in data["sections"]],
+        sorted({people.tag(name).slug for name in data.get("tags", [])}),
+        [(r.get("label") or r["url"], r["url"], r.get("publisher") or "")
+         for r in data.get("references", [])],
+        (hero.get("alt"), hero.get("credit") or "") if hero else (None, None),
+    )  # fmt: skip
 
 
 @transaction.atomic
@@ -270,8 +302,10 @@ def publish(created, people, *, going_live, render_all):
 
 def writer_username(display_name):
     """The account of a writer the file names: "writer-" and the name's letters, any script's
-    (one name in Chinese must not become another's)."""
-    return f"writer-{slugify(display_name, allow_unicode=True) or 'unnamed'}"
+    (one name in Chinese must not become another's); a name without letters or digits (an
+    emoji) by a digest of it."""
+    letters = slugify(display_name, allow_unicode=True)
+    return f"writer-{letters or hashlib.sha256(display_name.encode()).hexdigest()[:12]}"
 
 
 def parse_moment(value):

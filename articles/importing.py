@@ -16,6 +16,7 @@ import datetime
 import itertools
 import json
 import time
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.validators import URLValidator, validate_slug
 from django.db.models import Max
+from django.utils.text import slugify
 
 from articles import import_batches, import_pool, list_limits, publishing, workflow
 from articles.chunks import chunks
@@ -74,9 +76,13 @@ class ImportReport:
     renditions_made: bool = False  # here, or else queued for the task workers
 
     @property
+    def done(self):
+        """Articles this run took as far as it was asked: published, or else created."""
+        return self.published or self.created
+
+    @property
     def per_second(self):
-        """Articles created (and published) a second."""
-        return self.created / self.seconds if self.seconds else 0.0
+        return self.done / self.seconds if self.seconds else 0.0
 
 
 def read_lines(path):
@@ -94,6 +100,8 @@ def _parse_line(raw):
         return BadLine("not UTF-8 text")
     except json.JSONDecodeError as error:
         return BadLine(f"not valid JSON ({error.msg})")
+    except ValueError as error:  # an integer of more than 4,300 digits, say
+        return BadLine(f"not a line this import can read ({error})")
     except RecursionError:
         return BadLine("nested too deeply")
     if not isinstance(data, dict):
@@ -162,7 +170,7 @@ def import_file(
         for batch in chunks(created, BATCH_SIZE):
             left_out = import_batches.attach_related(batch)
             report.warnings += [
-                f"line {item.line}: related article {slug} was refused (above): left out"
+                f"line {item.line}: related article {slug} was refused: left out"
                 for item, slug in left_out
             ]
         if publish:
@@ -219,10 +227,16 @@ def _check_and_create(path, pool, report, known, stranded, dry_run, bar):
                     lines.append((number, data, prepared))
                     report.warnings += [f"line {number}: {w}" for w in prepared.warnings]
             report.created += len(lines)
-            report.resumed += len(resumed)
             if lines and not dry_run:
                 created += _create(lines, people, report)
-            created += import_batches.take_up_drafts(resumed)
+            taken, changed = import_batches.take_up_drafts(resumed, people)
+            created += taken
+            report.resumed += len(taken)
+            report.errors += [
+                f"line {number}: an earlier import created this article and did not publish "
+                "it, and the line has changed since: delete the draft to import the line anew"
+                for number in changed
+            ]
         checking = next_checking
     bar.close()
     return created
@@ -307,6 +321,9 @@ def check_line(data, *, base, slugs):
     if hero and (not isinstance(hero, dict) or not isinstance(hero.get("file"), str)):
         raise BadLine("hero_image must be an object with a file name")
     _check_lists(data)
+    for index, name in enumerate(data.get("tags", []), start=1):
+        if not slugify(name, allow_unicode=True):
+            raise BadLine(f"tag {index} has no letters or digits")
     _check(validate_slug, data["slug"], "slug")
     if len(data["summary"]) > SUMMARY_MAX_LENGTH:
         raise BadLine(f"summary is longer than {SUMMARY_MAX_LENGTH} characters")
@@ -314,7 +331,7 @@ def check_line(data, *, base, slugs):
     if not isinstance(reviewer, dict) or not reviewer.get("name") or not reviewer.get("slug"):
         raise BadLine("reviewer needs a name and a slug")
     _check(validate_slug, reviewer["slug"], "reviewer slug")
-    if isinstance(reviewer["name"], str) and reviewer["name"].strip() == data["author"].strip():
+    if isinstance(reviewer["name"], str) and _same_name(reviewer["name"], data["author"]):
         raise BadLine("the author cannot be the reviewer of their own article")
     for index, section in enumerate(data["sections"], start=1):
         if not isinstance(section, dict) or not section.get("heading") or not section.get("body"):
@@ -356,6 +373,16 @@ def check_line(data, *, base, slugs):
         _check(validate_plain_text, value, name)
     _check_hero_image(data.get("hero_image"), base)
     return markdown.tokens
+
+
+def _same_name(one, other):
+    """Whether two names are the same person's as written: case, accents' forms and spacing
+    aside."""
+
+    def plain(name):
+        return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
+
+    return plain(one) == plain(other)
 
 
 def _check_moment(value, name):
@@ -411,23 +438,30 @@ def _limited_texts(data):
 
     yield "title", data["title"], most(Article, "title")
     yield "slug", data["slug"], most(Article, "slug")
-    yield "byline", data.get("byline") or "", most(Article, "byline")
+    yield "byline", _text(data, "byline"), most(Article, "byline")
     for name in ("name", "slug", "credentials", "specialty"):
-        yield f"reviewer {name}", data["reviewer"].get(name) or "", most(Reviewer, name)
+        yield f"reviewer {name}", _text(data["reviewer"], name), most(Reviewer, name)
     for index, section in enumerate(data["sections"], start=1):
         yield f"section {index} heading", section["heading"], most(Section, "heading")
     for index, name in enumerate(data.get("tags", []), start=1):
         yield f"tag {index}", name, most(Tag, "name")
     for index, reference in enumerate(data.get("references", []), start=1):
         # A reference without a label is stored with its URL as the label.
-        label = reference.get("label") or reference.get("url") or ""
+        label = reference.get("label") or _text(reference, "url")
         yield f"reference {index} label", label, most(Reference, "label")
-        yield f"reference {index} URL", reference.get("url") or "", most(Reference, "url")
-        publisher = reference.get("publisher") or ""
+        yield f"reference {index} URL", _text(reference, "url"), most(Reference, "url")
+        publisher = _text(reference, "publisher")
         yield f"reference {index} publisher", publisher, most(Reference, "publisher")
     hero = data.get("hero_image") or {}
-    yield "hero_image alt", hero.get("alt") or "", most(Image, "alt")
-    yield "hero_image credit", hero.get("credit") or "", most(Image, "credit")
+    yield "hero_image alt", _text(hero, "alt"), most(Image, "alt")
+    yield "hero_image credit", _text(hero, "credit"), most(Image, "credit")
+
+
+def _text(container, key):
+    """A line's value at `key` as stored: absent or null is empty; anything else as it is (the
+    caller refuses what is not text)."""
+    value = container.get(key)
+    return "" if value is None else value
 
 
 def _plain_texts(data):

@@ -124,6 +124,20 @@ def good_line(slug, **changes):
         ('{"slug": "half", "title": "\\ud800"}', "surrogate"),
         ('{"slug": "nul", "title": "a\\u0000b"}', "NUL"),
         ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
+        ('{"slug": "big", "n": ' + "9" * 5000 + "}", "not a line this import can read"),
+        (
+            good_line("false", reviewer={"name": "R", "slug": "r", "credentials": False}),
+            "reviewer credentials must be text",
+        ),
+        (
+            good_line("zero", references=[{"url": "https://x.example", "publisher": 0}]),
+            "reference 1 publisher must be text",
+        ),
+        (
+            good_line("cased", author="ava  CHEN", reviewer={"name": "Ava Chen", "slug": "ava"}),
+            "cannot be the reviewer",
+        ),
+        (good_line("bang", tags=["Knee", "!!!"]), "tag 2 has no letters or digits"),
     ],
 )
 def test_a_bad_line_is_reported_with_its_number_and_nothing_of_it_is_written(tmp_path, bad, reason):
@@ -223,7 +237,7 @@ def test_a_related_article_whose_line_was_refused_is_left_out_with_a_warning(tmp
     ]
     report = import_file(write(tmp_path / "a.jsonl", lines), publish=True)
     assert report.errors == ["line 2: missing summary"]
-    assert report.warnings == ["line 1: related article refused was refused (above): left out"]
+    assert report.warnings == ["line 1: related article refused was refused: left out"]
     cards = PublishedArticle.objects.get(slug="first").document["related_topics"]
     assert [card["slug"] for card in cards] == ["third"]
 
@@ -285,3 +299,27 @@ def test_a_number_of_jobs_out_of_range_is_refused_before_anything_is_read(datase
     with pytest.raises(CommandError, match="--jobs must be from 1 to"):
         call_command("import_articles", str(dataset), "--jobs", jobs, stdout=io.StringIO())
     assert not Article.objects.exists()
+
+
+def test_a_stopped_import_whose_file_changed_since_is_not_taken_up(dataset):
+    import_file(dataset, publish=False)  # as if stopped before publishing
+    lines = [json.loads(line) for line in dataset.read_text().splitlines()]
+    lines[0]["title"] = "A title corrected after the stop"
+    lines[1]["reviewer"] = {"name": "Nia Okoro", "slug": "nia-okoro", "credentials": "MD"}
+    write(dataset, lines)
+    report = import_file(dataset, publish=True)
+    assert report.errors == [
+        "line 1: an earlier import created this article and did not publish it, and the line "
+        "has changed since: delete the draft to import the line anew",
+    ]
+    assert (report.resumed, report.published) == (11, 11)
+    assert not PublishedArticle.objects.filter(slug=lines[0]["slug"]).exists()
+    # Who reviews is not in the draft: a new reviewer is made and approves it.
+    assert PublishedArticle.objects.get(slug=lines[1]["slug"]).reviewer.slug == "nia-okoro"
+
+
+def test_writers_without_letters_in_their_names_get_accounts_of_their_own(tmp_path):
+    lines = [good_line("one", author="😀"), good_line("two", author="🙂")]
+    import_file(write(tmp_path / "a.jsonl", lines), publish=True)
+    authors = Article.objects.values_list("author__username", flat=True).distinct()
+    assert len(authors) == 2

@@ -73,10 +73,10 @@ class Command(BaseCommand):
                 f"Of those published, {_count(report.resumed, 'draft')} an earlier run created "
                 "and did not get to publish."
             )
-        if report.created and not dry_run:
+        if report.done and not dry_run:
             done = "live" if publish else "written"
             self.stdout.write(
-                f"{_count(report.created, 'article')} {done} in {report.seconds:.1f} s "
+                f"{_count(report.done, 'article')} {done} in {report.seconds:.1f} s "
                 f"({report.per_second:.0f} articles/s)."
             )
         if report.images and report.renditions_made:
