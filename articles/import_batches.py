@@ -93,7 +93,7 @@ class People:
 
 @transaction.atomic
 def create_drafts(numbered_lines, people):
-    """Create the drafts of checked lines ((number, data, importing.Prepared)), with their
+    """Create the drafts of checked lines ((number, data, import_lines.Prepared)), with their
     sections, tags, references and hero images, as `editing.create_article` would one at a
     time; return a Created for each."""
     numbers = [number for number, _, _ in numbered_lines]

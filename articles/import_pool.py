@@ -49,8 +49,8 @@ class InProcess:
         self.context = context
 
     def check(self, lines):
-        """A future of `importing.prepare_line` of each (number, data) of `lines`."""
-        from articles.importing import prepare_line
+        """A future of `import_lines.prepare_line` of each (number, data) of `lines`."""
+        from articles.import_lines import prepare_line
 
         future = Future()
         future.set_result([prepare_line(number, data, self.context) for number, data in lines])
@@ -99,7 +99,7 @@ def _start_worker(context):
 
 
 def _check(lines):
-    from articles.importing import prepare_line
+    from articles.import_lines import prepare_line
 
     return [prepare_line(number, data, _context) for number, data in lines]
 
