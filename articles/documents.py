@@ -68,9 +68,9 @@ def render_document(
     updated_at=None, lookups=None,
 ):  # fmt: skip
     """The detail document of a snapshot, as a Rendering. Without an approval it is a preview:
-    no reviewer yet. Each Markdown text is parsed once. `lookups` answers what the document
-    prints from outside the snapshot (DatabaseLookups, one query at a time, by default)."""
-    lookups = lookups or DatabaseLookups()
+    no reviewer yet. Each Markdown text is parsed once. `lookups` (BatchLookups) answers what
+    the document prints from outside the snapshot; by default they are read for this one."""
+    lookups = lookups or BatchLookups([snapshot])
     parsed = [
         ParsedMarkdown(snapshot["intro"]),
         *(ParsedMarkdown(section["body"]) for section in snapshot["sections"]),
@@ -133,37 +133,12 @@ def render_document(
     )
 
 
-class DatabaseLookups:
-    """What a document prints from outside its snapshot, asked of the database as it renders:
-    the live articles it links to, tag names, the author's name, the hero image's files."""
-
-    def live_targets(self, slugs, *, besides):
-        return live_targets(slugs, besides=besides)
-
-    def live_articles(self, article_ids, *, besides):
-        return live_articles(article_ids, besides=besides)
-
-    def not_live(self, slugs):
-        """Which of `slugs` name an article that exists but is not live."""
-        return Article.objects.link_resolver(slugs).not_live
-
-    def tags(self, slugs):
-        return [_tag(tag) for tag in Tag.objects.filter(slug__in=slugs).order_by("name")]
-
-    def author_name(self, user_id):
-        user = get_user_model().objects.filter(pk=user_id).first()
-        return user and (user.get_full_name() or user.get_username())
-
-    def image(self, image_id):
-        """The image as APIs serve it, or None if it is gone."""
-        image = Image.objects.prefetch_related("renditions").filter(pk=image_id).first()
-        return image and image.as_public()
-
-
 class BatchLookups:
-    """The same answers for a batch of snapshots, read beforehand in one query per kind, as
-    plain data (a process pool can take it). `going_live` ({slug: {slug, title, summary,
-    anchors, article_id}}) are articles published with the batch, known before they are.
+    """What the documents of a batch of snapshots print from outside them (the live articles
+    they link to, tag names, authors' names, hero images' files), read beforehand in one query
+    per kind, as plain data (a process pool can take it). `going_live` ({slug: {slug, title,
+    summary, anchors, article_id}}) are articles published with the batch, known before they
+    are.
     `links`, if given, holds the slugs each snapshot's `article:` links name (None for one to
     be parsed here)."""
 
@@ -178,7 +153,8 @@ class BatchLookups:
             topics = snapshot["related_topics"]
             related_ids |= {topic["article_id"] for topic in topics if "article_id" in topic}
             tag_slugs |= set(snapshot["tags"])
-            authors.add(snapshot["author_id"])
+            if not snapshot.get("byline"):  # a reviewed byline is printed instead
+                authors.add(snapshot["author_id"])
             if snapshot["hero_image"]:
                 images.add(snapshot["hero_image"]["id"])
         # Only what the batch names is kept: the lookups may be sent to other processes.

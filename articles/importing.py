@@ -27,7 +27,6 @@ from articles.import_lines import read_lines
 from articles.models import Article, ArticleSlugAlias, PublishedArticle
 from images import bulk
 from images.tasks import generate_renditions
-from reviewers.models import Reviewer
 
 # Lines per batch: each batch is one transaction, short enough for other writers to get in
 # between on SQLite, long enough for bulk inserts to pay.
@@ -91,7 +90,8 @@ def import_file(
     )
     with import_pool.start(jobs, context) as pool:
         bar = progress("Checking and creating", total=lines)
-        created = _check_and_create(path, pool, report, known, stranded, dry_run, bar)
+        people = import_batches.People()
+        created = _check_and_create(path, pool, people, report, known, stranded, dry_run, bar)
         if dry_run or not created:
             return report
         for batch in chunks(created, BATCH_SIZE):
@@ -101,7 +101,7 @@ def import_file(
                 for item, slug in left_out
             ]
         if publish:
-            report.published = _publish(created, pool, report, progress)
+            report.published = _publish(created, people, pool, report, progress)
     report.seconds = time.perf_counter() - started
     report.images = [item.image_id for item in created if item.image_id]
     _make_renditions(report.images, wait=wait_renditions, threads=jobs, progress=progress)
@@ -126,11 +126,10 @@ def _make_renditions(image_ids, *, wait, threads, progress):
         publishing.rerender(PublishedArticle.objects.filter(revision__hero_image__in=ids))
 
 
-def _check_and_create(path, pool, report, known, stranded, dry_run, bar):
+def _check_and_create(path, pool, people, report, known, stranded, dry_run, bar):
     """Check every line (in the pool) and create the drafts of good new ones, a batch at a
     time; the next batch is checked while this one is written. Lines of `stranded` drafts
     are taken up as they are."""
-    people = import_batches.People()
     created, first_line = [], {}
     checking = None
     for batch in itertools.chain(chunks(read_lines(path), BATCH_SIZE), [None]):
@@ -179,16 +178,10 @@ def _create(lines, people, report):
         return []
 
 
-def _publish(created, pool, report, progress):
+def _publish(created, people, pool, report, progress):
     """Publish the created articles a batch at a time, each document rendered once with every
-    article of the import known as live; then render again what links to them from before."""
-    people = import_batches.People()
-    people.reviewers = {
-        reviewer.slug: reviewer
-        for reviewer in Reviewer.objects.select_related("user").filter(
-            slug__in={item.reviewer_slug for item in created}
-        )
-    }
+    article of the import known as live; then render again what links to them from before.
+    `people` met every reviewer they name when they were created or taken up."""
     going_live = {item.target["slug"]: item.target for item in created}
     live_before = PublishedArticle.objects.aggregate(last=Max("pk"))["last"] or 0
     published, refused = [], []
