@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 
 from articles import list_limits, publishing, webhooks
@@ -626,15 +626,23 @@ def publish_many(drafts, *, by, approval_comment="", going_live=None, render_all
     # Each step written after the one before, as the three calls would: the audit trail and
     # the review's dates read in the order things happened.
     _record_moves(articles, revisions, "submit", State.DRAFT, State.IN_REVIEW)
+    # Inserted decided, as `assign` then `approve` leave them; only the moment of the decision
+    # is written again, once the insert has stamped the assignment (bulk_update's CASE over
+    # every row would cost more to build than the rows cost to write).
     approvals = Review.objects.bulk_create(
-        Review(revision=revision, reviewer=draft.reviewer, assigned_by=revision.created_by)
+        Review(
+            revision=revision, reviewer=draft.reviewer, assigned_by=revision.created_by,
+            decision=ReviewDecision.APPROVED, comment=approval_comment,
+            decided_at=timezone.now(), decided_by=draft.reviewer.user,
+        )
         for draft, revision in zip(drafts, revisions, strict=True)
-    )
+    )  # fmt: skip
     decided_at = timezone.now()
+    Review.objects.filter(pk__in=[approval.pk for approval in approvals]).update(
+        decided_at=decided_at
+    )
     for approval in approvals:
-        approval.decision, approval.comment = ReviewDecision.APPROVED, approval_comment
-        approval.decided_at, approval.decided_by = decided_at, approval.reviewer.user
-    Review.objects.bulk_update(approvals, ["decision", "comment", "decided_at", "decided_by"])
+        approval.decided_at = decided_at
     reviewers_users = [approval.decided_by for approval in approvals]
     _record_moves(
         articles, revisions, "approve", State.IN_REVIEW, State.APPROVED,
@@ -647,8 +655,16 @@ def publish_many(drafts, *, by, approval_comment="", going_live=None, render_all
     for article, revision in zip(articles, revisions, strict=True):
         article.state = State.PUBLISHED
         article.current_revision = article.live_revision = revision
-    Article.objects.bulk_update(articles, ["state", "current_revision", "live_revision"])
+    first_revision = _first_revision_of(OuterRef("pk"))
+    Article.objects.filter(pk__in=[article.pk for article in articles]).update(
+        state=State.PUBLISHED, current_revision=first_revision, live_revision=first_revision
+    )
     return lives
+
+
+def _first_revision_of(article):
+    """The id of `article`'s revision number 1, for one UPDATE that sets each row its own."""
+    return Subquery(ArticleRevision.objects.filter(article=article, number=1).values("pk"))
 
 
 def _record_moves(articles, revisions, action, from_state, to_state, *, by=None, comment=""):
@@ -704,11 +720,9 @@ def _contributors_of(articles):
 
 def _file_edits_under(revisions):
     """Each article's unfiled edits belong to its first revision, as `submit` records."""
-    revision_of = {revision.article_id: revision for revision in revisions}
-    edits = list(ArticleEdit.objects.filter(article_id__in=revision_of, revision__isnull=True))
-    for edit in edits:
-        edit.revision = revision_of[edit.article_id]
-    ArticleEdit.objects.bulk_update(edits, ["revision"])
+    ArticleEdit.objects.filter(
+        article_id__in=[revision.article_id for revision in revisions], revision__isnull=True
+    ).update(revision=_first_revision_of(OuterRef("article_id")))
 
 
 def _make_live(drafts, articles, revisions, approvals, going_live, render_all):

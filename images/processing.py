@@ -74,9 +74,9 @@ def clean_upload(upload):
             code="wrong_extension",
         )
     # The shape is checked as the picture is shown: upright, as its EXIF orientation says.
-    upright = ImageOps.exif_transpose(picture)
-    _check_shape(*upright.size)
-    normal, icc_profile = normalise(upright)
+    ImageOps.exif_transpose(picture, in_place=True)  # a copy of every pixel saved
+    _check_shape(*picture.size)
+    normal, icc_profile = normalise(picture)
     content = _encode(normal, picture.format, icc_profile=icc_profile)
     # From the pixels in hand: decoding the new encoding again would double the cost.
     return CleanImage(
@@ -312,8 +312,10 @@ def placeholder(content):
 
 def placeholder_of(picture):
     """`placeholder` of a decoded, normalised picture (left unchanged)."""
-    picture = picture.copy()
-    picture.thumbnail((PLACEHOLDER_WIDTH, PLACEHOLDER_WIDTH * 4))
+    # Resized into a new, small picture (as thumbnail() would, without copying the whole first).
+    scale = min(1, PLACEHOLDER_WIDTH / picture.width, PLACEHOLDER_WIDTH * 4 / picture.height)
+    size = (max(1, round(picture.width * scale)), max(1, round(picture.height * scale)))
+    picture = picture.resize(size, PillowImage.BICUBIC, reducing_gap=2.0)
     picture = picture.convert("RGB").filter(ImageFilter.GaussianBlur(1))
     buffer = io.BytesIO()
     picture.save(buffer, format="WEBP", quality=40)
