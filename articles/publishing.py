@@ -13,6 +13,7 @@ from django.utils import timezone
 from articles.chunks import chunks
 from articles.documents import BatchLookups, build_document, card, next_review_due
 from articles.models import (
+    Article,
     PublishedArticle,
     PublishedArticleTag,
     PublishedLink,
@@ -181,11 +182,17 @@ def rerender_linking_to(slugs, *, article=None, besides=None, live_up_to=None):
         rows = rows.filter(pk__lte=live_up_to)
     linking = set()
     for chunk in chunks(sorted(set(slugs)), RERENDER_CHUNK) if slugs else [[]]:
-        pointing = Q(target_slug__in=chunk) | Q(target_article__slug__in=chunk)
+        # One query for each way a link points: joined by OR, neither index is used, and
+        # every chunk read the whole table of links (an import of 20,000 spent 40 s here).
+        pointing = [
+            Q(target_slug__in=chunk),
+            Q(target_article__in=Article.objects.filter(slug__in=chunk).values("pk")),
+        ]
         if article is not None:
-            pointing |= Q(target_article=article)
-        sources = PublishedLink.objects.filter(pointing).values("source_id")
-        linking |= set(rows.filter(pk__in=sources).values_list("pk", flat=True))
+            pointing.append(Q(target_article=article))
+        for way in pointing:
+            sources = PublishedLink.objects.filter(way).values("source_id")
+            linking |= set(rows.filter(pk__in=sources).values_list("pk", flat=True))
     return sum(
         rerender(PublishedArticle.objects.filter(pk__in=ids))
         for ids in chunks(sorted(linking), RERENDER_CHUNK)
