@@ -11,8 +11,15 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.db.models import F, Q
 
-from articles.models import Article, ArticleSlugAlias, PublishedArticle, frontend_article_url
+from articles.models import (
+    Article,
+    ArticleSlugAlias,
+    PublishedArticle,
+    Section,
+    frontend_article_url,
+)
 from articles.rendering import (
     LinkResolver,
     ParsedMarkdown,
@@ -136,14 +143,14 @@ def render_document(
 class BatchLookups:
     """What the documents of a batch of snapshots print from outside them (the live articles
     they link to, tag names, authors' names, hero images' files), read beforehand in one query
-    per kind, as plain data (a process pool can take it). `going_live` ({slug: {slug, title,
-    summary, anchors, article_id}}) are articles published with the batch, known before they
-    are.
+    per kind, as plain data (a process pool can take it). `going_live` (slugs) are drafts
+    published with the batch, known as live before they are: links and cards print them as
+    their drafts are now.
     `links`, if given, holds the slugs each snapshot's `article:` links name (None for one to
     be parsed here)."""
 
     def __init__(self, snapshots, *, going_live=None, links=None):
-        going_live = going_live or {}
+        going_live = going_live or set()
         slugs, related_ids, tag_slugs, authors, images = set(), set(), set(), set(), set()
         for snapshot, linked in zip(snapshots, links or [None] * len(snapshots), strict=True):
             if linked is None:
@@ -158,9 +165,9 @@ class BatchLookups:
             if snapshot["hero_image"]:
                 images.add(snapshot["hero_image"]["id"])
         # Only what the batch names is kept: the lookups may be sent to other processes.
-        coming = {row["article_id"]: row for row in going_live.values()}
-        self._targets = live_targets(slugs - going_live.keys(), besides=None) | {
-            slug: going_live[slug] for slug in slugs & going_live.keys()
+        coming = drafts_going_live(slugs & going_live, related_ids, going_live)
+        self._targets = live_targets(slugs - going_live, besides=None) | {
+            row["slug"]: row for row in coming.values() if row["slug"] in slugs
         }
         self._articles = live_articles(related_ids - coming.keys(), besides=None) | {
             pk: coming[pk] for pk in related_ids & coming.keys()
@@ -228,6 +235,25 @@ def live_articles(article_ids, *, besides):
         return {}
     rows = PublishedArticle.objects.filter(article_id__in=article_ids).exclude(article_id=besides)
     return {row["article_id"]: row for row in rows.values("article_id", "slug", "title", "summary")}
+
+
+def drafts_going_live(slugs, article_ids, going_live):
+    """The drafts that `slugs` name or that have `article_ids`, of those whose slugs are in
+    `going_live`, as {article id: {slug, title, summary, anchors, article_id}}: what links
+    and cards to them print once they are live. Read here rather than carried by the caller,
+    so that an import holds no more of each article than its slug."""
+    if not slugs and not article_ids:
+        return {}
+    drafts = Article.objects.filter(Q(slug__in=slugs) | Q(pk__in=article_ids))
+    rows = {
+        row["article_id"]: {**row, "anchors": []}
+        for row in drafts.values("slug", "title", "summary", article_id=F("pk"))
+        if row["slug"] in going_live
+    }
+    anchors = Section.objects.filter(article_id__in=rows).order_by("article_id", "position")
+    for article_id, anchor in anchors.values_list("article_id", "anchor"):
+        rows[article_id]["anchors"].append(anchor)
+    return rows
 
 
 def live_targets(slugs, *, besides):

@@ -8,6 +8,7 @@ profiles are looked up once per import and kept; everything else is one query pe
 
 import datetime
 import hashlib
+import sys
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
@@ -47,9 +48,9 @@ class Created:
     image_id: int | None
     reviewer_slug: str
     dates: tuple
-    links: set
-    related: list
-    target: dict  # how links to it resolve once it is live: documents.BatchLookups
+    links: frozenset
+    related: tuple
+    slug: str
 
 
 @dataclass
@@ -133,10 +134,8 @@ def create_drafts(numbered_lines, people):
         if (pk := article.pk)
     )
     return [
-        _created(number, article, data, prepared, rows)
-        for number, article, (data, prepared), rows in zip(
-            numbers, articles, lines, sections, strict=True
-        )
+        _created(number, article, data, prepared)
+        for number, article, (data, prepared) in zip(numbers, articles, lines, strict=True)
     ]
 
 
@@ -169,23 +168,19 @@ def _image(hero, clean, author):
     return image
 
 
-def _created(number, article, data, prepared, sections):
+def _created(number, article, data, prepared):
     published_at = parse_moment(data.get("published_at"))
+    # Slugs interned: held once however many articles name them, so that what an import keeps
+    # of each article until it is published stays small next to the file.
     return Created(
         line=number,
         article_id=article.pk,
         image_id=article.hero_image_id,
-        reviewer_slug=data["reviewer"]["slug"],
+        reviewer_slug=sys.intern(data["reviewer"]["slug"]),
         dates=(published_at, parse_moment(data.get("updated_at")) or published_at),
-        related=data.get("related", []),
-        links=prepared.links,
-        target={
-            "slug": article.slug,
-            "title": article.title,
-            "summary": article.summary,
-            "anchors": [section.anchor for section in sections],
-            "article_id": article.pk,
-        },
+        related=tuple(sys.intern(slug) for slug in data.get("related", [])),
+        links=frozenset(sys.intern(slug) for slug in prepared.links),
+        slug=sys.intern(article.slug),
     )
 
 
@@ -218,9 +213,6 @@ def take_up_drafts(numbered_lines, people):
     articles = Article.objects.select_related("hero_image").in_bulk(
         [data["slug"] for _, data, _ in numbered_lines], field_name="slug"
     )
-    sections = {}
-    for row in Section.objects.filter(article__in=articles.values()):
-        sections.setdefault(row.article_id, []).append(row)
     snapshot_of = snapshots(list(articles.values()))
     taken, changed = [], []
     for number, data, prepared in numbered_lines:
@@ -229,7 +221,7 @@ def take_up_drafts(numbered_lines, people):
             changed.append(number)
             continue
         people.reviewer(data["reviewer"])
-        taken.append(_created(number, article, data, prepared, sections[article.pk]))
+        taken.append(_created(number, article, data, prepared))
     return taken, changed
 
 

@@ -14,6 +14,7 @@ nothing; drafts a stopped import left behind are taken up (import_batches.strand
 """
 
 import itertools
+import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -76,7 +77,7 @@ def import_file(
     for _, data in read_lines(path):
         lines += 1
         if _has_slug(data):
-            in_file.add(data["slug"])
+            in_file.add(sys.intern(data["slug"]))
     # Drafts an earlier run created and did not get to publish (it was stopped, or failed):
     # with `publish`, this run finishes them instead of counting them unchanged.
     stranded = import_batches.stranded_drafts(in_file) if publish and not dry_run else set()
@@ -182,7 +183,7 @@ def _publish(created, people, pool, report, progress):
     """Publish the created articles a batch at a time, each document rendered once with every
     article of the import known as live; then render again what links to them from before.
     `people` met every reviewer they name when they were created or taken up."""
-    going_live = {item.target["slug"]: item.target for item in created}
+    going_live = {item.slug for item in created}
     live_before = PublishedArticle.objects.aggregate(last=Max("pk"))["last"] or 0
     published, refused = [], []
     bar = progress("Publishing", total=len(created))
@@ -205,11 +206,9 @@ def _publish(created, people, pool, report, progress):
     bar.close()
     # Articles already live that link to the new ones render again, and, if any was refused,
     # those that linked to it expecting it live.
-    publishing.rerender_linking_to(
-        [item.target["slug"] for item in published], live_up_to=live_before
-    )
+    publishing.rerender_linking_to([item.slug for item in published], live_up_to=live_before)
     if refused:
-        publishing.rerender_linking_to([item.target["slug"] for item in refused])
+        publishing.rerender_linking_to([item.slug for item in refused])
     return len(published)
 
 

@@ -589,9 +589,9 @@ def publish_many(drafts, *, by, approval_comment="", going_live=None, render_all
 
     Each document is rendered once, after every article of the batch is known: links between
     them resolve as they would had the linked one been published first. `going_live`
-    ({slug: {slug, title, summary, anchors, article_id}}) names articles later calls will
-    publish at once after this one (the rest of an import), whose links resolve too; the
-    caller publishes them, or renders again what links to those it could not.
+    (slugs) names drafts later calls will publish at once after this one (the rest of an
+    import), whose links resolve too; the caller publishes them, or renders again what links
+    to those it could not.
     `render_all(jobs, lookups)`, if given, renders `documents.render_document` keyword sets
     with `lookups` in bulk (in a process pool, say); by default they are rendered here. Live
     articles that link to these are not rendered again: call
@@ -728,20 +728,9 @@ def _file_edits_under(revisions):
 def _make_live(drafts, articles, revisions, approvals, going_live, render_all):
     """Render every document once, with the whole batch (and `going_live`) known as live,
     and write the read model and the webhooks' deliveries."""
-    batch = {
-        revision.snapshot["slug"]: {
-            "slug": revision.snapshot["slug"],
-            "title": revision.snapshot["title"],
-            "summary": revision.snapshot["summary"],
-            "anchors": [section["anchor"] for section in revision.snapshot["sections"]],
-            "article_id": revision.article_id,
-        }
-        for revision in revisions
-    }
-    snapshots_ = [revision.snapshot for revision in revisions]
     lookups = BatchLookups(
-        snapshots_,
-        going_live={**(going_live or {}), **batch},
+        [revision.snapshot for revision in revisions],
+        going_live=_with_batch(going_live, revisions),
         links=[draft.links for draft in drafts],
     )
     now, dated = timezone.now(), []
@@ -782,6 +771,13 @@ def _make_live(drafts, articles, revisions, approvals, going_live, render_all):
         ],
     )  # fmt: skip
     return lives
+
+
+def _with_batch(going_live, revisions):
+    """`going_live` with the batch's own slugs (copied only if they are not in it already: an
+    import names all of its thousands in it, for every batch)."""
+    batch = {revision.snapshot["slug"] for revision in revisions}
+    return going_live if going_live and batch <= going_live else batch | (going_live or set())
 
 
 def render_here(jobs, lookups):

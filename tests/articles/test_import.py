@@ -258,6 +258,24 @@ def test_drafts_an_import_created_and_did_not_publish_are_published_by_the_next_
         assert len(live.document["related_topics"]) == 6
 
 
+def test_links_and_cards_to_articles_of_a_later_batch_are_printed_from_their_drafts(
+    dataset, monkeypatch
+):
+    monkeypatch.setattr("articles.importing.BATCH_SIZE", 3)
+    # Nothing live links to the import's articles: every document is rendered once, in its
+    # batch, knowing the later batches' drafts as if they were live.
+    monkeypatch.setattr("articles.publishing.rerender", lambda rows: rows.count())
+    report = import_file(dataset, publish=True)
+    assert (report.published, report.errors) == (12, [])
+    for live in PublishedArticle.objects.select_related("article"):
+        related = [card["title"] for card in live.document["related_topics"]]
+        assert related == [topic.to_article.title for topic in live.article.related_topics.all()]
+        html = "".join(section["html"] for section in live.document["sections"])
+        links = PublishedLink.objects.filter(source=live).exclude(target_slug="")
+        assert html.count("<a href=") == links.count() > 0
+        assert "#when-to-see-a-doctor" in html and "article:" not in html
+
+
 def test_an_import_stopped_while_publishing_is_finished_by_running_it_again(dataset, monkeypatch):
     monkeypatch.setattr("articles.importing.BATCH_SIZE", 5)
     publish = import_batches.publish
