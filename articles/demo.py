@@ -53,6 +53,14 @@ class DemoLoad:
             default_storage.delete(name)
 
 
+def _ensure_tag(spec):
+    fields = {name: value for name, value in spec.items() if name != "codes"}
+    tag, created = Tag.objects.get_or_create(slug=spec["slug"], defaults=fields)
+    if created:
+        for system, code, display in spec.get("codes", []):
+            tag.codes.create(system=system, code=code, display=display)
+
+
 @transaction.atomic
 def load_demo(*, password=None):
     """Create whatever part of the demo is missing and return what was created."""
@@ -63,7 +71,7 @@ def load_demo(*, password=None):
     }
     reviewer = _ensure_reviewer(users["reviewer"])
     for spec in demo_content.TAGS:
-        Tag.objects.get_or_create(slug=spec["slug"], defaults=spec)
+        _ensure_tag(spec)
 
     new_articles = [
         _create_article(spec, users["writer"], result)

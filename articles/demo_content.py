@@ -39,18 +39,21 @@ TAGS = [
         "slug": "hip-pain",
         "kind": "symptom",
         "description": "Aches and sharp pain around the hip joint, groin and buttock.",
+        "codes": [("ICD-10-CM", "M25.559", "Pain in unspecified hip")],
     },
     {
         "name": "Leg Pain",
         "slug": "leg-pain",
         "kind": "symptom",
         "description": "Pain anywhere from the thigh to the ankle.",
+        "codes": [("ICD-10-CM", "M79.606", "Pain in leg, unspecified")],
     },
     {
         "name": "Knee Pain",
         "slug": "knee-pain",
         "kind": "symptom",
         "description": "Pain in or around the knee joint.",
+        "codes": [("ICD-10-CM", "M25.569", "Pain in unspecified knee")],
     },
     {
         "name": "Pregnancy",
@@ -69,12 +72,52 @@ TAGS = [
         "slug": "foot-pain",
         "kind": "symptom",
         "description": "Pain in the heel, the sole, the toes or the ankle.",
+        "codes": [("ICD-10-CM", "M79.673", "Pain in unspecified foot")],
     },
     {
         "name": "Back Pain",
         "slug": "back-pain",
         "kind": "symptom",
         "description": "Pain in the lower or upper back, including pain that spreads to the legs.",
+        "codes": [
+            ("ICD-10-CM", "M54.9", "Dorsalgia, unspecified"),
+            ("MeSH", "D001416", "Back Pain"),
+        ],
+    },
+]
+
+# Condition tags: codes from ICD-10-CM (2025) and MeSH, as search engines and health record
+# systems know the conditions.
+TAGS += [
+    {
+        "name": "Knee Osteoarthritis",
+        "slug": "knee-osteoarthritis",
+        "kind": "condition",
+        "description": "Wear of the cartilage in the knee joint, with pain and stiffness.",
+        "codes": [
+            ("ICD-10-CM", "M17.9", "Osteoarthritis of knee, unspecified"),
+            ("MeSH", "D020370", "Osteoarthritis, Knee"),
+        ],
+    },
+    {
+        "name": "Plantar Fasciitis",
+        "slug": "plantar-fasciitis",
+        "kind": "condition",
+        "description": "Irritation of the band of tissue under the foot, felt in the heel.",
+        "codes": [
+            ("ICD-10-CM", "M72.2", "Plantar fascial fibromatosis"),
+            ("MeSH", "D036981", "Fasciitis, Plantar"),
+        ],
+    },
+    {
+        "name": "Sciatica",
+        "slug": "sciatica",
+        "kind": "condition",
+        "description": "Pain along the sciatic nerve, from the lower back down the leg.",
+        "codes": [
+            ("ICD-10-CM", "M54.30", "Sciatica, unspecified side"),
+            ("MeSH", "D012585", "Sciatica"),
+        ],
     },
 ]
 
@@ -226,7 +269,7 @@ or keeps coming back. For pain around the knee, see our guide to
             "The knee carries several times your body weight on every stair, so it is no "
             "surprise that knee pain is one of the most common reasons people see a doctor."
         ),
-        "tags": ["orthopedics", "knee-pain"],
+        "tags": ["orthopedics", "knee-pain", "knee-osteoarthritis"],
         "sections": [
             (
                 "Pain at the front of the knee",
@@ -496,7 +539,7 @@ weeks, so a scan is sometimes needed, and the bone needs time off impact to heal
             "about, is the classic sign of plantar fasciitis, the most common cause of heel "
             "pain in adults."
         ),
-        "tags": ["orthopedics", "foot-pain"],
+        "tags": ["orthopedics", "foot-pain", "plantar-fasciitis"],
         "hero_image": {
             "name": "path-at-sunset.jpg",
             "alt": (
@@ -588,7 +631,7 @@ a closer look.
             "leg, sometimes as far as the foot. It is common, it can be very painful, and most "
             "of the time it gets better on its own within a few weeks."
         ),
-        "tags": ["back-pain", "leg-pain"],
+        "tags": ["back-pain", "leg-pain", "sciatica"],
         "sections": [
             (
                 "What sciatica is",

@@ -173,7 +173,8 @@ class BatchLookups:
             pk: coming[pk] for pk in related_ids & coming.keys()
         }
         self._not_live = set(Article.objects.link_resolver(slugs - self._targets.keys()).not_live)
-        self._tags = {tag.slug: tag for tag in Tag.objects.filter(slug__in=tag_slugs)}
+        tags = Tag.objects.filter(slug__in=tag_slugs).prefetch_related("codes")
+        self._tags = {tag.slug: tag for tag in tags}
         self._tags = {slug: _tag(tag) for slug, tag in self._tags.items()}
         users = get_user_model().objects.filter(pk__in=authors)
         self._authors = {user.pk: user.get_full_name() or user.get_username() for user in users}
@@ -206,7 +207,8 @@ class BatchLookups:
 
 
 def _tag(tag):
-    return {"slug": tag.slug, "name": tag.name, "kind": tag.kind}
+    codes = [code.as_public() for code in tag.codes.all()]
+    return {"slug": tag.slug, "name": tag.name, "kind": tag.kind, "codes": codes}
 
 
 def related_cards(topics, live_by_slug, live_by_article):
@@ -302,7 +304,7 @@ def json_ld(document):
         "url": document["url"],
         "datePublished": document["published_at"],
         "dateModified": document["updated_at"],
-        "about": [{"@type": "Thing", "name": tag["name"]} for tag in document["tags"]],
+        "about": [_about(tag) for tag in document["tags"]],
         "citation": [
             {
                 "@type": "CreativeWork",
@@ -335,6 +337,22 @@ def json_ld(document):
             **({"creditText": image["credit"]} if image["credit"] else {}),
         }
     return data
+
+
+# schema.org types of the tags an article is about, by kind; coded ones carry their codes.
+ABOUT_TYPES = {"condition": "MedicalCondition", "symptom": "MedicalSignOrSymptom"}
+
+
+def _about(tag):
+    if tag["kind"] not in ABOUT_TYPES:
+        return {"@type": "Thing", "name": tag["name"]}
+    about = {"@type": ABOUT_TYPES[tag["kind"]], "name": tag["name"]}
+    if tag.get("codes"):  # documents rendered before tags had codes have none
+        about["code"] = [
+            {"@type": "MedicalCode", "codeValue": code["code"], "codingSystem": code["system"]}
+            for code in tag["codes"]
+        ]
+    return about
 
 
 def _iso(value):

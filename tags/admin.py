@@ -1,10 +1,19 @@
 from django.contrib import admin
 
-from tags.models import Tag
+from tags.models import Tag, TagCode
+
+
+class TagCodeInline(admin.TabularInline):
+    model = TagCode
+    extra = 1
+    fields = ["system", "code", "display"]
+    verbose_name = "code"
+    verbose_name_plural = "codes (ICD-10-CM, SNOMED CT, MeSH): printed for search engines"
 
 
 @admin.register(Tag)
 class TagAdmin(admin.ModelAdmin):
+    inlines = [TagCodeInline]
     list_display = ["name", "slug", "kind"]
     list_filter = ["kind"]
     search_fields = ["name", "slug"]

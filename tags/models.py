@@ -1,3 +1,5 @@
+import re
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from taggit.models import TagBase
@@ -49,3 +51,67 @@ class Tag(TagBase):
             validate_plain_text(self.name)
         except ValidationError as error:
             raise ValidationError({"name": error.messages}) from error
+
+
+class CodeSystem(models.TextChoices):
+    """Terminologies a condition can be coded in; the values are how `?code=` names them."""
+
+    ICD_10_CM = "ICD-10-CM", "ICD-10-CM"
+    SNOMED_CT = "SNOMED-CT", "SNOMED CT"
+    MESH = "MeSH", "MeSH"
+
+
+# What a code of each system looks like (checked when saved, so that a typo never reaches the
+# structured data search engines read): ICD-10-CM a letter, two characters and up to four after
+# a dot (M79.604); a SNOMED CT concept id 6 to 18 digits; a MeSH descriptor (D) or
+# supplementary concept (C) id.
+CODE_PATTERNS = {
+    CodeSystem.ICD_10_CM: (re.compile(r"[A-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?"), "like M79.604"),
+    CodeSystem.SNOMED_CT: (re.compile(r"[1-9][0-9]{5,17}"), "6 to 18 digits, like 202882003"),
+    CodeSystem.MESH: (re.compile(r"[DC][0-9]{6,9}"), "like D017116"),
+}
+
+
+def normal_code(system, code):
+    """`code` as `system` writes it: without spaces, letters in capitals."""
+    return code.strip().upper() if system != CodeSystem.SNOMED_CT else code.strip()
+
+
+class TagCode(models.Model):
+    """A code for what a tag names in a clinical terminology, so that machines (search engines,
+    health record systems) know which condition an article is about."""
+
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="codes")
+    system = models.CharField(max_length=20, choices=CodeSystem.choices)
+    code = models.CharField(max_length=20, help_text="e.g. M54.50 in ICD-10-CM.")
+    display = models.CharField(
+        validators=[validate_plain_text],
+        max_length=200,
+        help_text='The term the system gives the code, e.g. "Low back pain, unspecified".',
+    )
+
+    class Meta:
+        ordering = ["system", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["tag", "system", "code"], name="tagcode_unique"),
+            models.CheckConstraint(
+                condition=models.Q(system__in=CodeSystem.values), name="tagcode_system_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.system} {self.code}"
+
+    def clean(self):
+        super().clean()
+        if self.system not in CODE_PATTERNS:
+            return  # the field's own choices check says so
+        self.code = normal_code(self.system, self.code)
+        pattern, example = CODE_PATTERNS[self.system]
+        if not pattern.fullmatch(self.code):
+            raise ValidationError(
+                {"code": f"“{self.code}” is not a code of {self.get_system_display()} ({example})."}
+            )
+
+    def as_public(self):
+        return {"system": self.system, "code": self.code, "display": self.display}

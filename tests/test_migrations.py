@@ -28,21 +28,20 @@ def test_editorial_groups_exist_with_permissions():
 
 
 def test_each_app_starts_from_one_clean_set_of_migrations():
+    """The set the 1.0 reset left, then each change since: databases in use go through them
+    one by one, so none is edited or squashed away once it has landed."""
     from django.db.migrations.loader import MigrationLoader
 
-    names = sorted(
-        name
-        for app_label, name in MigrationLoader(None, ignore_no_migrations=True).disk_migrations
-        if app_label in {"articles", "images", "reviewers", "tags"}
-    )
-    assert names == [
-        "0001_initial",
-        "0001_initial",
-        "0001_initial",
-        "0001_initial",
-        "0002_full_text_search",
-        "0003_roles",
-    ]
+    names = {}
+    for app_label, name in MigrationLoader(None, ignore_no_migrations=True).disk_migrations:
+        if app_label in {"articles", "images", "reviewers", "tags"}:
+            names.setdefault(app_label, []).append(name)
+    assert {app_label: sorted(app_names) for app_label, app_names in names.items()} == {
+        "articles": ["0001_initial", "0002_full_text_search", "0003_roles"],
+        "images": ["0001_initial"],
+        "reviewers": ["0001_initial"],
+        "tags": ["0001_initial", "0002_tag_codes", "0003_tag_code_permissions"],
+    }
 
 
 def _search_triggers():

@@ -46,7 +46,7 @@ class ArticleListView(PublicEndpoint, generics.GenericAPIView):
     filterset_class = PublishedArticleFilter
     pagination_class = PublicPagination
     allowed_query_params = frozenset(
-        {"page", "page_size", "cursor", "tag", "reviewer", "updated_since", "q", "ordering"}
+        {"page", "page_size", "cursor", "tag", "code", "reviewer", "updated_since", "q", "ordering"}
     )
 
     def get_queryset(self):
@@ -166,6 +166,7 @@ def live_tags():
     return (
         Tag.objects.annotate(article_count=Count("published_articles"))
         .filter(article_count__gt=0)
+        .prefetch_related("codes")
         .order_by("name")
     )
 

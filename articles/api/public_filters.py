@@ -9,6 +9,7 @@ from django.core.validators import validate_slug
 
 from articles.models import PublishedArticle
 from articles.search import search_live
+from tags.models import CODE_PATTERNS, CodeSystem, Tag, normal_code
 
 
 def validate_utc_range(moment):
@@ -55,6 +56,45 @@ class AllTagsFilter(django_filters.Filter):
         return queryset
 
 
+class CodeField(forms.CharField):
+    """`SYSTEM:CODE`, e.g. ICD-10-CM:M79.604, as (system, code); the system's name in any case."""
+
+    def clean(self, value):
+        value = super().clean(value)  # its length checked first
+        if not value:
+            return None
+        system_name, _, code = value.partition(":")
+        systems = {system.lower(): system for system in CodeSystem.values}
+        system = systems.get(system_name.strip().lower())
+        if system is None or not code.strip():
+            raise ValidationError(
+                "Give a code as SYSTEM:CODE, e.g. ICD-10-CM:M79.604; the systems are "
+                f"{', '.join(CodeSystem.values)}.",
+                code="invalid",
+            )
+        code = normal_code(system, code)
+        pattern, example = CODE_PATTERNS[system]
+        if not pattern.fullmatch(code):
+            raise ValidationError(
+                f"“{code}” is not a code of {system} ({example}).", code="invalid"
+            )
+        return system, code
+
+
+class CodeFilter(django_filters.Filter):
+    """Articles carrying a tag coded so (a condition or symptom, usually)."""
+
+    field_class = CodeField
+
+    def filter(self, queryset, value):
+        if not value:
+            return queryset
+        system, code = value
+        # A subquery, not a join: two tags of one article may carry the same code.
+        coded = Tag.objects.filter(codes__system=system, codes__code=code)
+        return queryset.filter(pk__in=coded.values("published_articles__published_article"))
+
+
 class StableOrderingFilter(django_filters.OrderingFilter):
     """The chosen order, then the id in the same direction: rows that tie keep one order, so no
     card appears on two pages, and each order matches an index of the read model."""
@@ -69,6 +109,11 @@ class StableOrderingFilter(django_filters.OrderingFilter):
 
 class PublishedArticleFilter(django_filters.FilterSet):
     tag = AllTagsFilter(help_text="A tag slug; repeat it (up to 10 tags) to require several.")
+    code = CodeFilter(
+        max_length=50,
+        help_text="A clinical code as SYSTEM:CODE (ICD-10-CM:M79.604, MeSH:D017116): only "
+        "articles with a tag that carries it.",
+    )
     reviewer = django_filters.CharFilter(
         field_name="reviewer__slug",
         validators=[validate_slug],
@@ -90,7 +135,7 @@ class PublishedArticleFilter(django_filters.FilterSet):
 
     class Meta:
         model = PublishedArticle
-        fields = ["tag", "reviewer", "updated_since", "q", "ordering"]
+        fields = ["tag", "code", "reviewer", "updated_since", "q", "ordering"]
 
     def search(self, queryset, name, text):
         text = text.strip()

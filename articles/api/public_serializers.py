@@ -7,13 +7,31 @@ from rest_framework import serializers
 
 from articles.media_urls import absolute_image
 from reviewers.models import Reviewer
-from tags.models import Tag
+from tags.models import CodeSystem, Tag, TagCode
+
+
+class TagCodeSerializer(serializers.ModelSerializer):
+    system = serializers.ChoiceField(
+        choices=CodeSystem.choices, help_text="The terminology: ICD-10-CM, SNOMED-CT or MeSH."
+    )
+    code = serializers.CharField(help_text="The code in it, e.g. M54.50; used in ?code=.")
+    display = serializers.CharField(help_text="The term the terminology gives the code.")
+
+    class Meta:
+        model = TagCode
+        fields = ("system", "code", "display")
 
 
 class TagRefSerializer(serializers.Serializer):
     slug = serializers.SlugField(help_text="The tag's identifier, used in ?tag=.")
     name = serializers.CharField(help_text="The tag as printed.")
     kind = serializers.ChoiceField(choices=Tag.Kind.choices, help_text="What sort of label it is.")
+    codes = TagCodeSerializer(
+        many=True,
+        required=False,
+        help_text="What the tag names in clinical terminologies (absent from documents "
+        "rendered before tags had codes).",
+    )
 
 
 class ReviewerRefSerializer(serializers.Serializer):
@@ -136,11 +154,14 @@ class ArticlePreviewSerializer(ArticleDocumentSerializer):
 
 
 class TagSerializer(serializers.ModelSerializer):
+    codes = TagCodeSerializer(
+        many=True, read_only=True, help_text="What the tag names in clinical terminologies."
+    )
     article_count = serializers.IntegerField(help_text="How many live articles carry the tag.")
 
     class Meta:
         model = Tag
-        fields = ("slug", "name", "kind", "description", "article_count")
+        fields = ("slug", "name", "kind", "description", "codes", "article_count")
         extra_kwargs = {
             "slug": {"help_text": "The tag's identifier, used in ?tag=."},
             "name": {"help_text": "The tag as printed."},

@@ -55,7 +55,7 @@ def test_list_serves_cards_of_live_articles_with_a_count(anon, writer, publish):
     }  # fmt: skip
     assert card["url"] == "https://health.example/articles/calf-cramps/"
     assert card["reviewer"]["credentials"] == "MD"
-    assert card["tags"] == [{"slug": "leg-pain", "name": "Leg Pain", "kind": "topic"}]
+    assert card["tags"] == [{"slug": "leg-pain", "name": "Leg Pain", "kind": "topic", "codes": []}]
 
 
 def test_pagination_with_page_size_up_to_100(anon, writer, publish):

@@ -51,6 +51,8 @@ REQUESTS = [
     ("list page_size 101", "get", f"{API}/articles/?page_size=101", {}),
     ("list unknown parameter", "get", f"{API}/articles/?colour=red", {}),
     ("list by tag", "get", f"{API}/articles/?tag=leg-pain", {}),
+    ("list by code", "get", f"{API}/articles/?code=ICD-10-CM:M79.606", {}),
+    ("list bad code", "get", f"{API}/articles/?code=ICD-10-CM:back", {}),
     ("list by reviewer", "get", f"{API}/articles/?reviewer=helena-marsh", {}),
     ("list by title", "get", f"{API}/articles/?ordering=title&page_size=4", {}),
     ("list updated since", "get", f"{API}/articles/?updated_since=2000-01-01T00:00:00Z", {}),

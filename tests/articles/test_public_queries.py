@@ -42,7 +42,7 @@ def rich_site(writer, publish):
         ("/api/v1/articles/?cursor=", 2),  # state, page
         ("/api/v1/articles/?tag=shared&ordering=title", 3),  # state, count, page
         ("/api/v1/articles/?q=article", 3),
-        ("/api/v1/tags/", 3),  # count, page, state (Last-Modified)
+        ("/api/v1/tags/", 4),  # count, page, the page's codes, state (Last-Modified)
         ("/api/v1/reviewers/jane-roe/", 3),  # reviewer, cards, state
     ],
 )

@@ -113,6 +113,24 @@ def test_renaming_a_tag_purges_its_page_then_the_articles_rendered_again(
     assert {"tag:legs", "tags", "article:shin-splints", "articles"} <= purged
 
 
+def test_coding_a_tag_purges_its_page_then_the_articles_rendered_again(
+    varnish_receiver, writer, publish, django_capture_on_commit_callbacks
+):
+    tag = TagFactory(name="Sciatica", slug="sciatica", kind="condition")
+    article = ArticleFactory(author=writer, slug="pain-down-the-leg")
+    SectionFactory(article=article)
+    article.tags.add(tag)
+    publish(article)
+    with django_capture_on_commit_callbacks(execute=True):
+        code = tag.codes.create(system="MeSH", code="D012585", display="Sciatica")
+    purged = set().union(*varnish_receiver.purged_keys())
+    assert {"tag:sciatica", "tags", "article:pain-down-the-leg", "articles"} <= purged
+    varnish_receiver.requests.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        code.delete()
+    assert {"tag:sciatica", "tags"} <= set().union(*varnish_receiver.purged_keys())
+
+
 def test_editing_a_reviewer_profile_purges_their_page(
     varnish_receiver, reviewer, django_capture_on_commit_callbacks
 ):

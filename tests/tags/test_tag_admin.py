@@ -11,6 +11,23 @@ from tests.factories import TagFactory
 pytestmark = pytest.mark.django_db
 
 
+def codes_formset(*rows, initial=0):
+    """The admin's inline form data for a tag's codes: `rows` of (system, code, display)."""
+    data = {
+        "codes-TOTAL_FORMS": str(len(rows)),
+        "codes-INITIAL_FORMS": str(initial),
+        "codes-MIN_NUM_FORMS": "0",
+        "codes-MAX_NUM_FORMS": "1000",
+    }
+    for number, (system, code, display) in enumerate(rows):
+        data |= {
+            f"codes-{number}-system": system,
+            f"codes-{number}-code": code,
+            f"codes-{number}-display": display,
+        }
+    return data
+
+
 def test_writers_neither_add_nor_change_tags(client, writer):
     tag = TagFactory(name="Hip Pain", slug="hip-pain")
     client.force_login(writer)
@@ -29,7 +46,7 @@ def test_an_editor_renames_a_tag_but_its_slug_stays(client, editor):
     client.force_login(editor)
     url = reverse("admin:tags_tag_change", args=[tag.pk])
     data = {"name": "Hip pain", "slug": "renamed", "kind": tag.kind, "description": ""}
-    assert client.post(url, data).status_code == 302
+    assert client.post(url, data | codes_formset()).status_code == 302
     tag.refresh_from_db()
     assert (tag.name, tag.slug) == ("Hip pain", "hip-pain")
 

@@ -1,0 +1,39 @@
+"""Editors keep tags' codes as they keep the tags; every role reads them with the tags."""
+
+from django.contrib.auth.management import create_permissions
+from django.db import migrations
+
+GRANTS = {
+    "Editors": ["add_tagcode", "change_tagcode", "delete_tagcode", "view_tagcode"],
+    "Writers": ["view_tagcode"],
+    "Reviewers": ["view_tagcode"],
+}
+
+
+def grant(apps, schema_editor):
+    app_config = apps.get_app_config("tags")
+    app_config.models_module = True  # a migration's app registry leaves it unset
+    create_permissions(app_config, apps=apps, verbosity=0)
+    app_config.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for name, codenames in GRANTS.items():
+        group = Group.objects.filter(name=name).first()
+        if group is not None:  # a site that removed a role keeps it removed
+            group.permissions.add(
+                *Permission.objects.filter(content_type__app_label="tags", codename__in=codenames)
+            )
+
+
+def revoke(apps, schema_editor):
+    Permission = apps.get_model("auth", "Permission")
+    Permission.objects.filter(content_type__app_label="tags", codename__endswith="_tagcode").delete()
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("tags", "0002_tag_codes"),
+        ("articles", "0003_roles"),
+    ]
+
+    operations = [migrations.RunPython(grant, revoke)]
