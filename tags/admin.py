@@ -1,10 +1,22 @@
+from django import forms
 from django.contrib import admin
 
-from tags.models import Tag, TagCode
+from tags.models import Tag, TagCode, normal_code
+
+
+class TagCodeForm(forms.ModelForm):
+    def clean(self):
+        cleaned = super().clean()
+        # Written as stored before the formset compares its rows: "m17.9" and "M17.9" are one
+        # code, and the database would refuse the second with an error page.
+        if cleaned.get("system") and cleaned.get("code"):
+            cleaned["code"] = normal_code(cleaned["system"], cleaned["code"])
+        return cleaned
 
 
 class TagCodeInline(admin.TabularInline):
     model = TagCode
+    form = TagCodeForm
     extra = 1
     fields = ["system", "code", "display"]
     verbose_name = "code"

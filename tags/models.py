@@ -73,8 +73,10 @@ CODE_PATTERNS = {
 
 
 def normal_code(system, code):
-    """`code` as `system` writes it: without spaces, letters in capitals."""
-    return code.strip().upper() if system != CodeSystem.SNOMED_CT else code.strip()
+    """`code` as `system` writes it: without spaces around, letters in capitals. (Only ASCII
+    is capitalised: a Turkish dotless i would become an I, and pass for a code it is not.)"""
+    code = code.strip()
+    return code.upper() if code.isascii() else code
 
 
 class TagCode(models.Model):
@@ -83,7 +85,9 @@ class TagCode(models.Model):
 
     tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="codes")
     system = models.CharField(max_length=20, choices=CodeSystem.choices)
-    code = models.CharField(max_length=20, help_text="e.g. M54.50 in ICD-10-CM.")
+    code = models.CharField(
+        max_length=20, help_text="e.g. M54.50 (ICD-10-CM), 23056005 (SNOMED CT), D012585 (MeSH)."
+    )
     display = models.CharField(
         validators=[validate_plain_text],
         max_length=200,
@@ -100,7 +104,7 @@ class TagCode(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.system} {self.code}"
+        return f"{self.get_system_display()} {self.code}"
 
     def clean(self):
         super().clean()

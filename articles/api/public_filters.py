@@ -6,6 +6,8 @@ import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
 
 from articles.models import PublishedArticle
 from articles.search import search_live
@@ -45,6 +47,19 @@ class SlugListField(forms.Field):
             validate_slug(slug)
 
 
+TAGS_HELP = "A tag slug; repeat it (up to 10 tags) to require several."
+CODES_HELP = (
+    "A clinical code as SYSTEM:CODE (ICD-10-CM:M79.604, SNOMED-CT:23056005, MeSH:D012585): "
+    "only articles with a tag that carries it. Repeat it (up to 10 codes) to require several."
+)
+
+
+def repeated(help_text):
+    """A query parameter that may repeat (?tag=a&tag=b), as the OpenAPI schema gives it."""
+    return serializers.ListField(child=serializers.CharField(), help_text=help_text)
+
+
+@extend_schema_field(repeated(TAGS_HELP))
 class AllTagsFilter(django_filters.Filter):
     """`tag` may repeat; an article must carry every tag given."""
 
@@ -56,43 +71,64 @@ class AllTagsFilter(django_filters.Filter):
         return queryset
 
 
-class CodeField(forms.CharField):
-    """`SYSTEM:CODE`, e.g. ICD-10-CM:M79.604, as (system, code); the system's name in any case."""
+# Codes are matched like tags, each one more subquery; a handful is all a reader narrows by.
+MAX_CODES_REQUIRED = 10
+MAX_CODE_LENGTH = 50
 
-    def clean(self, value):
-        value = super().clean(value)  # its length checked first
-        if not value:
-            return None
-        system_name, _, code = value.partition(":")
-        systems = {system.lower(): system for system in CodeSystem.values}
-        system = systems.get(system_name.strip().lower())
-        if system is None or not code.strip():
+
+class CodeListField(forms.Field):
+    """Repeated `SYSTEM:CODE` values (ICD-10-CM:M79.604), as (system, code) pairs; the
+    system's name in any case."""
+
+    widget = forms.MultipleHiddenInput  # reads every value of a repeated parameter
+
+    def to_python(self, value):
+        values = list(dict.fromkeys(item.strip() for item in (value or []) if item.strip()))
+        if len(values) > MAX_CODES_REQUIRED:
             raise ValidationError(
-                "Give a code as SYSTEM:CODE, e.g. ICD-10-CM:M79.604; the systems are "
-                f"{', '.join(CodeSystem.values)}.",
-                code="invalid",
+                f"At most {MAX_CODES_REQUIRED} different codes may be required at once; this "
+                f"asks for {len(values)}.",
+                code="too_many",
             )
-        code = normal_code(system, code)
-        pattern, example = CODE_PATTERNS[system]
-        if not pattern.fullmatch(code):
-            raise ValidationError(
-                f"“{code}” is not a code of {system} ({example}).", code="invalid"
-            )
-        return system, code
+        return [parse_code(value) for value in values]
 
 
-class CodeFilter(django_filters.Filter):
-    """Articles carrying a tag coded so (a condition or symptom, usually)."""
+def parse_code(value):
+    if len(value) > MAX_CODE_LENGTH:
+        raise ValidationError(
+            f"A code is at most {MAX_CODE_LENGTH} characters, its system's name included.",
+            code="too_long",
+        )
+    system_name, _, code = value.partition(":")
+    systems = {system.lower(): CodeSystem(system) for system in CodeSystem.values}
+    system = systems.get(system_name.strip().lower())
+    if system is None or not code.strip():
+        raise ValidationError(
+            "Give a code as SYSTEM:CODE, e.g. ICD-10-CM:M79.604; the systems are "
+            f"{', '.join(CodeSystem.values)}.",
+            code="invalid",
+        )
+    code = normal_code(system, code)
+    pattern, example = CODE_PATTERNS[system]
+    if not pattern.fullmatch(code):
+        raise ValidationError(
+            f"“{code}” is not a code of {system.label} ({example}).", code="invalid"
+        )
+    return system.value, code
 
-    field_class = CodeField
 
-    def filter(self, queryset, value):
-        if not value:
-            return queryset
-        system, code = value
-        # A subquery, not a join: two tags of one article may carry the same code.
-        coded = Tag.objects.filter(codes__system=system, codes__code=code)
-        return queryset.filter(pk__in=coded.values("published_articles__published_article"))
+@extend_schema_field(repeated(CODES_HELP))
+class AllCodesFilter(django_filters.Filter):
+    """`code` may repeat; an article must carry a tag with each code given."""
+
+    field_class = CodeListField
+
+    def filter(self, queryset, codes):
+        for system, code in codes or ():
+            # A subquery, not a join: two tags of one article may carry the same code.
+            coded = Tag.objects.filter(codes__system=system, codes__code=code)
+            queryset = queryset.filter(pk__in=coded.values("published_articles__published_article"))
+        return queryset
 
 
 class StableOrderingFilter(django_filters.OrderingFilter):
@@ -108,12 +144,8 @@ class StableOrderingFilter(django_filters.OrderingFilter):
 
 
 class PublishedArticleFilter(django_filters.FilterSet):
-    tag = AllTagsFilter(help_text="A tag slug; repeat it (up to 10 tags) to require several.")
-    code = CodeFilter(
-        max_length=50,
-        help_text="A clinical code as SYSTEM:CODE (ICD-10-CM:M79.604, MeSH:D017116): only "
-        "articles with a tag that carries it.",
-    )
+    tag = AllTagsFilter(help_text=TAGS_HELP)
+    code = AllCodesFilter(help_text=CODES_HELP)
     reviewer = django_filters.CharFilter(
         field_name="reviewer__slug",
         validators=[validate_slug],

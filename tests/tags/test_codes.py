@@ -89,6 +89,11 @@ def test_an_editor_adds_codes_in_the_admin_and_a_bad_one_is_a_form_error(client,
     assert refused.status_code == 200
     assert "“SCIATICA” is not a code of ICD-10-CM" in refused.text
     assert not tag.codes.exists()
+    # The same code in other capitals, beside the one already typed: one code, a form error.
+    twice = codes_formset(("MeSH", "D012585", "Sciatica"), ("MeSH", "d012585", "Sciatica"))
+    refused = client.post(url, fields | twice)
+    assert refused.status_code == 200 and "duplicate" in refused.text.lower()
+    assert not tag.codes.exists()
     kept = client.post(
         url,
         fields
@@ -112,6 +117,22 @@ def test_the_same_code_twice_on_a_tag_is_a_form_error(client, editor):
     response = client.post(url, fields | codes_formset(row, row))
     assert response.status_code == 200 and "duplicate" in response.text.lower()
     assert not tag.codes.exists()
+
+
+def test_a_saved_code_typed_again_in_other_capitals_is_a_form_error(client, editor, sciatica):
+    client.force_login(editor)
+    url = reverse("admin:tags_tag_change", args=[sciatica.pk])
+    saved = list(sciatica.codes.all())
+    data = {"name": sciatica.name, "kind": sciatica.kind, "description": ""} | codes_formset(
+        *[(code.system, code.code, code.display) for code in saved],
+        ("ICD-10-CM", "m54.30", "Sciatica again"),
+        initial=len(saved),
+    )
+    for number, code in enumerate(saved):
+        data |= {f"codes-{number}-id": code.pk, f"codes-{number}-tag": sciatica.pk}
+    response = client.post(url, data)
+    assert response.status_code == 200 and "duplicate" in response.text.lower()
+    assert sciatica.codes.count() == len(saved)
 
 
 def test_writers_read_codes_but_do_not_change_them(writer, editor):
@@ -184,6 +205,20 @@ def test_articles_are_filtered_by_code(client, coded_live, code):
     assert [card["slug"] for card in results] == ["pain-down-the-leg"]
 
 
+def test_a_repeated_code_requires_every_one(client, coded_live):
+    both = client.get("/api/v1/articles/", {"code": ["MeSH:D012585", "ICD-10-CM:M79.604"]})
+    assert [card["slug"] for card in both.json()["results"]] == ["pain-down-the-leg"]
+    one_missing = client.get("/api/v1/articles/", {"code": ["MeSH:D012585", "ICD-10-CM:M17.9"]})
+    assert one_missing.json()["results"] == []
+
+
+def test_the_article_list_documents_its_filters_in_the_openapi_schema(client):
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/json").json()
+    parameters = {p["name"] for p in schema["paths"]["/api/v1/articles/"]["get"]["parameters"]}
+    assert {"code", "tag", "q", "reviewer", "updated_since", "ordering"} <= parameters
+    assert {"page", "page_size", "cursor"} <= parameters
+
+
 def test_a_code_no_live_article_carries_gives_an_empty_list(client, coded_live):
     response = client.get("/api/v1/articles/", {"code": "ICD-10-CM:M17.9"})
     assert response.status_code == 200 and response.json()["results"] == []
@@ -203,7 +238,10 @@ def test_a_draft_tagged_with_a_code_is_not_found_by_it(client, sciatica, writer)
         ("LOINC:1234-5", "SYSTEM:CODE"),
         ("ICD-10-CM:", "SYSTEM:CODE"),
         ("ICD-10-CM:not a code", "is not a code of ICD-10-CM"),
-        ("MeSH:" + "D" * 60, "Ensure this value has at most 50 characters"),
+        ("SNOMED-CT:1234", "is not a code of SNOMED CT"),
+        ("ICD-10-CM:m7\u0131", "is not a code of ICD-10-CM"),
+        ("MeSH:" + "D" * 60, "A code is at most 50 characters"),
+        (["MeSH:D0125%02d" % number for number in range(11)], "At most 10 different codes"),
     ],
 )
 def test_a_malformed_code_filter_is_a_400_that_says_why(client, code, says):
