@@ -241,7 +241,7 @@ def test_a_draft_tagged_with_a_code_is_not_found_by_it(client, sciatica, writer)
         ("SNOMED-CT:1234", "is not a code of SNOMED CT"),
         ("ICD-10-CM:m7\u0131", "is not a code of ICD-10-CM"),
         ("MeSH:" + "D" * 60, "A code is at most 50 characters"),
-        (["MeSH:D0125%02d" % number for number in range(11)], "At most 10 different codes"),
+        ([f"MeSH:D0125{number:02d}" for number in range(11)], "At most 10 different codes"),
     ],
 )
 def test_a_malformed_code_filter_is_a_400_that_says_why(client, code, says):
