@@ -86,7 +86,7 @@ def generate(count, *, seed=0):
     Each names a hero image `images/<slug>.jpg`; `write_jsonl` writes the files."""
     rng = random.Random(seed)
     reviewers = _people(rng, 12, reviewers=True)
-    authors = [f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}" for _ in range(8)]
+    authors = _authors(rng, 8, besides={reviewer["name"] for reviewer in reviewers})
     plans = [_plan(rng, number) for number in range(count)]
     slugs = [plan["slug"] for plan in plans]
     for number, plan in enumerate(plans):
@@ -104,6 +104,16 @@ class _Others(Sequence):
 
     def __getitem__(self, index):
         return self.slugs[index + (index >= self.skip)]
+
+
+def _authors(rng, count, *, besides):
+    """Writers' names, none a reviewer's: the import refuses an article its author reviewed."""
+    authors = []
+    while len(authors) < count:
+        name = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
+        if name not in besides:
+            authors.append(name)
+    return authors
 
 
 def _people(rng, count, *, reviewers):

@@ -45,6 +45,12 @@ def test_generated_articles_have_the_promised_shape():
     assert list(generate(30, seed=4)) != articles
 
 
+@pytest.mark.parametrize("seed", [0, 3, 4])  # each drew a writer with a reviewer's name
+def test_no_generated_article_is_reviewed_by_its_author(seed):
+    for article in generate(300, seed=seed):
+        assert article["author"] != article["reviewer"]["name"]
+
+
 def test_import_with_publish_takes_every_article_through_the_workflow(dataset):
     report = import_file(dataset, publish=True)
     assert (report.created, report.published, report.errors) == (12, 12, [])
