@@ -17,7 +17,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('system', models.CharField(choices=[('ICD-10-CM', 'ICD-10-CM'), ('SNOMED-CT', 'SNOMED CT'), ('MeSH', 'MeSH')], max_length=20)),
-                ('code', models.CharField(help_text='e.g. M54.50 in ICD-10-CM.', max_length=20)),
+                ('code', models.CharField(help_text='e.g. M54.50 (ICD-10-CM), 23056005 (SNOMED CT), D012585 (MeSH).', max_length=20)),
                 ('display', models.CharField(help_text='The term the system gives the code, e.g. "Low back pain, unspecified".', max_length=200, validators=[config.plain_text.validate_plain_text])),
                 ('tag', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='codes', to='tags.tag')),
             ],
