@@ -34,6 +34,7 @@ GROUPS = "auth.group"
 MODELS = [
     "auth.user",
     "tags.tag",
+    "tags.tagcode",
     "images.image",
     "images.rendition",
     "reviewers.reviewer",

@@ -55,12 +55,7 @@ class ArticleListView(PublicEndpoint, generics.GenericAPIView):
     @extend_schema(
         responses=PaginatedCardsSerializer,
         operation_id="articles_list",
-        filters=True,  # not a ListAPIView: the filters would not be found otherwise
         parameters=[
-            OpenApiParameter("page", int, description="The page number, from 1."),
-            OpenApiParameter(
-                "page_size", int, description="Cards a page, up to 100 (the default is 20)."
-            ),
             OpenApiParameter(
                 "cursor",
                 str,
