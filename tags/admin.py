@@ -1,7 +1,8 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.contrib import admin
 
-from tags.models import Tag, TagCode, normal_code
+from tags.models import Tag, TagCode, checked_code
 
 
 class TagCodeForm(forms.ModelForm):
@@ -10,7 +11,10 @@ class TagCodeForm(forms.ModelForm):
         # Written as stored before the formset compares its rows: "m17.9" and "M17.9" are one
         # code, and the database would refuse the second with an error page.
         if cleaned.get("system") and cleaned.get("code"):
-            cleaned["code"] = normal_code(cleaned["system"], cleaned["code"])
+            try:
+                cleaned["code"] = checked_code(cleaned["system"], cleaned["code"])
+            except ValidationError as error:
+                self.add_error("code", error)
         return cleaned
 
 

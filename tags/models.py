@@ -72,11 +72,18 @@ CODE_PATTERNS = {
 }
 
 
-def normal_code(system, code):
-    """`code` as `system` writes it: without spaces around, letters in capitals. (Only ASCII
-    is capitalised: a Turkish dotless i would become an I, and pass for a code it is not.)"""
+def checked_code(system, code):
+    """`code` as `system` (a CodeSystem) writes it: no spaces around, letters in capitals (only
+    ASCII: a Turkish dotless i would become an I and pass for a code it is not). Raises
+    ValidationError, with an example, when the system has no such code."""
     code = code.strip()
-    return code.upper() if code.isascii() else code
+    code = code.upper() if code.isascii() else code
+    pattern, example = CODE_PATTERNS[system]
+    if not pattern.fullmatch(code):
+        raise ValidationError(
+            f"“{code}” is not a code of {CodeSystem(system).label} ({example}).", code="invalid"
+        )
+    return code
 
 
 class TagCode(models.Model):
@@ -110,12 +117,10 @@ class TagCode(models.Model):
         super().clean()
         if self.system not in CODE_PATTERNS:
             return  # the field's own choices check says so
-        self.code = normal_code(self.system, self.code)
-        pattern, example = CODE_PATTERNS[self.system]
-        if not pattern.fullmatch(self.code):
-            raise ValidationError(
-                {"code": f"“{self.code}” is not a code of {self.get_system_display()} ({example})."}
-            )
+        try:
+            self.code = checked_code(self.system, self.code)
+        except ValidationError as error:
+            raise ValidationError({"code": error.messages}) from error
 
     def as_public(self):
         return {"system": self.system, "code": self.code, "display": self.display}

@@ -11,7 +11,7 @@ from rest_framework import serializers
 
 from articles.models import PublishedArticle
 from articles.search import search_live
-from tags.models import CODE_PATTERNS, CodeSystem, Tag, normal_code
+from tags.models import CodeSystem, Tag, checked_code
 
 
 def validate_utc_range(moment):
@@ -108,13 +108,7 @@ def parse_code(value):
             f"{', '.join(CodeSystem.values)}.",
             code="invalid",
         )
-    code = normal_code(system, code)
-    pattern, example = CODE_PATTERNS[system]
-    if not pattern.fullmatch(code):
-        raise ValidationError(
-            f"“{code}” is not a code of {system.label} ({example}).", code="invalid"
-        )
-    return system.value, code
+    return system.value, checked_code(system, code)
 
 
 @extend_schema_field(repeated(CODES_HELP))
