@@ -38,6 +38,7 @@ MODELS = [
     "images.image",
     "images.rendition",
     "reviewers.reviewer",
+    "reviewers.credential",
     "articles.article",
     "articles.section",
     "articles.relatedtopic",

@@ -3,7 +3,8 @@
 Writers see their own articles and where each stands; reviewers their queue, oldest first,
 with overdue re-reviews flagged; editors what is ready to publish, what is scheduled, live
 articles overdue for review, webhook deliveries that gave up, purges of the HTTP cache that have
-not gone through (readers may be served an old version meanwhile), and the latest moves.
+not gone through (readers may be served an old version meanwhile), reviewers' credentials
+running out, and the latest moves.
 """
 
 from dataclasses import dataclass, field
@@ -21,8 +22,11 @@ from articles.models import (
     WebhookDelivery,
 )
 from frontend_cache.models import PendingPurge
+from reviewers.models import Credential
 
 ROWS = 10
+# How far ahead editors are told of reviewers' licences and certifications running out.
+CREDENTIALS_EXPIRING_DAYS = 60
 
 
 @dataclass
@@ -143,6 +147,7 @@ def _editor_panels():
             more_url=reverse("admin:articles_webhookdelivery_changelist"),
         ),
         _pending_purges_panel(),
+        _expiring_credentials_panel(),
         Panel(
             title="Latest moves (audit trail)",
             rows=[
@@ -158,6 +163,28 @@ def _editor_panels():
             more_url=reverse("admin:articles_transition_changelist"),
         ),
     ]
+
+
+def _expiring_credentials_panel():
+    """A reviewer whose every credential has expired can no longer approve: renew in time."""
+    expiring = (
+        Credential.objects.expiring(CREDENTIALS_EXPIRING_DAYS)
+        .select_related("reviewer")
+        .order_by("valid_until", "pk")
+    )
+    return Panel(
+        title=f"Reviewer credentials expiring within {CREDENTIALS_EXPIRING_DAYS} days",
+        rows=[
+            {
+                "url": reverse("admin:reviewers_reviewer_change", args=[c.reviewer_id]),
+                "title": f"{c.reviewer.name}: {c.get_kind_display()}, {c.issuing_body}",
+                "state": "Expiring",
+                "note": f"valid until {c.valid_until:%d %b %Y}",
+            }
+            for c in expiring[:ROWS]
+        ],
+        more_url=reverse("admin:reviewers_reviewer_changelist"),
+    )
 
 
 def _pending_purges_panel():

@@ -69,7 +69,7 @@ def load_demo(*, password=None):
         username: _ensure_user(username, first, last, group, password, result)
         for username, (first, last, group) in demo_content.USERS.items()
     }
-    reviewer = _ensure_reviewer(users["reviewer"])
+    reviewer = _ensure_reviewer(users["reviewer"], users["editor"])
     for spec in demo_content.TAGS:
         _ensure_tag(spec)
 
@@ -250,10 +250,18 @@ def _ensure_user(username, first_name, last_name, group_name, password, result):
     return user
 
 
-def _ensure_reviewer(user):
-    reviewer, _ = Reviewer.objects.get_or_create(
+def _ensure_reviewer(user, editor):
+    reviewer, created = Reviewer.objects.get_or_create(
         slug=demo_content.REVIEWER["slug"], defaults={**demo_content.REVIEWER, "user": user}
     )
+    if created:
+        today, now = timezone.localdate(), timezone.now()
+        for spec in demo_content.REVIEWER_CREDENTIALS:
+            fields = {name: value for name, value in spec.items() if name != "valid_for_days"}
+            valid_until = today + datetime.timedelta(days=spec["valid_for_days"])
+            reviewer.held_credentials.create(
+                **fields, valid_until=valid_until, verified_by=editor, verified_at=now
+            )
     return reviewer
 
 

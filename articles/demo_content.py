@@ -20,6 +20,27 @@ REVIEWER = {
     ),
 }
 
+# The reviewer's licence and certification, verified by the demo editor when the demo loads.
+# The licence falls due for renewal soon after, so the editors' dashboard has one to show.
+REVIEWER_CREDENTIALS = [
+    {
+        "kind": "licence",
+        "number": "A 154320",
+        "issuing_body": "Medical Board of California",
+        "region": "California",
+        "valid_for_days": 45,
+        "number_is_public": True,
+    },
+    {
+        "kind": "board_certification",
+        "number": "ABOS 60412",
+        "issuing_body": "American Board of Orthopaedic Surgery",
+        "region": "",
+        "valid_for_days": 8 * 365,
+        "number_is_public": False,
+    },
+]
+
 # username: (first name, last name, group)
 USERS = {
     "writer": ("Nora", "Quinn", "Writers"),

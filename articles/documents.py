@@ -30,6 +30,7 @@ from articles.rendering import (
     render_article_text,
 )
 from images.models import Image
+from reviewers.models import Credential
 from tags.models import Tag
 
 
@@ -325,6 +326,7 @@ def json_ld(document):
             "name": reviewer["name"],
             "honorificSuffix": reviewer["credentials"],
             **({"jobTitle": reviewer["specialty"]} if reviewer["specialty"] else {}),
+            **_has_credential(reviewer.get("verified_credentials")),
         }
     if document["hero_image"]:
         image = document["hero_image"]
@@ -355,6 +357,30 @@ def _about(tag):
     return about
 
 
+def _has_credential(credentials):
+    """A reviewer's verified credentials as schema.org `hasCredential` (absent from documents
+    rendered before credentials were recorded)."""
+    if not credentials:
+        return {}
+    return {"hasCredential": [_credential(credential) for credential in credentials]}
+
+
+def _credential(credential):
+    marked_up = {
+        "@type": "EducationalOccupationalCredential",
+        "name": credential["name"],
+        "credentialCategory": Credential.CATEGORIES[credential["kind"]],
+        "recognizedBy": {"@type": "Organization", "name": credential["issuing_body"]},
+    }
+    if credential["region"]:
+        marked_up["validIn"] = {"@type": "AdministrativeArea", "name": credential["region"]}
+    if credential["valid_until"]:
+        marked_up["expires"] = credential["valid_until"]
+    if credential["number"]:
+        marked_up["identifier"] = credential["number"]
+    return marked_up
+
+
 def _iso(value):
     return value.isoformat() if value else None
 
@@ -366,6 +392,7 @@ def _reviewer(reviewer):
         "credentials": reviewer.credentials,
         "specialty": reviewer.specialty,
         "byline": reviewer.byline,
+        "verified_credentials": reviewer.public_credentials(),
     }
 
 

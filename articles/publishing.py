@@ -138,7 +138,9 @@ def rerender(published_articles):
     edited, the site-wide disclaimer changed, or a new version of the renderer.
     """
     rendered = []
-    rows = published_articles.select_related("article", "revision", "approval__reviewer")
+    rows = published_articles.select_related(
+        "article", "revision", "approval__reviewer"
+    ).prefetch_related("approval__reviewer__held_credentials")
     try:
         # Never all live articles in memory at once; what the documents print from outside
         # their snapshots is read once per chunk.

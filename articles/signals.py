@@ -1,7 +1,7 @@
-"""Keeping the read model's derived parts current: reviewer bylines, tag names and codes, and
-image renditions are printed in live documents, so a change to any renders the affected documents
-again, in the background once the change commits. Nothing here changes an article's state or
-content."""
+"""Keeping the read model's derived parts current: reviewer bylines and credentials, tag names
+and codes, and image renditions are printed in live documents, so a change to any renders the
+affected documents again, in the background once the change commits. Nothing here changes an
+article's state or content."""
 
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
@@ -9,7 +9,7 @@ from django.dispatch import receiver
 from articles import publishing, tasks
 from articles.models import PublishedArticle
 from images.tasks import renditions_ready
-from reviewers.models import Reviewer
+from reviewers.models import Credential, Reviewer
 from tags.models import Tag, TagCode
 
 
@@ -17,6 +17,14 @@ from tags.models import Tag, TagCode
 def rerender_reviewed_by(sender, instance, raw=False, **kwargs):
     if not raw:
         tasks.enqueue_on_commit(tasks.rerender_reviewed_by, instance.pk)
+
+
+@receiver(post_save, sender=Credential, dispatch_uid="rerender-on-credential-saved")
+@receiver(post_delete, sender=Credential, dispatch_uid="rerender-on-credential-deleted")
+def rerender_credentialed(sender, instance, raw=False, **kwargs):
+    """A reviewer's verified credentials are printed with their name in the documents."""
+    if not raw:
+        tasks.enqueue_on_commit(tasks.rerender_reviewed_by, instance.reviewer_id)
 
 
 @receiver(post_save, sender=Tag, dispatch_uid="rerender-on-tag-change")

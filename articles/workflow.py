@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 
 from django.db import transaction
-from django.db.models import F, OuterRef, Subquery
+from django.db.models import F, OuterRef, Subquery, prefetch_related_objects
 from django.utils import timezone
 
 from articles import list_limits, publishing, webhooks
@@ -688,7 +688,9 @@ def _check_new_articles(articles, reviewers):
             )
     changed_by = _contributors_of(articles)
     for article, reviewer in zip(articles, reviewers, strict=True):
-        _check_reviewers(article, [reviewer], changed_by[article.pk])
+        # The approvals were given in the system the batch comes from, which kept no record
+        # of licences: what a reviewer's credentials must be is checked for approvals given here.
+        _check_reviewers(article, [reviewer], changed_by[article.pk], credentials_checked=False)
     slugs = [article.slug for article in articles]
     if len(set(slugs)) != len(slugs):
         raise InvalidInput("Two of the articles have the same slug.")
@@ -733,6 +735,8 @@ def _make_live(drafts, articles, revisions, approvals, going_live, render_all):
         going_live=_with_batch(going_live, revisions),
         links=[draft.links for draft in drafts],
     )
+    # Documents print reviewers' credentials: read once for the batch's reviewers.
+    prefetch_related_objects([approval.reviewer for approval in approvals], "held_credentials")
     now, dated = timezone.now(), []
     for draft, revision in zip(drafts, revisions, strict=True):
         published_at, updated_at = draft.dates
@@ -894,7 +898,7 @@ def _move(article, *, to, action, by, revision=None, comment="", **fields):
     return article
 
 
-def _check_reviewers(article, reviewers, changed_by):
+def _check_reviewers(article, reviewers, changed_by, *, credentials_checked=True):
     """Refuse reviewers who cannot review `article`; `changed_by` are the ids of its authors
     and of everyone who changed it since its last approval."""
     if not reviewers:
@@ -902,7 +906,7 @@ def _check_reviewers(article, reviewers, changed_by):
     if len(reviewers) > list_limits.REVIEWERS.maximum:
         raise InvalidInput(list_limits.REVIEWERS.sentence(len(reviewers)))
     for reviewer in reviewers:
-        if unfit := reviewer.unfit_to_review():
+        if unfit := reviewer.unfit_to_review(credentials_checked=credentials_checked):
             raise InvalidInput(f"{reviewer.byline} {unfit}.")
         if reviewer.user_id == article.author_id:
             raise InvalidInput(f"{reviewer.byline} wrote this article and cannot review it.")

@@ -441,6 +441,7 @@ SPECTACULAR_SETTINGS = {
         "ArticleStateEnum": "articles.models.ArticleState",
         "ReviewKindEnum": "articles.models.revisions.ReviewKind",
         "TagKindEnum": "tags.models.TagKind",
+        "CredentialKindEnum": "reviewers.models.CredentialKind",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

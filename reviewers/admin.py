@@ -1,7 +1,68 @@
 from django import forms
 from django.contrib import admin
+from django.utils import timezone
 
-from reviewers.models import Reviewer
+from reviewers.models import Credential, Reviewer
+
+# What a credential says; a change to any of it needs the check made again.
+CREDENTIAL_TERMS = ["kind", "number", "issuing_body", "region", "valid_until"]
+
+
+class CredentialForm(forms.ModelForm):
+    """The editor ticks "verified" once they have checked the credential with its issuing body;
+    the tick records who and when. Whoever saves a change to what it says with the tick on
+    vouches for the new terms and is recorded as the verifier; untick to withdraw a check."""
+
+    verified = forms.BooleanField(
+        required=False,
+        help_text="Tick once you have checked it with the issuing body (its public register).",
+    )
+
+    class Meta:
+        model = Credential
+        fields = CREDENTIAL_TERMS
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["verified"].initial = self.instance.verified_at is not None
+
+    def clean(self):
+        cleaned = super().clean()
+        reviewer = self.instance.reviewer if self.instance.reviewer_id else None
+        if cleaned.get("verified") and reviewer and reviewer.user_id == self.request.user.pk:
+            self.add_error("verified", "You cannot verify your own credentials.")
+        return cleaned
+
+    def save(self, commit=True):
+        credential = super().save(commit=False)
+        changed_terms = set(self.changed_data) & set(CREDENTIAL_TERMS)
+        if not self.cleaned_data["verified"]:
+            credential.verified_by, credential.verified_at = None, None
+        elif credential.verified_at is None or changed_terms:
+            credential.verified_by, credential.verified_at = self.request.user, timezone.now()
+        if commit:
+            credential.save()
+        return credential
+
+
+class CredentialInline(admin.TabularInline):
+    model = Credential
+    form = CredentialForm
+    extra = 0
+    fields = [*CREDENTIAL_TERMS, "verified", "verification", "number_is_public"]
+    readonly_fields = ["verification", "number_is_public"]
+
+    @admin.display(description="checked")
+    def verification(self, credential):
+        if credential.verified_at is None:
+            return "not verified"
+        by = credential.verified_by.get_full_name() or credential.verified_by.get_username()
+        return f"by {by}, {timezone.localdate(credential.verified_at):%d %b %Y}"
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form = type(formset.form.__name__, (formset.form,), {"request": request})
+        return formset
 
 
 class ReviewerForm(forms.ModelForm):
@@ -37,6 +98,7 @@ class ReviewerAdmin(admin.ModelAdmin):
     search_fields = ["name", "slug", "specialty"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["user", "photo"]
+    inlines = [CredentialInline]
     fields = ["name", "slug", "credentials", "specialty", "bio", "photo", "user", "is_active"]
 
     def get_form(self, request, obj=None, **kwargs):

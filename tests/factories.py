@@ -1,14 +1,16 @@
+import datetime
 import io
 
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from PIL import Image as PillowImage
 
 from articles.models import Article, Reference, RelatedTopic, Section
 from images.models import Image
-from reviewers.models import Reviewer
+from reviewers.models import Credential, Reviewer
 from tags.models import Tag
 
 
@@ -44,11 +46,33 @@ class TagFactory(factory.django.DjangoModelFactory):
 class ReviewerFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Reviewer
+        skip_postgeneration_save = True
 
     name = factory.Faker("name")
     slug = factory.Sequence(lambda n: f"reviewer-{n}")
     credentials = "MD"
     specialty = "Orthopedics"
+
+    @factory.post_generation
+    def licence(reviewer, create, extracted, **kwargs):
+        """A licence an editor verified, valid for a year; `licence=False` for none."""
+        if create and extracted is not False:
+            CredentialFactory(reviewer=reviewer, **kwargs)
+
+
+class CredentialFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Credential
+
+    kind = Credential.Kind.LICENCE
+    number = factory.Sequence(lambda n: f"L-{n:06d}")
+    issuing_body = "Medical Board of California"
+    region = "California"
+    valid_until = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=365))
+    verified_by = factory.LazyFunction(
+        lambda: UserFactory(username="credential-verifier", group="Editors")
+    )
+    verified_at = factory.LazyFunction(timezone.now)
 
 
 class ArticleFactory(factory.django.DjangoModelFactory):

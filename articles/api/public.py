@@ -7,7 +7,7 @@ writes, and the `Tag` and `Reviewer` rows they expose are counted through those 
 import datetime
 import hashlib
 
-from django.db.models import Count
+from django.db.models import Count, Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -32,7 +32,7 @@ from articles.api.public_serializers import (
 from articles.media_urls import absolute_document, absolute_json, media_is_path
 from articles.models import ArticleSlugAlias, LiveCards, PublishedArticle, read_model_state
 from articles.models.published import is_overdue, live_document
-from reviewers.models import Reviewer
+from reviewers.models import Credential, Reviewer
 from tags.models import Tag
 
 PAGING_PARAMS = frozenset({"page", "page_size", "cursor"})
@@ -198,6 +198,7 @@ def live_reviewers():
     return (
         Reviewer.objects.annotate(article_count=Count("published"))
         .filter(article_count__gt=0)
+        .prefetch_related(Prefetch("held_credentials", Credential.objects.in_force()))
         .order_by("name")
     )
 

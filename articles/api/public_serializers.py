@@ -6,7 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from articles.media_urls import absolute_image
-from reviewers.models import Reviewer
+from reviewers.models import Credential, Reviewer
 from tags.models import CodeSystem, Tag, TagCode
 
 
@@ -34,12 +34,34 @@ class TagRefSerializer(serializers.Serializer):
     )
 
 
+class CredentialSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(
+        choices=Credential.Kind.choices, help_text="licence, board_certification or registration."
+    )
+    name = serializers.CharField(help_text='The kind as printed, e.g. "Board certification".')
+    issuing_body = serializers.CharField(help_text="Who issued it and keeps its register.")
+    region = serializers.CharField(help_text="Where it is valid; empty if nationwide.")
+    valid_until = serializers.DateField(
+        allow_null=True, help_text="Its last valid day; null if it does not expire."
+    )
+    number = serializers.CharField(
+        allow_null=True, help_text="The licence number, only if the reviewer chose to show it."
+    )
+    verified_on = serializers.DateField(help_text="When an editor checked it with the issuer.")
+
+
 class ReviewerRefSerializer(serializers.Serializer):
     slug = serializers.SlugField(help_text="The reviewer's identifier.")
     name = serializers.CharField(help_text="Full name without titles.")
     credentials = serializers.CharField(help_text='Degrees as printed, e.g. "MD, FAAOS".')
     specialty = serializers.CharField(help_text="Medical specialty.")
     byline = serializers.CharField(help_text='Name and credentials: "Jane Roe, MD".')
+    verified_credentials = CredentialSerializer(
+        many=True,
+        required=False,
+        help_text="Licences and certifications an editor verified, in date when the document "
+        "was rendered (absent from documents rendered before credentials were recorded).",
+    )
 
 
 class FocalPointSerializer(serializers.Serializer):
@@ -170,12 +192,19 @@ class TagSerializer(serializers.ModelSerializer):
 
 class ReviewerSerializer(serializers.ModelSerializer):
     photo = serializers.SerializerMethodField(help_text="The reviewer's photo, or null.")
+    verified_credentials = serializers.SerializerMethodField(
+        help_text="Licences and certifications an editor verified that are in date today."
+    )
     article_count = serializers.IntegerField(help_text="Live articles this reviewer approved.")
 
     class Meta:
         model = Reviewer
-        fields = ("slug", "name", "credentials", "specialty", "byline", "bio", "photo",
-                  "article_count")  # fmt: skip
+        fields = ("slug", "name", "credentials", "specialty", "byline", "verified_credentials",
+                  "bio", "photo", "article_count")  # fmt: skip
+
+    @extend_schema_field(CredentialSerializer(many=True))
+    def get_verified_credentials(self, reviewer):
+        return reviewer.public_credentials()
 
     @extend_schema_field(ImageSerializer(allow_null=True))
     def get_photo(self, reviewer):

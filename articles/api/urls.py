@@ -8,6 +8,7 @@ from articles.api.editorial import (
     EditorialReviewViewSet,
     TokenView,
 )
+from articles.api.editorial_credentials import OwnCredentialViewSet
 
 app_name = "api"
 
@@ -15,6 +16,9 @@ router = SimpleRouter()
 router.register("editorial/articles", EditorialArticleViewSet, basename="editorial-article")
 router.register("editorial/reviews", EditorialReviewViewSet, basename="editorial-review")
 router.register("editorial/images", EditorialImageViewSet, basename="editorial-image")
+router.register(
+    "editorial/my-credentials", OwnCredentialViewSet, basename="editorial-own-credential"
+)
 
 urlpatterns = [
     path("articles/", public.ArticleListView.as_view(), name="article-list"),

@@ -43,7 +43,8 @@ def rich_site(writer, publish):
         ("/api/v1/articles/?tag=shared&ordering=title", 3),  # state, count, page
         ("/api/v1/articles/?q=article", 3),
         ("/api/v1/tags/", 4),  # count, page, the page's codes, state (Last-Modified)
-        ("/api/v1/reviewers/jane-roe/", 3),  # reviewer, cards, state
+        ("/api/v1/reviewers/", 4),  # count, page, the page's credentials, state
+        ("/api/v1/reviewers/jane-roe/", 4),  # reviewer, credentials, cards, state
     ],
 )
 def test_list_queries_are_constant(site, path, queries, request, django_assert_num_queries):

@@ -98,9 +98,35 @@ def in_a_rolled_back_transaction(run):
     return result
 
 
+def reviewers_on_record(path):
+    """The dataset's reviewers as editors keep them before an import, each with a licence an
+    editor verified (approving one call at a time needs one); the import finds them by slug."""
+    verifier = staff_user("credential-verifier", "Credential Verifier", "Editors")
+    for line in map(json.loads, path.read_text().splitlines()):
+        data = line["reviewer"]
+        if Reviewer.objects.filter(slug=data["slug"]).exists():
+            continue
+        reviewer = Reviewer.objects.create(
+            slug=data["slug"],
+            name=data["name"],
+            credentials=data.get("credentials") or "",
+            specialty=data.get("specialty") or "",
+            user=staff_user(f"reviewer-{data['slug']}", data["name"], "Reviewers"),
+        )
+        reviewer.held_credentials.create(
+            kind="licence",
+            number=f"L-{reviewer.pk}",
+            issuing_body="Medical Board of California",
+            valid_until=datetime.date(2030, 1, 1),
+            verified_by=verifier,
+            verified_at=timezone.now(),
+        )
+
+
 def one_call_at_a_time(path):
     """Drafts as the import writes them; then, for each, `submit`, `approve` and `publish` as
     an editor would make them, and the renditions as the task would make them."""
+    reviewers_on_record(path)
     import_file(path, publish=False, wait_renditions=False)
     importer = staff_user("importer", "Article importer", "Editors")  # as the import makes it
     for line in map(json.loads, path.read_text().splitlines()):
@@ -121,11 +147,14 @@ def test_an_imported_article_is_what_submit_approve_publish_make_of_it(
     dataset, same_ids_and_moments
 ):
     same_ids_and_moments()
-    batched = in_a_rolled_back_transaction(lambda: import_file(dataset, publish=True))
+    batched = in_a_rolled_back_transaction(
+        lambda: (reviewers_on_record(dataset), import_file(dataset, publish=True))
+    )
     same_ids_and_moments()
     one_by_one = in_a_rolled_back_transaction(lambda: one_call_at_a_time(dataset))
     assert len(batched["live"]) == 9 and len(batched["images"]) == 9
     assert all(json.loads(row[1])["hero_image"]["srcset"] for row in batched["live"])
+    assert all(json.loads(row[1])["reviewer"]["verified_credentials"] for row in batched["live"])
     for part in batched:
         assert batched[part] == one_by_one[part], part
 

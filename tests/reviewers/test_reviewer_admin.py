@@ -10,7 +10,8 @@ from tests.factories import ReviewerFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 
-def form_data(profile, user):
+def form_data(profile, user, *credentials, initial=0):
+    """The reviewer admin's form data; `credentials` are the inline's rows (dicts of fields)."""
     return {
         "name": profile.name,
         "slug": profile.slug,
@@ -19,7 +20,20 @@ def form_data(profile, user):
         "bio": "",
         "user": user.pk if user else "",
         "is_active": "on",
+        **credentials_formset(*credentials, initial=initial),
     }
+
+
+def credentials_formset(*rows, initial=0):
+    data = {
+        "held_credentials-TOTAL_FORMS": str(len(rows)),
+        "held_credentials-INITIAL_FORMS": str(initial),
+        "held_credentials-MIN_NUM_FORMS": "0",
+        "held_credentials-MAX_NUM_FORMS": "1000",
+    }
+    for number, row in enumerate(rows):
+        data |= {f"held_credentials-{number}-{name}": value for name, value in row.items()}
+    return data
 
 
 def test_an_editor_cannot_move_a_linked_profile_to_their_own_account(client, editor, reviewer):
