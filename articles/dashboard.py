@@ -1,10 +1,10 @@
 """The admin home page's panels: what each person should look at first.
 
 Writers see their own articles and where each stands; reviewers their queue, oldest first,
-with overdue re-reviews flagged; editors what is ready to publish, what is scheduled, live
-articles overdue for review, webhook deliveries that gave up, purges of the HTTP cache that have
-not gone through (readers may be served an old version meanwhile), reviewers' credentials
-running out, and the latest moves.
+with overdue re-reviews flagged; editors what is ready to publish, what is scheduled to go live
+or to be taken down, live articles overdue for review, webhook deliveries that gave up, purges
+of the HTTP cache that have not gone through (readers may be served an old version meanwhile),
+reviewers' credentials running out, and the latest moves.
 """
 
 from dataclasses import dataclass, field
@@ -107,6 +107,7 @@ def _editor_panels():
     changelist = reverse("admin:articles_article_changelist")
     approved = Article.objects.filter(state=Article.State.APPROVED).order_by("updated_at")
     scheduled = Article.objects.filter(state=Article.State.SCHEDULED).order_by("publish_at")
+    expiring = Article.objects.filter(unpublish_at__isnull=False).order_by("unpublish_at")
     overdue = (
         PublishedArticle.objects.review_overdue()
         .select_related("article")
@@ -127,6 +128,13 @@ def _editor_panels():
                 for a in scheduled[:ROWS]
             ],
             more_url=f"{changelist}?state__exact=scheduled",
+        ),
+        Panel(
+            title="Live articles with an expiry",
+            rows=[
+                _article_row(a, f"taken down {timezone.localtime(a.unpublish_at):%d %b %H:%M}")
+                for a in expiring[:ROWS]
+            ],
         ),
         Panel(
             title="Live articles overdue for review",

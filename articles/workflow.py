@@ -80,7 +80,8 @@ def can_edit(user, article):
 
 
 def allowed_moves(user, article):
-    """The moves `user` may make on `article` now, among submit, withdraw, publish, unpublish.
+    """The moves `user` may make on `article` now, among submit, withdraw, publish, unpublish,
+    schedule_unpublish and recertify.
 
     For showing buttons and links; each move checks its own rules again when it is made.
     """
@@ -93,7 +94,7 @@ def allowed_moves(user, article):
     if is_editor(user) and article.state in (State.APPROVED, State.SCHEDULED):
         moves.add("publish")
     if is_editor(user) and article.live_revision_id is not None:
-        moves.add("unpublish")
+        moves |= {"unpublish", "schedule_unpublish"}
     if is_author_or_editor and article.state == State.PUBLISHED:
         moves.add("recertify")
     return moves
@@ -845,6 +846,60 @@ def unpublish(*, article, by, comment=""):
     live = PublishedArticle.objects.filter(article=article).first()
     if live is None:
         raise InvalidTransition("The article is not live, so there is nothing to unpublish.")
+    return _take_down(article, live, by=by, comment=comment, action="unpublish")
+
+
+@transaction.atomic
+def schedule_unpublish(*, article, by, at, comment=""):
+    """Set when the live article is taken down (an expiry), or with `at` None, cancel it.
+
+    `unpublish_due` takes it down then, as `unpublish` would, with the webhooks."""
+    if not is_editor(by):
+        raise NotAllowed("Only editors can set when an article is taken down.")
+    article = _lock(article)
+    if article.live_revision_id is None:
+        raise InvalidTransition("The article is not live, so there is nothing to take down.")
+    if at is not None and at <= timezone.now():
+        raise InvalidInput("That time has passed. Unpublish now instead, or choose a later time.")
+    if at is None and article.unpublish_at is None:
+        raise InvalidTransition("No expiry is set, so there is none to cancel.")
+    when = f"To be taken down at {at.isoformat()}." if at else "Expiry cancelled."
+    return _move(
+        article,
+        to=article.state,
+        action="schedule_unpublish" if at else "cancel_unpublish",
+        by=by,
+        comment=f"{when} {comment}".strip(),
+        unpublish_at=at,
+        unpublish_scheduled_by=by if at else None,
+    )
+
+
+def unpublish_due(*, now=None):
+    """Take down every live article whose expiry has come; return how many.
+
+    Safe to run repeatedly and concurrently, as `publish_due` is. The expiry holds even if
+    whoever set it has since lost the editor's role: taking content down is the safe side."""
+    now = now or timezone.now()
+    taken_down = 0
+    for pk in Article.objects.due_for_withdrawal(now).values_list("pk", flat=True):
+        taken_down += _unpublish_scheduled(pk, now)
+    return taken_down
+
+
+@transaction.atomic
+def _unpublish_scheduled(pk, now):
+    article = _lock(Article(pk=pk))
+    live = PublishedArticle.objects.filter(article=article).first()
+    if live is None or article.unpublish_at is None or article.unpublish_at > now:
+        return 0  # another run got there first, or the expiry changed
+    by = article.unpublish_scheduled_by or article.author
+    comment = f"Taken down at its expiry, {article.unpublish_at.isoformat()}."
+    _take_down(article, live, by=by, comment=comment, action="unpublish_due")
+    return 1
+
+
+def _take_down(article, live, *, by, comment, action):
     slug, url = live.slug, live.get_absolute_url()
     dependents_of = _slugs_of(article, slug)
     publishing.take_down(live)
@@ -856,7 +911,14 @@ def unpublish(*, article, by, comment=""):
         _supersede_pending_reviews(article.current_revision)
         to_state = State.ARCHIVED
     article = _move(
-        article, to=to_state, action="unpublish", by=by, comment=comment, live_revision=None
+        article,
+        to=to_state,
+        action=action,
+        by=by,
+        comment=comment,
+        live_revision=None,
+        unpublish_at=None,
+        unpublish_scheduled_by=None,
     )
     # In this transaction: once the call returns, no live article still shows a card for it.
     publishing.rerender_linking_to(dependents_of, article=article)

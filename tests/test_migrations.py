@@ -37,7 +37,12 @@ def test_each_app_starts_from_one_clean_set_of_migrations():
         if app_label in {"articles", "images", "reviewers", "tags"}:
             names.setdefault(app_label, []).append(name)
     assert {app_label: sorted(app_names) for app_label, app_names in names.items()} == {
-        "articles": ["0001_initial", "0002_full_text_search", "0003_roles"],
+        "articles": [
+            "0001_initial",
+            "0002_full_text_search",
+            "0003_roles",
+            "0004_scheduled_unpublish",
+        ],
         "images": ["0001_initial"],
         "reviewers": ["0001_initial", "0002_credential", "0003_credential_permissions"],
         "tags": ["0001_initial", "0002_tag_codes", "0003_tag_code_permissions"],

@@ -24,6 +24,7 @@ from articles.admin.forms import (
     ArticleAdminForm,
     PublishForm,
     RecertifyForm,
+    ScheduleUnpublishForm,
     SubmitForm,
     UnpublishForm,
     WithdrawForm,
@@ -123,6 +124,15 @@ MOVES = {
         done="Unpublished: readers no longer see the article.",
         editors_only=True,
     ),
+    "schedule_unpublish": Move(
+        label="Set an expiry",
+        form=ScheduleUnpublishForm,
+        run=lambda article, by, data: workflow.schedule_unpublish(
+            article=article, by=by, at=data["unpublish_at"], comment=data["comment"]
+        ),
+        done="Done.",
+        editors_only=True,
+    ),
 }
 
 
@@ -176,6 +186,7 @@ class ArticleAdmin(admin.ModelAdmin):
     readonly_fields = [
         "hero_preview",
         "state",
+        "unpublish_at",
         "author",
         "reading_time",
         "link_check",
@@ -192,6 +203,7 @@ class ArticleAdmin(admin.ModelAdmin):
                     "state",
                     "author",
                     *EDITOR_ONLY_FIELDS,
+                    "unpublish_at",
                     "review_interval_months",
                     "disclaimer",
                     "reading_time",
@@ -483,6 +495,8 @@ class ArticleAdmin(admin.ModelAdmin):
                 done = spec.done
                 if move == "publish":
                     done = _publish_message(article)
+                elif move == "schedule_unpublish":
+                    done = _expiry_message(article)
                 self.message_user(request, done, messages.SUCCESS)
                 warn_if_readers_may_lag(self, request, behind)
                 return redirect("admin:articles_article_change", article.pk)
@@ -579,6 +593,13 @@ def warn_if_readers_may_lag(model_admin, request, replicas_behind):
     if replicas_behind:
         warning = replicas.unconfirmed_warning(replicas_behind)
         model_admin.message_user(request, warning, messages.WARNING)
+
+
+def _expiry_message(article):
+    if article.unpublish_at is None:
+        return "Expiry cancelled: the article stays live."
+    when = timezone.localtime(article.unpublish_at).strftime("%Y-%m-%d %H:%M")
+    return f"Expiry set: readers stop seeing the article at {when}."
 
 
 def _publish_message(article):

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django import forms
 from django.contrib.admin.widgets import AdminSplitDateTime
+from django.utils import timezone
 from django.utils.text import normalize_newlines
 
 from articles import list_limits, workflow
@@ -182,6 +183,27 @@ class UnpublishForm(MoveForm):
         widget=forms.Textarea(attrs={"rows": 3, "cols": 80}),
         help_text="Recorded in the article's history.",
     )
+
+
+class ScheduleUnpublishForm(MoveForm):
+    unpublish_at = forms.SplitDateTimeField(
+        label="Take down at",
+        required=False,
+        widget=AdminSplitDateTime,
+        help_text="When readers stop seeing the article (date as YYYY-MM-DD, time as HH:MM); "
+        "leave blank to cancel the expiry set before.",
+    )
+    comment = forms.CharField(
+        label="Reason",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 80}),
+        help_text="Recorded in the article's history, e.g. the guidance it follows runs out.",
+    )
+
+    def __init__(self, *args, article, **kwargs):
+        super().__init__(*args, article=article, **kwargs)
+        if article.unpublish_at:
+            self.fields["unpublish_at"].initial = timezone.localtime(article.unpublish_at)
 
 
 class ReviewDecisionForm(forms.Form):

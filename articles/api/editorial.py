@@ -34,6 +34,7 @@ from articles.api.editorial_serializers import (
     ReviewCommentSerializer,
     ReviewSerializer,
     RevisionSerializer,
+    ScheduleUnpublishSerializer,
     SubmitSerializer,
     TransitionSerializer,
 )
@@ -221,6 +222,19 @@ class EditorialArticleViewSet(
     def unpublish(self, request, pk=None):
         return self._move(
             workflow.unpublish, comment=self._valid(CommentSerializer, request)["comment"]
+        )
+
+    @extend_schema(
+        description="Editors: set when the live article is taken down (`unpublish_at`), or "
+        "cancel that with null; it is unpublished then, with the webhooks.",
+        request=ScheduleUnpublishSerializer,
+        responses=EditorialArticleSerializer,
+    )
+    @action(detail=True, methods=["post"], url_path="schedule-unpublish")
+    def schedule_unpublish(self, request, pk=None):
+        data = self._valid(ScheduleUnpublishSerializer, request)
+        return self._move(
+            workflow.schedule_unpublish, at=data["unpublish_at"], comment=data["comment"]
         )
 
     @extend_schema(

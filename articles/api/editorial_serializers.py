@@ -367,6 +367,7 @@ class EditorialArticleSerializer(serializers.ModelSerializer):
             "current_revision",
             "live_revision",
             "publish_at",
+            "unpublish_at",
             "moves",
             "created_at",
             "updated_at",
@@ -375,6 +376,7 @@ class EditorialArticleSerializer(serializers.ModelSerializer):
             "id": {"help_text": "The article's id in the editorial API."},
             "state": {"help_text": "Where the working copy is in the review workflow."},
             "publish_at": {"help_text": "When a scheduled article goes live, else null."},
+            "unpublish_at": {"help_text": "When a live article is taken down, if set, else null."},
             "created_at": {"help_text": "When the article was created."},
             "updated_at": {"help_text": "When the working copy was last saved."},
         }
@@ -449,6 +451,12 @@ class PreviewTokenSerializer(serializers.Serializer):
 class CommentSerializer(serializers.Serializer):
     comment = serializers.CharField(
         required=False, allow_blank=True, default="", help_text="Recorded with the move."
+    )
+
+
+class ScheduleUnpublishSerializer(CommentSerializer):
+    unpublish_at = serializers.DateTimeField(
+        allow_null=True, help_text="When readers stop seeing the article; null cancels it."
     )
 
 

@@ -26,7 +26,7 @@ SUMMARY_MAX_LENGTH = 300
 
 # Columns only the workflow module writes.
 WORKFLOW_FIELDS = {"state", "version", "current_revision", "live_revision", "publish_at",
-                   "scheduled_by"}  # fmt: skip
+                   "scheduled_by", "unpublish_at", "unpublish_scheduled_by"}  # fmt: skip
 
 # Rows are renumbered one at a time, and (article, position) is unique: moving the rows being
 # renumbered this far out first means no intermediate state collides.
@@ -75,6 +75,9 @@ class ArticleQuerySet(models.QuerySet):
 
     def due_for_publication(self, now):
         return self.filter(state=ArticleState.SCHEDULED, publish_at__lte=now)
+
+    def due_for_withdrawal(self, now):
+        return self.filter(live_revision__isnull=False, unpublish_at__lte=now)
 
     def link_resolver(self, slugs):
         """A LinkResolver for `article:` links to any of `slugs` that are live among these
@@ -237,6 +240,21 @@ class Article(models.Model):
         editable=False,
         related_name="+",
     )
+    unpublish_at = models.DateTimeField(
+        "withdrawn at",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the live article is to be taken down, if an editor set an expiry.",
+    )
+    unpublish_scheduled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -266,6 +284,11 @@ class Article(models.Model):
                 condition=~models.Q(state=ArticleState.PUBLISHED)
                 | models.Q(live_revision__isnull=False),
                 name="article_published_has_live_revision",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(unpublish_at__isnull=True)
+                | models.Q(live_revision__isnull=False),
+                name="article_unpublish_at_only_when_live",
             ),
             models.CheckConstraint(
                 condition=models.Q(review_interval_months__range=(1, 60)),

@@ -7,13 +7,14 @@ from articles.models import Article
 
 class Command(BaseCommand):
     help = (
-        "Publish the scheduled articles whose publication time has passed. Safe to run from "
-        "cron every minute: an article is published once, however often this runs."
+        "Publish the scheduled articles whose publication time has passed, and take down the "
+        "live ones whose expiry has. Safe to run from cron every minute: each move is made "
+        "once, however often this runs."
     )
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--dry-run", action="store_true", help="List the articles that are due; publish none."
+            "--dry-run", action="store_true", help="List the articles that are due; move none."
         )
 
     def handle(self, *args, dry_run=False, verbosity=1, **options):
@@ -21,7 +22,12 @@ class Command(BaseCommand):
             due = Article.objects.due_for_publication(timezone.now())
             for title in due.values_list("title", flat=True):
                 self.stdout.write(f"Due: {title}")
+            expired = Article.objects.due_for_withdrawal(timezone.now())
+            for title in expired.values_list("title", flat=True):
+                self.stdout.write(f"Expired: {title}")
             return
         count = workflow.publish_due()
+        taken_down = workflow.unpublish_due()
         if verbosity >= 1:
             self.stdout.write(self.style.SUCCESS(f"Published {count} scheduled article(s)."))
+            self.stdout.write(self.style.SUCCESS(f"Took down {taken_down} expired article(s)."))
