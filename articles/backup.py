@@ -55,6 +55,7 @@ MODELS = [
     "articles.articleslugalias",
     "articles.readmodelstate",
     "articles.webhookendpoint",
+    "articles.reviewreminder",
 ]
 # Rows a freshly migrated database already has, which the backup's own rows replace.
 MIGRATION_ROWS = {"articles.readmodelstate"}

@@ -54,4 +54,4 @@ def document_for_token(token):
     document = render_document(
         snapshot, article_id=article.pk, revision_number=number, approval=approval
     ).document
-    return {**document, "review_overdue": False}
+    return {**document, "review_overdue": False, "review_status": "current", "robots": None}

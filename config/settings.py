@@ -474,6 +474,33 @@ TASKS_BACKENDS = {
 TASKS_BACKEND = os.environ.get("TASKS_BACKEND") or "thread"
 TASKS = {"default": {"BACKEND": TASKS_BACKENDS.get(TASKS_BACKEND, TASKS_BACKEND)}}
 
+# Email (review reminders): printed on the console until EMAIL_HOST names an SMTP server.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = env_count("EMAIL_PORT") or 587
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=True)
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL") or "Health CMS <cms@localhost>"
+# Where staff open the admin: links in emails point there.
+CMS_URL = os.environ.get("CMS_URL", "http://localhost:8000").rstrip("/")
+
+# Reviews falling due: reminders go this many days before an article's next_review_due (the
+# largest is also when the public document says "due_soon"). OVERDUE_POLICY=noindex adds a
+# robots hint of noindex to an overdue article's document, for the frontend to print.
+REVIEW_REMINDER_DAYS = env_list("REVIEW_REMINDER_DAYS", "30,7")
+if not REVIEW_REMINDER_DAYS or not all(d.isdecimal() and int(d) > 0 for d in REVIEW_REMINDER_DAYS):
+    raise ImproperlyConfigured("REVIEW_REMINDER_DAYS must be whole numbers of days, e.g. 30,7.")
+REVIEW_REMINDER_DAYS = sorted({int(days) for days in REVIEW_REMINDER_DAYS}, reverse=True)
+OVERDUE_POLICY = os.environ.get("OVERDUE_POLICY", "").strip().lower()
+if OVERDUE_POLICY not in {"", "noindex"}:
+    raise ImproperlyConfigured(f"OVERDUE_POLICY must be empty or noindex, not {OVERDUE_POLICY!r}.")
+
 # Webhooks: seconds to wait for a receiver, attempts before giving up, and the first retry's
 # wait in seconds (each later one waits twice as long).
 WEBHOOK_TIMEOUT = float(os.environ.get("WEBHOOK_TIMEOUT", "5"))

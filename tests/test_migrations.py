@@ -42,6 +42,7 @@ def test_each_app_starts_from_one_clean_set_of_migrations():
             "0002_full_text_search",
             "0003_roles",
             "0004_scheduled_unpublish",
+            "0005_review_reminders",
         ],
         "images": ["0001_initial"],
         "reviewers": ["0001_initial", "0002_credential", "0003_credential_permissions"],

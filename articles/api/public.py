@@ -7,6 +7,7 @@ writes, and the `Tag` and `Reviewer` rows they expose are counted through those 
 import datetime
 import hashlib
 
+from django.conf import settings
 from django.db.models import Count, Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -31,7 +32,7 @@ from articles.api.public_serializers import (
 )
 from articles.media_urls import absolute_document, absolute_json, media_is_path
 from articles.models import ArticleSlugAlias, LiveCards, PublishedArticle, read_model_state
-from articles.models.published import is_overdue, live_document
+from articles.models.published import live_document, review_status
 from reviewers.models import Credential, Reviewer
 from tags.models import Tag
 
@@ -112,7 +113,7 @@ def document_etag(request, slug):
     if live is None:
         return None
     micros = (live.rendered_at - EPOCH) // datetime.timedelta(microseconds=1)
-    tag = f"{micros:x}-{int(is_overdue(live.next_review_due))}"
+    tag = f"{micros:x}-{review_status(live.next_review_due)}"
     if media_is_path():
         # The image URLs name the scheme and host the document was asked on: the copy made
         # for another is another representation, which a cache revalidating it must not get
@@ -123,10 +124,19 @@ def document_etag(request, slug):
 
 
 def document_body(live):
-    """The stored document with `review_overdue` added as its last member, since whether the
-    review is overdue changes with the date, not with the document."""
-    overdue = b"true" if is_overdue(live.next_review_due) else b"false"
-    return live.json.encode()[:-1] + b',"review_overdue":' + overdue + b"}"
+    """The stored document with where its review stands added as its last members, since that
+    changes with the date, not with the document: `review_overdue`, `review_status`, and
+    `robots` (noindex for an overdue one under OVERDUE_POLICY=noindex, else null)."""
+    status = review_status(live.next_review_due)
+    overdue = status == "overdue"
+    robots = b'"noindex"' if overdue and settings.OVERDUE_POLICY == "noindex" else b"null"
+    return b"".join([
+        live.json.encode()[:-1],
+        b',"review_overdue":', b"true" if overdue else b"false",
+        b',"review_status":"', status.encode(), b'"',
+        b',"robots":', robots,
+        b"}",
+    ])  # fmt: skip
 
 
 class ArticleDetailView(PublicEndpoint, generics.GenericAPIView):

@@ -146,6 +146,16 @@ class ArticleDocumentSerializer(ArticleCardSerializer):
     last_reviewed_at = serializers.DateTimeField(help_text="When the reviewer approved it.")
     next_review_due = serializers.DateField(help_text="When the content is due for re-review.")
     review_overdue = serializers.BooleanField(help_text="True once next_review_due has passed.")
+    review_status = serializers.ChoiceField(
+        choices=["current", "due_soon", "overdue"],
+        help_text="Where the review stands today: due_soon within REVIEW_REMINDER_DAYS' first "
+        "(30 days by default) of next_review_due, overdue once it has passed.",
+    )
+    robots = serializers.CharField(
+        allow_null=True,
+        help_text='"noindex" for an overdue article when the site asks search engines not to '
+        "index those (OVERDUE_POLICY=noindex); else null.",
+    )
     word_count = serializers.IntegerField(help_text="Words in the intro and sections.")
     toc = TocEntrySerializer(many=True, help_text="The table of contents, in order.")
     sections = SectionSerializer(many=True, help_text="The sections, in order.")
@@ -170,6 +180,10 @@ class ArticlePreviewSerializer(ArticleDocumentSerializer):
     last_reviewed_at = serializers.DateTimeField(allow_null=True, help_text="Null until approved.")
     next_review_due = serializers.DateField(allow_null=True, help_text="Null until approved.")
     review_overdue = serializers.BooleanField(help_text="Always false in a preview.")
+    review_status = serializers.ChoiceField(
+        choices=["current", "due_soon", "overdue"], help_text='Always "current" in a preview.'
+    )
+    robots = serializers.CharField(allow_null=True, help_text="Always null in a preview.")
     revision = serializers.IntegerField(
         allow_null=True, help_text="The revision shown, or null for the working copy."
     )

@@ -20,6 +20,7 @@ from articles.models.published import (
     read_model_changed_at,
     read_model_state,
 )
+from articles.models.reminders import ReviewReminder
 from articles.models.revisions import (
     ArticleEdit,
     ArticleRevision,
@@ -60,6 +61,7 @@ __all__ = [
     "Review",
     "ReviewComment",
     "ReviewDecision",
+    "ReviewReminder",
     "Section",
     "TaggedArticle",
     "Transition",

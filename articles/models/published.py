@@ -10,6 +10,7 @@ import json
 import time
 from typing import NamedTuple
 
+from django.conf import settings
 from django.db import connections, models, router
 from django.db.models.functions import Cast
 from django.utils import timezone
@@ -129,6 +130,15 @@ def is_overdue(next_review_due):
     """Whether a review due on `next_review_due` is overdue today: the one rule for the API,
     the admin and the review_overdue() queryset."""
     return next_review_due < local_today()
+
+
+def review_status(next_review_due):
+    """ "overdue" once `next_review_due` has passed, "due_soon" within the first of
+    REVIEW_REMINDER_DAYS before it (when the first reminder goes), else "current"."""
+    if is_overdue(next_review_due):
+        return "overdue"
+    soon = local_today() + datetime.timedelta(days=max(settings.REVIEW_REMINDER_DAYS))
+    return "due_soon" if next_review_due <= soon else "current"
 
 
 class _Today:

@@ -32,7 +32,8 @@ def test_a_document_is_one_query_and_its_stored_text(live, django_assert_num_que
     with django_assert_num_queries(1):
         response = document()
     stored = PublishedArticle.objects.get(slug="calf-cramps").document_json
-    assert response.content == stored[:-1].encode() + b',"review_overdue":false}'
+    where_the_review_stands = b',"review_overdue":false,"review_status":"current","robots":null}'
+    assert response.content == stored[:-1].encode() + where_the_review_stands
     assert response["Content-Type"] == "application/json"
 
 
