@@ -39,6 +39,7 @@ MODELS = [
     "images.rendition",
     "reviewers.reviewer",
     "reviewers.credential",
+    "reviewers.disclosure",
     "articles.article",
     "articles.section",
     "articles.relatedtopic",

@@ -28,7 +28,7 @@ from PIL import ImageDraw, ImageFilter
 from articles import demo_content, editing, publishing, workflow
 from articles.models import Article, Reference, RelatedTopic, Review, Section
 from images.models import Image
-from reviewers.models import Reviewer
+from reviewers.models import Disclosure, Reviewer
 from tags.models import Tag
 
 HERO_SIZE = (1200, 675)
@@ -70,6 +70,8 @@ def load_demo(*, password=None):
         for username, (first, last, group) in demo_content.USERS.items()
     }
     reviewer = _ensure_reviewer(users["reviewer"], users["editor"])
+    for username, statement in demo_content.DISCLOSURES.items():
+        Disclosure.objects.get_or_create(user=users[username], statement=statement)
     for spec in demo_content.TAGS:
         _ensure_tag(spec)
 

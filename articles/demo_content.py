@@ -41,6 +41,12 @@ REVIEWER_CREDENTIALS = [
     },
 ]
 
+# What the demo's writer and reviewer declare of their interests; their approvals record it.
+DISCLOSURES = {
+    "writer": "Paid by the publisher for each article; no other interests to declare.",
+    "reviewer": "No conflicts declared.",
+}
+
 # username: (first name, last name, group)
 USERS = {
     "writer": ("Nora", "Quinn", "Writers"),

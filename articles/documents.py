@@ -110,6 +110,7 @@ def render_document(
         "intro_html": text.intro_html,
         "author": _author(snapshot, lookups),
         "reviewer": _reviewer(approval.reviewer) if approval else None,
+        "disclosures": _disclosures(approval) if approval else None,
         "published_at": snapshot.get("first_published_at") or _iso(published_at),
         "updated_at": _iso(updated_at),
         "last_reviewed_at": _iso(reviewed_at),
@@ -316,8 +317,13 @@ def json_ld(document):
             for reference in document["references"]
         ],
     }
+    disclosures = document.get("disclosures") or {}  # none in older documents
     if document["author"]:
-        data["author"] = {"@type": "Person", "name": document["author"]["name"]}
+        data["author"] = {
+            "@type": "Person",
+            "name": document["author"]["name"],
+            **_description(disclosures.get("author")),
+        }
     if document["reviewer"]:
         reviewer = document["reviewer"]
         data["lastReviewed"] = document["last_reviewed_at"][:10]
@@ -327,6 +333,7 @@ def json_ld(document):
             "honorificSuffix": reviewer["credentials"],
             **({"jobTitle": reviewer["specialty"]} if reviewer["specialty"] else {}),
             **_has_credential(reviewer.get("verified_credentials")),
+            **_description(reviewer_statement(disclosures)),
         }
     if document["hero_image"]:
         image = document["hero_image"]
@@ -355,6 +362,29 @@ def _about(tag):
             for code in tag["codes"]
         ]
     return about
+
+
+def _disclosures(approval):
+    """The disclosures the approval recorded, as they stood when it was given."""
+    return {
+        "reviewer": approval.reviewer_disclosure,
+        "author": approval.author_disclosure,
+        "conflict_declared": approval.conflict_declared,
+        "conflict": approval.conflict_note,
+    }
+
+
+def reviewer_statement(disclosures):
+    """The reviewer's disclosure as one text, with a conflict declared for the article."""
+    parts = [disclosures.get("reviewer", "")]
+    if disclosures.get("conflict_declared"):
+        parts.append(f"Declared a conflict of interest for this article: {disclosures['conflict']}")
+    return " ".join(part for part in parts if part)
+
+
+def _description(statement):
+    """A person's disclosure as schema.org `description`, when there is one."""
+    return {"description": statement} if statement else {}
 
 
 def _has_credential(credentials):

@@ -41,8 +41,11 @@ from articles.models.content import snapshots
 from articles.word_diff import changed_word_count
 from frontend_cache.purge import purge_articles_on_commit
 from images.models import Image
+from reviewers.models import statement_of
 
 State = ArticleState
+# What an approval records of disclosures, which documents print.
+DISCLOSED = ("conflict_declared", "conflict_note", "reviewer_disclosure", "author_disclosure")
 logger = logging.getLogger(__name__)
 
 
@@ -339,8 +342,12 @@ def recertify(*, article, by, reviewers, comment=""):
 
 
 @transaction.atomic
-def approve(*, review, by, comment=""):
-    """Approve the revision `review` is about. Returns the article."""
+def approve(*, review, by, comment="", conflict_declared=False, conflict_note=""):
+    """Approve the revision `review` is about. Returns the article.
+
+    The approval records the reviewer's and the author's disclosures as they stand, and
+    whether the reviewer declares a conflict of interest for this article (`conflict_note`
+    says what it is): the article prints them as they were when it was approved."""
     review, article = _open_review(review, by)
     if review.comments.exists():
         # They would stay open forever: only a request for changes sends them to the writer.
@@ -348,6 +355,14 @@ def approve(*, review, by, comment=""):
             "You commented on parts of this revision: request changes to send the comments to "
             "the writer, or take them back first."
         )
+    conflict_note = conflict_note.strip()
+    if conflict_declared and not conflict_note:
+        raise InvalidInput("Say what the conflict of interest is: readers are shown it.")
+    if conflict_note and not conflict_declared:
+        raise InvalidInput("A conflict note needs the conflict declared too.")
+    review.conflict_declared, review.conflict_note = conflict_declared, conflict_note
+    review.reviewer_disclosure = statement_of(by)
+    review.author_disclosure = statement_of(article.author)
     _decide(review, ReviewDecision.APPROVED, comment, by)
     if review.kind == Review.Kind.RECERTIFICATION:
         return _recertified(article, review, by, comment)
@@ -750,7 +765,11 @@ def _make_live(drafts, articles, revisions, approvals, going_live, render_all):
             "article_id": revision.article_id,
             "revision_number": revision.number,
             # What the document prints of the approval (a light object: jobs may be pickled).
-            "approval": SimpleNamespace(decided_at=approval.decided_at, reviewer=approval.reviewer),
+            "approval": SimpleNamespace(
+                decided_at=approval.decided_at,
+                reviewer=approval.reviewer,
+                **{name: getattr(approval, name) for name in DISCLOSED},
+            ),
             "published_at": published_at,
             "updated_at": updated_at,
         }

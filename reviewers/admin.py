@@ -2,7 +2,8 @@ from django import forms
 from django.contrib import admin
 from django.utils import timezone
 
-from reviewers.models import Credential, Reviewer
+from articles.workflow import is_editor
+from reviewers.models import Credential, Disclosure, Reviewer
 
 # What a credential says; a change to any of it needs the check made again.
 CREDENTIAL_TERMS = ["kind", "number", "issuing_body", "region", "valid_until"]
@@ -104,3 +105,27 @@ class ReviewerAdmin(admin.ModelAdmin):
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
         return type(form.__name__, (form,), {"request": request})
+
+
+@admin.register(Disclosure)
+class DisclosureAdmin(admin.ModelAdmin):
+    """Each writer and reviewer keeps their own disclosures; editors see everyone's. An ended
+    one is given a last day rather than deleted: approvals recorded what was in effect."""
+
+    list_display = ["statement", "user", "valid_from", "valid_until"]
+    list_filter = ["valid_until"]
+    search_fields = ["statement", "user__username", "user__first_name", "user__last_name"]
+    autocomplete_fields = ["user"]
+
+    def get_queryset(self, request):
+        disclosures = super().get_queryset(request).select_related("user")
+        return disclosures if is_editor(request.user) else disclosures.filter(user=request.user)
+
+    def get_fields(self, request, obj=None):
+        fields = ["statement", "valid_from", "valid_until"]
+        return ["user", *fields] if is_editor(request.user) else fields
+
+    def save_model(self, request, obj, form, change):
+        if not is_editor(request.user):
+            obj.user = request.user
+        super().save_model(request, obj, form, change)

@@ -217,3 +217,58 @@ class Credential(models.Model):
             "number": self.number if self.number_is_public else None,
             "verified_on": timezone.localdate(self.verified_at).isoformat(),
         }
+
+
+class DisclosureQuerySet(models.QuerySet):
+    def in_effect(self, on=None):
+        on = on or timezone.localdate()
+        lasting = models.Q(valid_until__isnull=True) | models.Q(valid_until__gte=on)
+        return self.filter(lasting, valid_from__lte=on)
+
+
+class Disclosure(models.Model):
+    """What a writer or a reviewer declares about their interests (employment, funding, shares,
+    speaking fees), or that they have none. The statements in effect when a reviewer approves
+    are copied onto the approval and printed with the article; changing one later changes no
+    approval."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="disclosures"
+    )
+    statement = models.TextField(
+        validators=[validate_plain_text],
+        max_length=1000,
+        help_text='As readers should see it, e.g. "Receives speaking fees from Acme Medical." '
+        'or "No conflicts declared."',
+    )
+    valid_from = models.DateField(default=timezone.localdate)
+    valid_until = models.DateField(
+        null=True, blank=True, help_text="The last day it holds; empty while it still does."
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = DisclosureQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["valid_from", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(valid_until__isnull=True)
+                | models.Q(valid_until__gte=models.F("valid_from")),
+                name="disclosure_ends_after_it_starts",
+                violation_error_message="It cannot end before it starts.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.statement[:80]
+
+
+def statement_of(user, on=None):
+    """The disclosures `user` has in effect on `on` (today), as one text; empty if none."""
+    if user is None:
+        return ""
+    statements = (
+        Disclosure.objects.filter(user=user).in_effect(on).values_list("statement", flat=True)
+    )
+    return " ".join(statement.strip() for statement in statements)

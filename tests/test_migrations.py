@@ -43,9 +43,16 @@ def test_each_app_starts_from_one_clean_set_of_migrations():
             "0003_roles",
             "0004_scheduled_unpublish",
             "0005_review_reminders",
+            "0006_approval_disclosures",
         ],
         "images": ["0001_initial"],
-        "reviewers": ["0001_initial", "0002_credential", "0003_credential_permissions"],
+        "reviewers": [
+            "0001_initial",
+            "0002_credential",
+            "0003_credential_permissions",
+            "0004_disclosure",
+            "0005_disclosure_permissions",
+        ],
         "tags": ["0001_initial", "0002_tag_codes", "0003_tag_code_permissions"],
     }
 

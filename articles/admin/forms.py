@@ -217,6 +217,18 @@ class ReviewDecisionForm(forms.Form):
         help_text="When you request changes, say what needs to change, here for the whole "
         "revision or beside the part it is about.",
     )
+    conflict_declared = forms.BooleanField(
+        label="I have a conflict of interest with this article",
+        required=False,
+        help_text="Recorded with your approval and shown to readers with the article.",
+    )
+    conflict_note = forms.CharField(
+        label="What the conflict is",
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 80}),
+        required=False,
+        max_length=1000,
+        help_text='e.g. "Consults for the maker of a brace the article mentions."',
+    )
     take_back = forms.ModelMultipleChoiceField(
         queryset=ReviewComment.objects.none(),
         required=False,

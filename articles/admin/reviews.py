@@ -15,6 +15,7 @@ from articles.admin.articles import warn_if_readers_may_lag
 from articles.admin.forms import ReviewDecisionForm
 from articles.models import ArticleEdit, Review, ReviewComment, Transition
 from config import replicas
+from reviewers.models import statement_of
 
 
 def _edits_a_live_article(revision, live):
@@ -197,7 +198,13 @@ class ReviewAdmin(admin.ModelAdmin):
                     for taken_back in form.cleaned_data["take_back"]:
                         workflow.remove_comment(comment=taken_back, by=request.user)
                     if "approve" in request.POST:
-                        workflow.approve(review=review, by=request.user, comment=comment)
+                        workflow.approve(
+                            review=review,
+                            by=request.user,
+                            comment=comment,
+                            conflict_declared=form.cleaned_data["conflict_declared"],
+                            conflict_note=form.cleaned_data["conflict_note"],
+                        )
                     else:
                         workflow.request_changes(
                             review=review,
@@ -249,6 +256,7 @@ class ReviewAdmin(admin.ModelAdmin):
             "submit_warnings": submission_checks.revision_warnings(snapshot, preview["rendering"]),
             "submit_note": submit_note(review),
             "approved_at": approval_date(review),
+            "reviewer_disclosure": statement_of(request.user) if can_decide else "",
         }
         return TemplateResponse(request, "admin/articles/review/decide.html", context)
 

@@ -19,6 +19,7 @@ from rest_framework.views import APIView
 
 from articles import editing, preview, workflow
 from articles.api.editorial_serializers import (
+    ApproveSerializer,
     ArticleWriteSerializer,
     CommentSerializer,
     EditorialArticleSerializer,
@@ -427,13 +428,14 @@ class EditorialReviewViewSet(viewsets.ReadOnlyModelViewSet):
         return reviews.filter(Q(reviewer__user=user) | Q(revision__article__author=user))
 
     @extend_schema(
-        description="The assigned reviewer approves the revision.",
-        request=CommentSerializer,
+        description="The assigned reviewer approves the revision, declaring any conflict of "
+        "interest with it; their standing disclosures are recorded with the approval.",
+        request=ApproveSerializer,
         responses=ReviewSerializer,
     )
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
-        return self._decide(workflow.approve)
+        return self._decide(workflow.approve, ApproveSerializer)
 
     @extend_schema(
         description="The assigned reviewer sends the revision back; a comment is required.",
@@ -532,9 +534,7 @@ class EditorialReviewViewSet(viewsets.ReadOnlyModelViewSet):
         serializer = serializer_class(data=self.request.data)
         serializer.is_valid(raise_exception=True)
         with transaction.atomic():
-            decide(
-                review=review, by=self.request.user, comment=serializer.validated_data["comment"]
-            )
+            decide(review=review, by=self.request.user, **serializer.validated_data)
         review.refresh_from_db()
         return Response(ReviewSerializer(review).data)
 

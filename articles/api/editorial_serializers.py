@@ -460,6 +460,21 @@ class ScheduleUnpublishSerializer(CommentSerializer):
     )
 
 
+class ApproveSerializer(CommentSerializer):
+    conflict_declared = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="You have a conflict of interest with this article; readers are shown it.",
+    )
+    conflict_note = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=1000,
+        help_text="What the conflict is; required with conflict_declared.",
+    )
+
+
 class RecertifySerializer(SubmitSerializer):
     # The live version goes back unchanged: no comments of a review to answer first.
     unresolved_reason = None
@@ -578,6 +593,10 @@ class ReviewSerializer(serializers.ModelSerializer):
             "comment",
             "assigned_at",
             "decided_at",
+            "conflict_declared",
+            "conflict_note",
+            "reviewer_disclosure",
+            "author_disclosure",
         )
         read_only_fields = fields
         extra_kwargs = {

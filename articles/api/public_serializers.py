@@ -50,6 +50,17 @@ class CredentialSerializer(serializers.Serializer):
     verified_on = serializers.DateField(help_text="When an editor checked it with the issuer.")
 
 
+class DisclosuresSerializer(serializers.Serializer):
+    reviewer = serializers.CharField(
+        help_text="The reviewer's disclosures when they approved this version; may be empty."
+    )
+    author = serializers.CharField(help_text="The author's disclosures then; may be empty.")
+    conflict_declared = serializers.BooleanField(
+        help_text="The reviewer declared a conflict of interest for this article."
+    )
+    conflict = serializers.CharField(help_text="What that conflict is; empty if none.")
+
+
 class ReviewerRefSerializer(serializers.Serializer):
     slug = serializers.SlugField(help_text="The reviewer's identifier.")
     name = serializers.CharField(help_text="Full name without titles.")
@@ -172,6 +183,12 @@ class ArticlePreviewSerializer(ArticleDocumentSerializer):
     """A preview has the document's shape; parts that only exist once approved may be null."""
 
     reviewer = ReviewerRefSerializer(allow_null=True, help_text="Null until approved.")
+    disclosures = DisclosuresSerializer(
+        allow_null=True,
+        required=False,
+        help_text="Conflict-of-interest disclosures as they stood at approval; null until "
+        "approved (absent from documents rendered before disclosures were recorded).",
+    )
     published_at = serializers.DateTimeField(
         allow_null=True,
         help_text="The original publication date if set, else null until published.",

@@ -8,7 +8,7 @@ from articles.api.editorial import (
     EditorialReviewViewSet,
     TokenView,
 )
-from articles.api.editorial_credentials import OwnCredentialViewSet
+from articles.api.editorial_own import OwnCredentialViewSet, OwnDisclosureViewSet
 
 app_name = "api"
 
@@ -18,6 +18,9 @@ router.register("editorial/reviews", EditorialReviewViewSet, basename="editorial
 router.register("editorial/images", EditorialImageViewSet, basename="editorial-image")
 router.register(
     "editorial/my-credentials", OwnCredentialViewSet, basename="editorial-own-credential"
+)
+router.register(
+    "editorial/my-disclosures", OwnDisclosureViewSet, basename="editorial-own-disclosure"
 )
 
 urlpatterns = [

@@ -147,6 +147,17 @@ class Review(models.Model):
         default=ReviewKind.REVIEW,
         help_text="review of a submitted revision, or recertification of a live one unchanged.",
     )
+    # Recorded at approval, as they stood then: printed with the article it approved.
+    conflict_declared = models.BooleanField(
+        default=False, help_text="The reviewer declared a conflict of interest for this article."
+    )
+    conflict_note = models.TextField(blank=True, help_text="What the declared conflict is.")
+    reviewer_disclosure = models.TextField(
+        blank=True, help_text="The reviewer's disclosures in effect when they approved."
+    )
+    author_disclosure = models.TextField(
+        blank=True, help_text="The author's disclosures in effect when it was approved."
+    )
 
     objects = ReviewQuerySet.as_manager()
 
