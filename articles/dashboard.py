@@ -4,7 +4,8 @@ Writers see their own articles and where each stands; reviewers their queue, old
 with overdue re-reviews flagged; editors what is ready to publish, what is scheduled to go live
 or to be taken down, live articles overdue for review, webhook deliveries that gave up, purges
 of the HTTP cache that have not gone through (readers may be served an old version meanwhile),
-reviewers' credentials running out, and the latest moves.
+reviewers' credentials running out, live articles citing sources that no longer answer, and the
+latest moves.
 """
 
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ from articles.models import (
     Transition,
     WebhookDelivery,
 )
+from articles.reference_checks import broken_references
 from frontend_cache.models import PendingPurge
 from reviewers.models import Credential
 
@@ -156,6 +158,7 @@ def _editor_panels():
         ),
         _pending_purges_panel(),
         _expiring_credentials_panel(),
+        _broken_references_panel(),
         Panel(
             title="Latest moves (audit trail)",
             rows=[
@@ -171,6 +174,26 @@ def _editor_panels():
             more_url=reverse("admin:articles_transition_changelist"),
         ),
     ]
+
+
+def _broken_references_panel():
+    """Live articles citing a source that failed its last daily check (check_references)."""
+    found = broken_references(PublishedArticle.objects.order_by("title"))
+    return Panel(
+        title="Live articles citing sources that do not answer",
+        rows=[
+            {
+                "url": reverse("admin:articles_article_change", args=[live.article_id]),
+                "title": live.title,
+                "state": f"{len(broken)} broken",
+                "note": "; ".join(
+                    f"{reference['label']}: {reference['detail'] or reference['outcome']}"
+                    for reference in broken
+                )[:300],
+            }
+            for live, broken in found[:ROWS]
+        ],
+    )
 
 
 def _expiring_credentials_panel():

@@ -272,6 +272,14 @@ or keeps coming back. For pain around the knee, see our guide to
                 "url": "https://medlineplus.gov/restlesslegs.html",
                 "publisher": "MedlinePlus, U.S. National Library of Medicine",
             },
+            {
+                "label": "Restless legs syndrome/Willis-Ekbom disease diagnostic criteria: "
+                "updated IRLSSG consensus criteria",
+                "url": "https://doi.org/10.1016/j.sleep.2014.03.025",
+                "publisher": "Sleep Medicine",
+                "doi": "10.1016/j.sleep.2014.03.025",
+                "pmid": "25023924",
+            },
         ],
         "related": [
             "knee-pain-causes-and-care",

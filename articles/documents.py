@@ -13,6 +13,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import F, Q
 
+from articles.identifiers import doi_url, pubmed_url
 from articles.models import (
     Article,
     ArticleSlugAlias,
@@ -126,7 +127,10 @@ def render_document(
             {"anchor": s.anchor, "heading": s.heading, "html": s.html} for s in text.sections
         ],
         "related_topics": related_cards(topics, live, live_related),
-        "references": snapshot["references"],
+        "references": [
+            {**reference, "doi": reference.get("doi"), "pmid": reference.get("pmid")}
+            for reference in snapshot["references"]
+        ],
         "disclaimer": snapshot.get("disclaimer") or settings.SITE_DISCLAIMER,
         "revision": revision_number,
     }
@@ -307,15 +311,7 @@ def json_ld(document):
         "datePublished": document["published_at"],
         "dateModified": document["updated_at"],
         "about": [_about(tag) for tag in document["tags"]],
-        "citation": [
-            {
-                "@type": "CreativeWork",
-                "name": reference["label"],
-                "url": reference["url"],
-                **({"publisher": reference["publisher"]} if reference["publisher"] else {}),
-            }
-            for reference in document["references"]
-        ],
+        "citation": [_citation(reference) for reference in document["references"]],
     }
     disclosures = document.get("disclosures") or {}  # none in older documents
     if document["author"]:
@@ -362,6 +358,33 @@ def _about(tag):
             for code in tag["codes"]
         ]
     return about
+
+
+def _citation(reference):
+    """A reference as schema.org markup: a paper with a DOI or a PubMed ID is a
+    ScholarlyArticle naming them as identifiers, with their canonical pages as sameAs."""
+    cited = {
+        "@type": "CreativeWork",
+        "name": reference["label"],
+        "url": reference["url"],
+        **({"publisher": reference["publisher"]} if reference["publisher"] else {}),
+    }
+    identifiers = [
+        (system, value, url_of(value))
+        for system, value, url_of in [
+            ("DOI", reference.get("doi"), doi_url),
+            ("PMID", reference.get("pmid"), pubmed_url),
+        ]
+        if value
+    ]
+    if identifiers:
+        cited["@type"] = "ScholarlyArticle"
+        cited["identifier"] = [
+            {"@type": "PropertyValue", "propertyID": system, "value": value}
+            for system, value, _ in identifiers
+        ]
+        cited["sameAs"] = [url for *_, url in identifiers]
+    return cited
 
 
 def _disclosures(approval):

@@ -1,4 +1,5 @@
 """Where webhooks may go: public addresses over https, never into the network the CMS runs in.
+(The reference checker reaches out under the same address rule, with its own connections.)
 
 A URL is checked when an endpoint is saved (`WebhookEndpoint.clean()`) and again at every
 attempt: before connecting, every address the host resolves to must be public, and once
@@ -45,13 +46,13 @@ class RefusedTarget(Exception):
     """A webhook URL or address the CMS will not send to; the message says why."""
 
 
-def allowed_hosts():
-    """WEBHOOK_ALLOWED_HOSTS, lower-cased, IPv6 literals without their brackets."""
-    return {host.strip("[]").lower() for host in settings.WEBHOOK_ALLOWED_HOSTS}
+def allowed_hosts(setting="WEBHOOK_ALLOWED_HOSTS"):
+    """The hosts a setting lists, lower-cased, IPv6 literals without their brackets."""
+    return {host.strip("[]").lower() for host in getattr(settings, setting)}
 
 
-def is_allowed_host(host):
-    return host.lower() in allowed_hosts()
+def is_allowed_host(host, setting="WEBHOOK_ALLOWED_HOSTS"):
+    return host.lower() in allowed_hosts(setting)
 
 
 def address_problem(address):
@@ -80,13 +81,13 @@ def address_problem(address):
     return None
 
 
-def refuse_address(host, address):
+def refuse_address(host, address, rule=PUBLIC_ONLY):
     problem = address_problem(address)
     if problem is None:
         return
     if ipaddress.ip_address(address) == _literal(host):
-        raise RefusedTarget(f"{address} is {problem}; {PUBLIC_ONLY}.")
-    raise RefusedTarget(f"{host} resolves to {address}, {problem}; {PUBLIC_ONLY}.")
+        raise RefusedTarget(f"{address} is {problem}; {rule}.")
+    raise RefusedTarget(f"{host} resolves to {address}, {problem}; {rule}.")
 
 
 def check_url(url):
@@ -100,10 +101,10 @@ def check_url(url):
         refuse_unless_public(host, port)
 
 
-def refuse_unless_public(host, port):
+def refuse_unless_public(host, port, rule=PUBLIC_ONLY):
     """Raise RefusedTarget unless every address `host` resolves to is public."""
     for address in _resolve(host, port):
-        refuse_address(host, address)
+        refuse_address(host, address, rule)
 
 
 def connection_for(url, timeout):
@@ -119,15 +120,20 @@ def connection_for(url, timeout):
 
 class PublicHTTPConnection(http.client.HTTPConnection):
     """Checks the addresses a host resolves to before connecting, and the address reached
-    once connected, before a byte is sent."""
+    once connected, before a byte is sent. A subclass names the setting that lists the
+    hosts exempt from the rule, and the rule as its refusals state it."""
+
+    allowed_setting = "WEBHOOK_ALLOWED_HOSTS"
+    rule = PUBLIC_ONLY
 
     def connect(self):
-        if not is_allowed_host(self.host):
-            refuse_unless_public(self.host, self.port)
+        exempt = is_allowed_host(self.host, self.allowed_setting)
+        if not exempt:
+            refuse_unless_public(self.host, self.port, self.rule)
         super().connect()
-        if not is_allowed_host(self.host):
+        if not exempt:
             try:
-                refuse_address(self.host, self.sock.getpeername()[0])
+                refuse_address(self.host, self.sock.getpeername()[0], self.rule)
             except RefusedTarget:
                 self.sock.close()
                 raise

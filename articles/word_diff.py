@@ -307,6 +307,10 @@ def _reference_line(reference):
     line += f" <{reference['url']}>"
     if reference.get("accessed_on"):
         line += f" (accessed {reference['accessed_on']})"
+    if reference.get("doi"):
+        line += f" DOI {reference['doi']}"
+    if reference.get("pmid"):
+        line += f" PMID {reference['pmid']}"
     return line
 
 

@@ -501,6 +501,12 @@ OVERDUE_POLICY = os.environ.get("OVERDUE_POLICY", "").strip().lower()
 if OVERDUE_POLICY not in {"", "noindex"}:
     raise ImproperlyConfigured(f"OVERDUE_POLICY must be empty or noindex, not {OVERDUE_POLICY!r}.")
 
+# `check_references`: seconds to wait for a cited source, how many to fetch at once, and hosts
+# (names or IP addresses) it may reach inside the network; empty: public addresses only.
+REFERENCE_CHECK_TIMEOUT = float(os.environ.get("REFERENCE_CHECK_TIMEOUT", "10"))
+REFERENCE_CHECK_CONCURRENCY = env_count("REFERENCE_CHECK_CONCURRENCY") or 8
+REFERENCE_CHECK_ALLOWED_HOSTS = env_list("REFERENCE_CHECK_ALLOWED_HOSTS")
+
 # Webhooks: seconds to wait for a receiver, attempts before giving up, and the first retry's
 # wait in seconds (each later one waits twice as long).
 WEBHOOK_TIMEOUT = float(os.environ.get("WEBHOOK_TIMEOUT", "5"))

@@ -197,7 +197,7 @@ class ReferenceInline(WorkingCopyInline, admin.TabularInline):
     model = Reference
     form = PositionedInlineForm
     formset = ReferenceFormSet
-    fields = ["order", "label", "url", "publisher", "accessed_on"]
+    fields = ["order", "label", "url", "publisher", "accessed_on", "doi", "pmid"]
     # A URL typed without a scheme is taken as https, as Django 6 will do by default.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     extra = 0

@@ -7,6 +7,7 @@ from rest_framework import serializers
 from articles import list_limits, workflow
 from articles.api.public_serializers import ImageSerializer
 from articles.editing import ARTICLE_FIELDS, EDITOR_ONLY_FIELDS, WorkingCopy
+from articles.identifiers import normal_doi, normal_pmid
 from articles.markdown_limits import check_article
 from articles.media_urls import absolute_image
 from articles.models import (
@@ -73,12 +74,18 @@ class RelatedTopicField(serializers.Field):
 class EditorialReferenceSerializer(serializers.ModelSerializer):
     class Meta:
         model = Reference
-        fields = ("label", "url", "publisher", "accessed_on")
+        fields = ("label", "url", "publisher", "accessed_on", "doi", "pmid")
 
     def validate_url(self, url):
         if not url.lower().startswith(("http://", "https://")):
             raise serializers.ValidationError("References must be http or https addresses.")
         return url
+
+    def validate_doi(self, doi):
+        return normal_doi(doi)  # the field's validator has taken it in any usual form
+
+    def validate_pmid(self, pmid):
+        return normal_pmid(pmid)
 
 
 ARTICLE_LISTS = {

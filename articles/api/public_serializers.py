@@ -142,6 +142,12 @@ class ReferenceSerializer(serializers.Serializer):
     url = serializers.URLField(help_text="Where the source is.")
     publisher = serializers.CharField(help_text="Who publishes it.")
     accessed_on = serializers.DateField(allow_null=True, help_text="When the writer checked it.")
+    doi = serializers.CharField(
+        allow_null=True, required=False, help_text="The paper's DOI, e.g. 10.1056/NEJMoa2034577."
+    )
+    pmid = serializers.CharField(
+        allow_null=True, required=False, help_text="The paper's PubMed ID, e.g. 31978945."
+    )
 
 
 class AuthorSerializer(serializers.Serializer):

@@ -8,6 +8,7 @@ from articles.api.editorial import (
     EditorialReviewViewSet,
     TokenView,
 )
+from articles.api.editorial_checks import BrokenReferencesView
 from articles.api.editorial_own import OwnCredentialViewSet, OwnDisclosureViewSet
 
 app_name = "api"
@@ -32,5 +33,10 @@ urlpatterns = [
     path("reviewers/<slug:slug>/", public.ReviewerDetailView.as_view(), name="reviewer-detail"),
     path("preview/<str:token>/", public.PreviewView.as_view(), name="preview"),
     path("editorial/token/", TokenView.as_view(), name="editorial-token"),
+    path(
+        "editorial/broken-references/",
+        BrokenReferencesView.as_view(),
+        name="editorial-broken-references",
+    ),
     *router.urls,
 ]

@@ -20,6 +20,7 @@ from articles.models.published import (
     read_model_changed_at,
     read_model_state,
 )
+from articles.models.reference_checks import ReferenceCheck
 from articles.models.reminders import ReviewReminder
 from articles.models.revisions import (
     ArticleEdit,
@@ -57,6 +58,7 @@ __all__ = [
     "PublishedLink",
     "ReadModelState",
     "Reference",
+    "ReferenceCheck",
     "RelatedTopic",
     "Review",
     "ReviewComment",

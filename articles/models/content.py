@@ -12,6 +12,7 @@ from django.utils.text import normalize_newlines, slugify
 from taggit.managers import TaggableManager
 from taggit.models import ItemBase
 
+from articles.identifiers import normal_doi, normal_pmid, validate_doi, validate_pmid
 from articles.rendering import (
     LinkResolver,
     article_links,
@@ -390,7 +391,7 @@ class Article(models.Model):
 
 
 SNAPSHOT_SECTION = ("anchor", "heading", "body")
-SNAPSHOT_REFERENCE = ("label", "url", "publisher", "accessed_on")
+SNAPSHOT_REFERENCE = ("label", "url", "publisher", "accessed_on", "doi", "pmid")
 
 
 def _snapshot(article, image, *, parts, related_by_slug=False):
@@ -430,8 +431,11 @@ def _snapshot(article, image, *, parts, related_by_slug=False):
                 "url": url,
                 "publisher": publisher,
                 "accessed_on": accessed_on.isoformat() if accessed_on else None,
+                # Only when set: a snapshot without them hashes as it did before they existed.
+                **({"doi": doi} if doi else {}),
+                **({"pmid": pmid} if pmid else {}),
             }
-            for label, url, publisher, accessed_on in parts["references"]
+            for label, url, publisher, accessed_on, doi, pmid in parts["references"]
         ],
     }
 
@@ -626,6 +630,20 @@ class Reference(models.Model):
     accessed_on = models.DateField(
         null=True, blank=True, help_text="When the writer last checked the source."
     )
+    doi = models.CharField(
+        "DOI",
+        max_length=200,
+        blank=True,
+        validators=[validate_doi],
+        help_text="For a paper: its DOI, e.g. 10.1056/NEJMoa2034577.",
+    )
+    pmid = models.CharField(
+        "PubMed ID",
+        max_length=20,
+        blank=True,
+        validators=[validate_pmid],
+        help_text="For a paper indexed in PubMed: its PMID, e.g. 31978945.",
+    )
 
     objects = PositionedQuerySet.as_manager()
 
@@ -645,3 +663,8 @@ class Reference(models.Model):
 
     def __str__(self):
         return self.label
+
+    def save(self, *args, **kwargs):
+        # Pasted as links or with a "doi:" prefix; stored bare, as the snapshot prints them.
+        self.doi, self.pmid = normal_doi(self.doi), normal_pmid(self.pmid)
+        super().save(*args, **kwargs)

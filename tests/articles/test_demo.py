@@ -80,9 +80,27 @@ def test_flagship_article_is_shaped_like_the_reference_page(demo):
         "Orthopedics",
     ]
     assert demo.intro
-    reference = demo.references.get()
-    assert reference.url.startswith("https://")
+    assert all(reference.url.startswith("https://") for reference in demo.references.all())
     assert demo.reading_time_minutes >= 3
+
+
+def test_the_demo_shows_the_chain_of_trust(demo, client):
+    """Issue #21: a verified licence and board certification, coded conditions, a paper cited
+    by DOI and PubMed ID, and the disclosures the approval recorded."""
+    document = client.get(f"/api/v1/articles/{demo.slug}/").json()
+    kinds = {c["kind"] for c in document["reviewer"]["verified_credentials"]}
+    assert kinds == {"licence", "board_certification"}
+    assert [r["pmid"] for r in document["references"] if r["pmid"]] == ["25023924"]
+    assert document["json_ld"]["citation"][1]["@type"] == "ScholarlyArticle"
+    assert document["disclosures"]["reviewer"] == "No conflicts declared."
+    assert document["disclosures"]["author"].startswith("Paid by the publisher")
+    codes = {
+        (code["system"], code["code"])
+        for tag in client.get("/api/v1/tags/?page_size=100").json()["results"]
+        if tag["kind"] == "condition"
+        for code in tag["codes"]
+    }
+    assert {("ICD-10-CM", "M72.2"), ("MeSH", "D036981")} <= codes
 
 
 def test_flagship_links_inline_to_other_demo_articles_and_every_link_resolves(demo):
