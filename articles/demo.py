@@ -54,11 +54,12 @@ class DemoLoad:
 
 
 def _ensure_tag(spec):
-    fields = {name: value for name, value in spec.items() if name != "codes"}
+    fields = {name: value for name, value in spec.items() if name not in {"codes", "approved_by"}}
     tag, created = Tag.objects.get_or_create(slug=spec["slug"], defaults=fields)
     if created:
         for system, code, display in spec.get("codes", []):
             tag.codes.create(system=system, code=code, display=display)
+        tag.approving_specialties.set(Tag.objects.filter(slug__in=spec.get("approved_by", [])))
 
 
 @transaction.atomic
@@ -69,11 +70,11 @@ def load_demo(*, password=None):
         username: _ensure_user(username, first, last, group, password, result)
         for username, (first, last, group) in demo_content.USERS.items()
     }
+    for spec in demo_content.TAGS:  # specialties first: conditions name them
+        _ensure_tag(spec)
     reviewer = _ensure_reviewer(users["reviewer"], users["editor"])
     for username, statement in demo_content.DISCLOSURES.items():
         Disclosure.objects.get_or_create(user=users[username], statement=statement)
-    for spec in demo_content.TAGS:
-        _ensure_tag(spec)
 
     new_articles = [
         _create_article(spec, users["writer"], result)
@@ -257,6 +258,7 @@ def _ensure_reviewer(user, editor):
         slug=demo_content.REVIEWER["slug"], defaults={**demo_content.REVIEWER, "user": user}
     )
     if created:
+        reviewer.specialties.set(Tag.objects.filter(slug__in=demo_content.REVIEWER_SPECIALTIES))
         today, now = timezone.localdate(), timezone.now()
         for spec in demo_content.REVIEWER_CREDENTIALS:
             fields = {name: value for name, value in spec.items() if name != "valid_for_days"}

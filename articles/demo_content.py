@@ -9,6 +9,9 @@ drawn by the loader at load time from the scene described here; their alt text s
 drawing shows.
 """
 
+# The reviewer holds the orthopedics specialty, which every demo condition calls for.
+REVIEWER_SPECIALTIES = ["orthopedics"]
+
 REVIEWER = {
     "name": "Helena Marsh",
     "slug": "helena-marsh",
@@ -120,6 +123,7 @@ TAGS += [
         "name": "Knee Osteoarthritis",
         "slug": "knee-osteoarthritis",
         "kind": "condition",
+        "approved_by": ["orthopedics"],
         "description": "Wear of the cartilage in the knee joint, with pain and stiffness.",
         "codes": [
             ("ICD-10-CM", "M17.9", "Osteoarthritis of knee, unspecified"),
@@ -130,6 +134,7 @@ TAGS += [
         "name": "Plantar Fasciitis",
         "slug": "plantar-fasciitis",
         "kind": "condition",
+        "approved_by": ["orthopedics"],
         "description": "Irritation of the band of tissue under the foot, felt in the heel.",
         "codes": [
             ("ICD-10-CM", "M72.2", "Plantar fascial fibromatosis"),
@@ -140,6 +145,7 @@ TAGS += [
         "name": "Sciatica",
         "slug": "sciatica",
         "kind": "condition",
+        "approved_by": ["orthopedics"],
         "description": "Pain along the sciatic nerve, from the lower back down the leg.",
         "codes": [
             ("ICD-10-CM", "M54.30", "Sciatica, unspecified side"),

@@ -21,7 +21,7 @@ from django.db import transaction
 from django.db.models import F, OuterRef, Subquery, prefetch_related_objects
 from django.utils import timezone
 
-from articles import list_limits, publishing, webhooks
+from articles import list_limits, publishing, specialty_scope, webhooks
 from articles.documents import BatchLookups, render_document
 from articles.models import (
     Article,
@@ -213,11 +213,12 @@ def _last_recorded_hash(article):
 
 
 @transaction.atomic
-def submit(*, article, by, reviewers, comment="", unresolved_reason=""):
+def submit(*, article, by, reviewers, comment="", unresolved_reason="", scope_override=""):
     """Freeze the working copy into a revision and ask `reviewers` (profiles) to review it.
 
     While comments the last reviewer made are unresolved, the writer has to say why they
-    resubmit anyway (`unresolved_reason`); the reason is recorded with the move.
+    resubmit anyway (`unresolved_reason`); the reason is recorded with the move. A reviewer
+    outside the article's specialties needs an editor's `scope_override`, recorded likewise.
     """
     article = _lock(article)
     if not (article.author_id == by.pk or is_editor(by)):
@@ -238,10 +239,11 @@ def submit(*, article, by, reviewers, comment="", unresolved_reason=""):
             f"Submitted with {unresolved} unresolved comment{'' if unresolved == 1 else 's'} "
             f"because: {unresolved_reason.strip()}"
         )
-        comment = f"{comment.strip()}\n\n{reason}" if comment.strip() else reason
+        comment = _with_note(comment, reason)
     reviewers = list(reviewers)
     _check_reviewers(article, reviewers, contributors(article))
     snapshot = article.snapshot()
+    comment = _with_note(comment, _scope_checked(snapshot["tags"], reviewers, by, scope_override))
     live = article.live_revision
     base = _sent_back_since(article, live) or live
     revision = ArticleRevision.objects.create(
@@ -299,7 +301,7 @@ def withdraw(*, article, by, comment=""):
 
 
 @transaction.atomic
-def recertify(*, article, by, reviewers, comment=""):
+def recertify(*, article, by, reviewers, comment="", scope_override=""):
     """Ask `reviewers` to review the live revision again, unchanged, as its review comes due.
 
     No new revision: approving moves the live article's review dates; requesting changes sends
@@ -326,6 +328,9 @@ def recertify(*, article, by, reviewers, comment=""):
         )
     reviewers = list(reviewers)
     _check_reviewers(article, reviewers, contributors(article, live))
+    comment = _with_note(
+        comment, _scope_checked(live.snapshot["tags"], reviewers, by, scope_override)
+    )
     Review.objects.bulk_create(
         Review(revision=live, reviewer=reviewer, assigned_by=by, kind=Review.Kind.RECERTIFICATION)
         for reviewer in reviewers
@@ -996,6 +1001,23 @@ def _check_reviewers(article, reviewers, changed_by, *, credentials_checked=True
                 f"{reviewer.byline} changed this article since it was last approved, so they "
                 "cannot review it: choose a reviewer who had no hand in the changes."
             )
+
+
+def _scope_checked(tag_slugs, reviewers, by, override):
+    """Refuse reviewers outside the article's specialties unless an editor overrides it with
+    a reason; return the note the audit trail keeps of an override ("" when none was needed)."""
+    problem = specialty_scope.out_of_scope(tag_slugs, reviewers)
+    if problem is None:
+        return ""
+    if not is_editor(by):
+        raise InvalidInput(f"{problem} Choose a reviewer in them, or ask an editor to assign.")
+    if not override.strip():
+        raise InvalidInput(f"{problem} To assign them anyway, give the reason for the override.")
+    return f"Specialty scope overridden: {problem} Reason: {override.strip()}"
+
+
+def _with_note(comment, note):
+    return f"{comment.strip()}\n\n{note}" if comment.strip() and note else (comment or note)
 
 
 def reviewing_barrier(review, user):

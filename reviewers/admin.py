@@ -73,7 +73,8 @@ class ReviewerForm(forms.ModelForm):
 
     class Meta:
         model = Reviewer
-        fields = ["name", "slug", "credentials", "specialty", "bio", "photo", "user", "is_active"]
+        fields = ["name", "slug", "credentials", "specialty", "specialties", "bio", "photo",
+                  "user", "is_active"]  # fmt: skip
 
     def clean_user(self):
         user = self.cleaned_data.get("user")
@@ -100,7 +101,9 @@ class ReviewerAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["user", "photo"]
     inlines = [CredentialInline]
-    fields = ["name", "slug", "credentials", "specialty", "bio", "photo", "user", "is_active"]
+    fields = ["name", "slug", "credentials", "specialty", "specialties", "bio", "photo", "user",
+              "is_active"]  # fmt: skip
+    filter_horizontal = ["specialties"]
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)

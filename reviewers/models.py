@@ -38,6 +38,14 @@ class Reviewer(models.Model):
         blank=True,
         help_text='e.g. "Orthopedics".',
     )
+    specialties = models.ManyToManyField(
+        "tags.Tag",
+        blank=True,
+        related_name="reviewers",
+        limit_choices_to={"kind": "specialty"},
+        help_text="The specialty tags this reviewer may approve articles in; an article whose "
+        "conditions or specialties name none of them needs an editor's override.",
+    )
     bio = models.TextField(
         validators=[validate_plain_text],
         blank=True,

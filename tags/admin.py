@@ -27,14 +27,28 @@ class TagCodeInline(admin.TabularInline):
     verbose_name_plural = "codes (ICD-10-CM, SNOMED CT, MeSH): printed for search engines"
 
 
+class TagForm(forms.ModelForm):
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("approving_specialties") and cleaned.get("kind") != Tag.Kind.CONDITION:
+            self.add_error(
+                "approving_specialties",
+                "Only a condition names the specialties that may approve it; a specialty tag "
+                "stands for its own.",
+            )
+        return cleaned
+
+
 @admin.register(Tag)
 class TagAdmin(admin.ModelAdmin):
+    form = TagForm
     inlines = [TagCodeInline]
     list_display = ["name", "slug", "kind"]
     list_filter = ["kind"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
-    fields = ["name", "slug", "kind", "description"]
+    fields = ["name", "slug", "kind", "description", "approving_specialties"]
+    filter_horizontal = ["approving_specialties"]
 
     def get_readonly_fields(self, request, obj=None):
         # Articles name their tags by slug in every revision, whose hash covers it: a new slug

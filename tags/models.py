@@ -30,6 +30,15 @@ class Tag(TagBase):
         default=Kind.TOPIC,
         help_text="What sort of label this is; frontends may group tags by kind.",
     )
+    approving_specialties = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="conditions_approved",
+        limit_choices_to={"kind": TagKind.SPECIALTY},
+        help_text="For a condition: the specialties whose reviewers may approve articles about "
+        "it. Empty: any reviewer may.",
+    )
 
     class Meta:
         ordering = ["name"]

@@ -53,8 +53,14 @@ def test_each_app_starts_from_one_clean_set_of_migrations():
             "0003_credential_permissions",
             "0004_disclosure",
             "0005_disclosure_permissions",
+            "0006_reviewer_specialties",
         ],
-        "tags": ["0001_initial", "0002_tag_codes", "0003_tag_code_permissions"],
+        "tags": [
+            "0001_initial",
+            "0002_tag_codes",
+            "0003_tag_code_permissions",
+            "0004_approving_specialties",
+        ],
     }
 
 

@@ -87,6 +87,7 @@ MOVES = {
             reviewers=data["reviewers"],
             comment=data["comment"],
             unresolved_reason=data.get("unresolved_reason", ""),
+            scope_override=data.get("scope_override", ""),
         ),
         done="Submitted for review.",
     ),
@@ -111,7 +112,11 @@ MOVES = {
         label="Send for re-certification",
         form=RecertifyForm,
         run=lambda article, by, data: workflow.recertify(
-            article=article, by=by, reviewers=data["reviewers"], comment=data["comment"]
+            article=article,
+            by=by,
+            reviewers=data["reviewers"],
+            comment=data["comment"],
+            scope_override=data.get("scope_override", ""),
         ),
         done="Sent for re-certification; the live version stays up meanwhile.",
     ),
@@ -484,7 +489,7 @@ class ArticleAdmin(admin.ModelAdmin):
         if spec.editors_only and not workflow.is_editor(request.user):
             raise PermissionDenied(EDITORS_ONLY)
         data = request.POST if request.method == "POST" else None
-        form = spec.form(data, article=article)
+        form = spec.form(data, article=article, user=request.user)
         if request.method == "POST" and form.is_valid():
             try:
                 with replicas.unconfirmed_moves() as behind, transaction.atomic():

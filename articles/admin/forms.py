@@ -90,11 +90,12 @@ class ArticleAdminForm(forms.ModelForm):
 
 
 class MoveForm(forms.Form):
-    """The form of one workflow move on one article."""
+    """The form of one workflow move on one article, for `user`."""
 
-    def __init__(self, *args, article, **kwargs):
+    def __init__(self, *args, article, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.article = article
+        self.user = user
 
 
 class SubmitForm(MoveForm):
@@ -117,9 +118,20 @@ class SubmitForm(MoveForm):
         widget=forms.Textarea(attrs={"rows": 3, "cols": 80}),
         required=False,
     )
+    scope_override = forms.CharField(
+        label="Outside the article's specialties because",
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 80}),
+        required=False,
+        max_length=1000,
+        help_text="Only when a chosen reviewer holds none of the specialties the article's "
+        "condition and specialty tags call for: why they review it anyway. Recorded in the "
+        "audit trail.",
+    )
 
-    def __init__(self, *args, article, **kwargs):
-        super().__init__(*args, article=article, **kwargs)
+    def __init__(self, *args, article, user=None, **kwargs):
+        super().__init__(*args, article=article, user=user, **kwargs)
+        if user is None or not workflow.is_editor(user):
+            del self.fields["scope_override"]  # an editor's call
         # Only reviewers who can actually review this article are offered: not its author, nor
         # anyone who changed it since it was last approved.
         self.fields["reviewers"].queryset = Reviewer.objects.able_to_review().exclude(

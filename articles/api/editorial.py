@@ -176,6 +176,7 @@ class EditorialArticleViewSet(
             reviewers=data["reviewers"],
             comment=data["comment"],
             unresolved_reason=data["unresolved_reason"],
+            scope_override=data["scope_override"],
         )
 
     @extend_schema(
@@ -190,7 +191,12 @@ class EditorialArticleViewSet(
     @action(detail=True, methods=["post"])
     def recertify(self, request, pk=None):
         data = self._valid(RecertifySerializer, request)
-        return self._move(workflow.recertify, reviewers=data["reviewers"], comment=data["comment"])
+        return self._move(
+            workflow.recertify,
+            reviewers=data["reviewers"],
+            comment=data["comment"],
+            scope_override=data["scope_override"],
+        )
 
     @extend_schema(
         description="Take the article back from review before anyone decided.",

@@ -426,6 +426,14 @@ class SubmitSerializer(serializers.Serializer):
         help_text="Why you submit while comments of the last review are unresolved; required "
         "then, and recorded with the move.",
     )
+    scope_override = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=1000,
+        help_text="Editors: why a reviewer outside the article's specialties reviews it; "
+        "required then, and recorded with the move.",
+    )
 
     def to_internal_value(self, data):
         refuse_long_lists(data, {"reviewers": list_limits.REVIEWERS})
