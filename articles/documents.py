@@ -367,7 +367,11 @@ def _citation(reference):
         "@type": "CreativeWork",
         "name": reference["label"],
         "url": reference["url"],
-        **({"publisher": reference["publisher"]} if reference["publisher"] else {}),
+        **(
+            {"publisher": {"@type": "Organization", "name": reference["publisher"]}}
+            if reference["publisher"]
+            else {}
+        ),
     }
     identifiers = [
         (system, value, url_of(value))
