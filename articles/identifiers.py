@@ -2,11 +2,14 @@
 them in any of the usual forms; they are stored bare (10.1056/NEJMoa2034577, 31978945)."""
 
 import re
+from urllib.parse import quote
 
 from django.core.exceptions import ValidationError
 
-DOI = re.compile(r"10\.\d{4,9}/\S+")
-PMID = re.compile(r"[1-9]\d{0,8}")
+# The characters Crossref finds in nearly every DOI it has registered; ASCII digits only (\d
+# alone takes any script's digits). Nothing that could close a tag or a string in the JSON-LD.
+DOI = re.compile(r"10\.\d{4,9}/[-._;()/:A-Za-z0-9]+", re.ASCII)
+PMID = re.compile(r"[1-9]\d{0,8}", re.ASCII)
 DOI_PREFIXES = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
 PMID_PREFIXES = re.compile(
     r"^(?:https?://(?:www\.)?(?:pubmed\.ncbi\.nlm\.nih\.gov|ncbi\.nlm\.nih\.gov/pubmed)/|"
@@ -37,7 +40,7 @@ def validate_pmid(value):
 
 
 def doi_url(doi):
-    return f"https://doi.org/{doi}"
+    return f"https://doi.org/{quote(doi, safe='/:;()')}"
 
 
 def pubmed_url(pmid):

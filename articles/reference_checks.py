@@ -21,7 +21,12 @@ from django.conf import settings
 from django.utils import timezone
 
 from articles.models import PublishedArticle, ReferenceCheck
-from articles.webhook_targets import PublicHTTPConnection, PublicHTTPSConnection, RefusedTarget
+from articles.webhook_targets import (
+    PublicHTTPConnection,
+    PublicHTTPSConnection,
+    RefusedTarget,
+    UnresolvedHost,
+)
 
 CHECK_EVERY = datetime.timedelta(days=1)
 MAX_REDIRECTS = 5
@@ -38,6 +43,10 @@ class ReferenceHTTPConnection(PublicHTTPConnection):
 class ReferenceHTTPSConnection(PublicHTTPSConnection):
     allowed_setting = "REFERENCE_CHECK_ALLOWED_HOSTS"
     rule = PUBLIC_ONLY
+
+
+class NotWeb(Exception):
+    """A redirect to something other than an http or https address (file:, ftp:…)."""
 
 
 @dataclass(frozen=True)
@@ -93,8 +102,13 @@ def fetch(url):
     for _ in range(MAX_REDIRECTS + 1):
         try:
             status, location = _get(url)
-        except RefusedTarget as refused:
-            return Answer(Outcome.REFUSED, detail=str(refused))
+        except UnresolvedHost as unresolved:
+            return Answer(Outcome.UNREACHABLE, detail=str(unresolved))
+        except RefusedTarget:
+            # Not the address itself: writers read this, and the network's layout is not theirs.
+            return Answer(Outcome.REFUSED, detail=f"{url[:200]} leads to a private address.")
+        except NotWeb:
+            return Answer(Outcome.REFUSED, detail=f"It redirects to {url[:100]}, not a web page.")
         except TimeoutError:
             return Answer(Outcome.UNREACHABLE, detail="No answer in time.")
         except (OSError, http.client.HTTPException, ValueError) as error:
@@ -113,7 +127,7 @@ def _get(url):
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
     if scheme not in {"http", "https"} or not parts.hostname:
-        raise ValueError(f"Not an http or https address: {url[:100]}")
+        raise NotWeb(url)
     https = scheme == "https"
     connection = (ReferenceHTTPSConnection if https else ReferenceHTTPConnection)(
         parts.hostname,

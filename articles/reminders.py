@@ -57,8 +57,9 @@ def editor_addresses():
 
 
 def _send_once(live, threshold, days_left, recipients):
-    """Record the reminder and send it, in one transaction: if sending fails, nothing is
-    recorded and the next run tries again; if another run recorded it first, nothing is sent."""
+    """Claim the reminder, then send it. The claim is its own short transaction, so no
+    database lock is held while the mail server answers; another run that claimed it first
+    sends it instead; a claim whose mail could not go is withdrawn for the next run."""
     try:
         with transaction.atomic():
             reminder = ReviewReminder.objects.create(
@@ -67,11 +68,13 @@ def _send_once(live, threshold, days_left, recipients):
                 days_before=threshold,
                 recipients=recipients,
             )
-            _message(live, days_left, recipients).send()
     except IntegrityError:
-        return None  # another run sent it
+        return None  # another run has it
+    try:
+        _message(live, days_left, recipients).send()
     except OSError as error:  # smtplib's errors among them
         logger.error("The review reminder for %s was not sent: %s", live.slug, error)
+        reminder.delete()
         return None
     return reminder
 

@@ -46,6 +46,11 @@ class RefusedTarget(Exception):
     """A webhook URL or address the CMS will not send to; the message says why."""
 
 
+class UnresolvedHost(RefusedTarget):
+    """A host no address could be found for: nothing can be sent to it, nor its addresses
+    checked."""
+
+
 def allowed_hosts(setting="WEBHOOK_ALLOWED_HOSTS"):
     """The hosts a setting lists, lower-cased, IPv6 literals without their brackets."""
     return {host.strip("[]").lower() for host in getattr(settings, setting)}
@@ -178,7 +183,7 @@ def _resolve(host, port):
         found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError):
         # The resolver's own words ("[Errno -2] Name or service not known") help nobody.
-        raise RefusedTarget(
+        raise UnresolvedHost(
             f"No address could be found for {host}; check the spelling of the host name."
         ) from None
     return [sockaddr[0] for *_, sockaddr in found]

@@ -572,6 +572,7 @@ def publish(*, article, by, at=None, dates=None, rerender_dependents=True):
         raise InvalidInput(
             "That time has passed. Leave it out to publish now, or choose a later time."
         )
+    _refuse_far_ahead(at)
     revision, approval = _approved_revision(article)
     if at is not None:
         return _move(
@@ -885,6 +886,7 @@ def schedule_unpublish(*, article, by, at, comment=""):
         raise InvalidTransition("The article is not live, so there is nothing to take down.")
     if at is not None and at <= timezone.now():
         raise InvalidInput("That time has passed. Unpublish now instead, or choose a later time.")
+    _refuse_far_ahead(at)
     if at is None and article.unpublish_at is None:
         raise InvalidTransition("No expiry is set, so there is none to cancel.")
     when = f"To be taken down at {at.isoformat()}." if at else "Expiry cancelled."
@@ -1014,6 +1016,16 @@ def _scope_checked(tag_slugs, reviewers, by, override):
     if not override.strip():
         raise InvalidInput(f"{problem} To assign them anyway, give the reason for the override.")
     return f"Specialty scope overridden: {problem} Reason: {override.strip()}"
+
+
+# The furthest ahead a move may be scheduled: later times are typing mistakes, and the
+# furthest dates do not survive conversion to every time zone the admin may show them in.
+FURTHEST_AHEAD = datetime.timedelta(days=10 * 366)
+
+
+def _refuse_far_ahead(at):
+    if at is not None and at > timezone.now() + FURTHEST_AHEAD:
+        raise InvalidInput("Choose a time within the next ten years.")
 
 
 def _with_note(comment, note):

@@ -89,8 +89,12 @@ def checked_code(system, code):
     code = code.upper() if code.isascii() else code
     pattern, example = CODE_PATTERNS[system]
     if not pattern.fullmatch(code):
+        # The reader's text goes in params: messages are %-formatted with them later, and a
+        # "%" typed into the code would break the formatting (a 500 once).
         raise ValidationError(
-            f"“{code}” is not a code of {CodeSystem(system).label} ({example}).", code="invalid"
+            "“%(code)s” is not a code of %(system)s (%(example)s).",
+            code="invalid",
+            params={"code": code, "system": CodeSystem(system).label, "example": example},
         )
     return code
 

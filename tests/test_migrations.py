@@ -43,8 +43,7 @@ def test_each_app_starts_from_one_clean_set_of_migrations():
             "0003_roles",
             "0004_scheduled_unpublish",
             "0005_review_reminders",
-            "0006_approval_disclosures",
-            "0007_checked_references",
+            "0006_disclosures_and_checked_references",
         ],
         "images": ["0001_initial"],
         "reviewers": [

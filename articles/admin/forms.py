@@ -10,6 +10,7 @@ from django.utils.text import normalize_newlines
 from articles import list_limits, workflow
 from articles.markdown_limits import check_article
 from articles.models import Article, ReviewComment
+from config.plain_text import validate_plain_text
 from reviewers.models import Reviewer
 
 # The id of the review page's decision form, which the boxes beside each part name.
@@ -239,6 +240,7 @@ class ReviewDecisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2, "cols": 80}),
         required=False,
         max_length=1000,
+        validators=[validate_plain_text],
         help_text='e.g. "Consults for the maker of a brace the article mentions."',
     )
     take_back = forms.ModelMultipleChoiceField(

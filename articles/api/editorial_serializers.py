@@ -23,6 +23,9 @@ from images import processing
 from reviewers.models import Reviewer
 from tags.models import Tag
 
+# The longest note recorded with a move: a few screens of text.
+MOVE_NOTE_MAX_LENGTH = 5000
+
 
 class EditorialSectionSerializer(serializers.Serializer):
     anchor = serializers.SlugField(
@@ -417,12 +420,17 @@ class SubmitSerializer(serializers.Serializer):
         **capped(list_limits.REVIEWERS, "Slugs of reviewers."),
     )
     comment = serializers.CharField(
-        required=False, allow_blank=True, default="", help_text="A note for the reviewers."
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=MOVE_NOTE_MAX_LENGTH,
+        help_text="A note for the reviewers.",
     )
     unresolved_reason = serializers.CharField(
         required=False,
         allow_blank=True,
         default="",
+        max_length=MOVE_NOTE_MAX_LENGTH,
         help_text="Why you submit while comments of the last review are unresolved; required "
         "then, and recorded with the move.",
     )
@@ -465,7 +473,11 @@ class PreviewTokenSerializer(serializers.Serializer):
 
 class CommentSerializer(serializers.Serializer):
     comment = serializers.CharField(
-        required=False, allow_blank=True, default="", help_text="Recorded with the move."
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=MOVE_NOTE_MAX_LENGTH,
+        help_text="Recorded with the move.",
     )
 
 
@@ -486,6 +498,7 @@ class ApproveSerializer(CommentSerializer):
         allow_blank=True,
         default="",
         max_length=1000,
+        validators=[validate_plain_text],
         help_text="What the conflict is; required with conflict_declared.",
     )
 
@@ -500,6 +513,7 @@ class RequestChangesSerializer(serializers.Serializer):
         required=False,
         allow_blank=True,
         default="",
+        max_length=MOVE_NOTE_MAX_LENGTH,
         help_text="What needs to change. Required unless the review has comments on its parts "
         "(POST …/comments/ first).",
     )

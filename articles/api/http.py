@@ -233,6 +233,9 @@ class PublicEndpoint:
     content_negotiation_class = JSONOnly
     throttle_classes = [PublicRateThrottle]
     allowed_query_params = frozenset()
+    # Parameters that mean something when given empty; any other given empty is a 400, as the
+    # schema says its value has a form (a time, a number, a slug).
+    may_be_empty = frozenset({"cursor", "q"})
     reads_from_replica = True  # published content may lag the primary by a moment
 
     def dispatch(self, request, *args, **kwargs):
@@ -263,10 +266,22 @@ class PublicEndpoint:
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
+        method = request.method.lower()
+        if method not in self.http_method_names or not hasattr(self, method):
+            return  # a 405 follows, whatever the query says
         unknown = sorted(set(request.query_params) - self.allowed_query_params)
         if unknown:
             allowed = ", ".join(sorted(self.allowed_query_params)) or "none"
             raise BadQuery(f"Unknown query parameter: {', '.join(unknown)}. Allowed: {allowed}.")
+        empty = sorted(
+            name
+            for name, values in request.query_params.lists()
+            if name not in self.may_be_empty and any(not value.strip() for value in values)
+        )
+        if empty:
+            raise BadQuery(
+                f"Empty query parameter: {', '.join(empty)}. Leave it out, or give it a value."
+            )
 
     def last_modified(self):
         return read_model_changed_at()

@@ -56,6 +56,7 @@ class ArticleListView(PublicEndpoint, generics.GenericAPIView):
     @extend_schema(
         responses=PaginatedCardsSerializer,
         operation_id="articles_list",
+        filters=True,
         parameters=[
             OpenApiParameter(
                 "cursor",

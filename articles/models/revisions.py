@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 
 from articles.models.content import Article, ArticleState
+from config.plain_text import validate_plain_text
 from reviewers.models import Reviewer
 
 
@@ -151,7 +152,12 @@ class Review(models.Model):
     conflict_declared = models.BooleanField(
         default=False, help_text="The reviewer declared a conflict of interest for this article."
     )
-    conflict_note = models.TextField(blank=True, help_text="What the declared conflict is.")
+    conflict_note = models.TextField(
+        validators=[validate_plain_text],
+        max_length=1000,
+        blank=True,
+        help_text="What the declared conflict is.",
+    )
     reviewer_disclosure = models.TextField(
         blank=True, help_text="The reviewer's disclosures in effect when they approved."
     )

@@ -35,6 +35,7 @@ class Sources:
         "/loop": (302, "/loop"),
         "/to-private": (302, "http://10.0.0.1/admin"),
         "/to-metadata": (302, "http://169.254.169.254/latest/meta-data/"),
+        "/to-file": (302, "file:///etc/passwd"),
     }
 
     def __init__(self):
@@ -105,10 +106,10 @@ def outcomes():
 
 def test_each_source_is_checked_and_its_answer_recorded(sources, publish, writer):
     paths = ["/ok", "/gone", "/error", "/moved", "/moved-away", "/loop", "/slow",
-             "/to-private", "/to-metadata"]  # fmt: skip
+             "/to-private", "/to-metadata", "/to-file"]  # fmt: skip
     live_citing(publish, writer, "knee-pain", *paths, base=sources.base)
     counts = check_references()
-    assert counts == {"ok": 2, "broken": 4, "unreachable": 1, "refused": 2}
+    assert counts == {"ok": 2, "broken": 4, "unreachable": 1, "refused": 3}
     assert outcomes() == {
         "ok": ("ok", 200),
         "gone": ("broken", 404),
@@ -119,9 +120,10 @@ def test_each_source_is_checked_and_its_answer_recorded(sources, publish, writer
         "slow": ("unreachable", None),
         "to-private": ("refused", None),
         "to-metadata": ("refused", None),
+        "to-file": ("refused", None),
     }
     refused = ReferenceCheck.objects.get(url__endswith="/to-metadata")
-    assert "cloud metadata service" in refused.detail
+    assert refused.detail == "http://169.254.169.254/latest/meta-data/ leads to a private address."
     assert "/admin" not in sources.hits and "/latest/meta-data/" not in sources.hits
     assert sources.user_agents == {"HealthCMS-reference-check/1.0 (+http://localhost:8000)"}
     assert sources.most_in_flight >= 2, "the sources were fetched one at a time"
@@ -148,7 +150,7 @@ def test_without_the_allowed_host_a_local_address_is_refused_unfetched(
     settings.REFERENCE_CHECK_ALLOWED_HOSTS = []
     live_citing(publish, writer, "knee-pain", "/ok", base=sources.base)
     assert check_references() == {"refused": 1}
-    assert "loopback" in ReferenceCheck.objects.get().detail
+    assert ReferenceCheck.objects.get().detail.endswith("/ok leads to a private address.")
     assert sources.hits == []
 
 
@@ -254,3 +256,53 @@ def test_the_admin_takes_a_doi_pasted_as_a_link(client, editor, writer):
     client.force_login(editor)
     page = client.get(reverse("admin:articles_article_change", args=[article.pk]))
     assert 'name="references-0-doi"' in page.content.decode()
+
+
+def test_a_host_with_no_address_is_unreachable_not_refused(monkeypatch):
+    import socket
+
+    from articles.reference_checks import fetch
+
+    def no_such_host(*args, **kwargs):
+        raise socket.gaierror(-2, "Name or service not known")
+
+    monkeypatch.setattr(socket, "getaddrinfo", no_such_host)
+    answer = fetch("https://no-such-host.example/paper")
+    assert answer.outcome == "unreachable"
+    assert "No address could be found for no-such-host.example" in answer.detail
+
+
+@pytest.mark.parametrize(
+    "doi",
+    [
+        "10.1234/</script><script>alert(1)</script>",
+        '10.1234/"><b>x',
+        "10.\u0661\u0662\u0663\u0664/x",  # Arabic-Indic digits
+        "10.1234/\u202eabc",
+    ],
+)
+def test_a_doi_that_could_carry_markup_is_refused(writer, doi):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=writer).key}")
+    article = ArticleFactory(author=writer)
+    response = client.patch(
+        f"{API}{article.pk}/",
+        {"version": article.version,
+         "references": [{"label": "Paper", "url": "https://example.org/p", "doi": doi}]},
+        format="json",
+    )  # fmt: skip
+    assert response.status_code == 400 and "A DOI starts with 10." in str(response.json())
+    assert not Reference.objects.exists()
+
+
+def test_the_review_page_shows_a_references_doi_and_pmid(client, writer, reviewer):
+    from articles import workflow
+    from articles.models import Review
+
+    article = ArticleFactory(author=writer, slug="shin-splints", title="Shin splints")
+    SectionFactory(article=article)
+    ReferenceFactory(article=article, position=1, doi="10.1000/xyz123", pmid="12345678")
+    workflow.submit(article=article, by=writer, reviewers=[reviewer.reviewer_profile])
+    client.force_login(reviewer)
+    page = client.get(reverse("admin:articles_review_decide", args=[Review.objects.get().pk]))
+    assert "DOI: 10.1000/xyz123. PMID: 12345678" in page.content.decode()

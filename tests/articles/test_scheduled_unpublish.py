@@ -61,6 +61,8 @@ def test_an_editor_sets_an_expiry_through_the_api_and_it_is_recorded(editor, liv
 def test_only_editors_set_an_expiry_and_only_in_the_future_on_a_live_article(writer, editor, live):
     article = live
     assert expire(writer, article, in_hours(5)).status_code == 403
+    far = expire(editor, article, in_hours(11 * 366 * 24))
+    assert far.status_code == 400 and "within the next ten years" in far.json()["detail"]
     past = expire(editor, article, in_hours(-1))
     assert past.status_code == 400 and "That time has passed" in past.json()["detail"]
     assert expire(editor, article, None).status_code == 409  # nothing to cancel

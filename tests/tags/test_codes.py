@@ -241,3 +241,10 @@ def test_a_malformed_code_filter_is_a_400_that_says_why(client, code, says):
     response = client.get("/api/v1/articles/", {"code": code})
     assert response.status_code == 400
     assert says in str(response.json())
+
+
+@pytest.mark.parametrize("code", ["ICD-10-CM:%", "MeSH:%s", "SNOMED-CT:%(x)s"])
+def test_a_percent_sign_in_a_code_is_a_400_not_a_crash(client, code):
+    response = client.get("/api/v1/articles/", {"code": code})
+    assert response.status_code == 400
+    assert "is not a code of" in str(response.json())
