@@ -83,8 +83,8 @@ def test_a_conflict_needs_saying_what_it_is_and_a_note_needs_a_conflict(reviewer
     url = f"/api/v1/editorial/reviews/{review.pk}/approve/"
     bare = api.post(url, {"conflict_declared": True}, format="json")
     assert bare.status_code == 400 and "Say what the conflict of interest is" in str(bare.json())
-    markup = api.post(url, {"conflict_declared": True,
-                            "conflict_note": "<script>alert(1)</script>"}, format="json")  # fmt: skip
+    script = {"conflict_declared": True, "conflict_note": "<script>alert(1)</script>"}
+    markup = api.post(url, script, format="json")
     assert markup.status_code == 400
     stray = api.post(url, {"conflict_note": "Shares in Acme."}, format="json")
     assert stray.status_code == 400 and "needs the conflict declared" in str(stray.json())
