@@ -22,6 +22,7 @@ from django.utils.text import slugify
 
 from articles import workflow
 from articles.editing import section_rows
+from articles.identifiers import normal_doi, normal_pmid
 from articles.models import (
     Article,
     ArticleEdit,
@@ -153,6 +154,8 @@ def _write_tags_and_references(articles, lines, people):
             label=reference.get("label") or reference["url"],
             url=reference["url"],
             publisher=(reference.get("publisher") or ""),
+            doi=normal_doi(reference.get("doi")),
+            pmid=normal_pmid(reference.get("pmid")),
         )
         for article, data in zip(articles, lines, strict=True)
         for position, reference in enumerate(data.get("references", []), start=1)

@@ -18,6 +18,7 @@ from django.core.validators import URLValidator, validate_slug
 from django.utils.text import slugify
 
 from articles import list_limits
+from articles.identifiers import validate_doi, validate_pmid
 from articles.import_batches import parse_moment
 from articles.markdown_limits import check_article
 from articles.models import Article, Reference, Section
@@ -153,6 +154,9 @@ def check_line(data, *, base, slugs):
             raise BadLine(
                 f"{name} is {len(value):,} characters long; at most {max_length:,} are allowed"
             )
+    for reference in data.get("references", []):  # each is text by now
+        _check(validate_doi, _text(reference, "doi"), "reference DOI")
+        _check(validate_pmid, _text(reference, "pmid"), "reference PubMed ID")
     for name, value in _plain_texts(data):
         _check(validate_plain_text, value, name)
     _check_hero_image(data.get("hero_image"), base)
@@ -236,6 +240,8 @@ def _limited_texts(data):
         yield f"reference {index} URL", _text(reference, "url"), most(Reference, "url")
         publisher = _text(reference, "publisher")
         yield f"reference {index} publisher", publisher, most(Reference, "publisher")
+        yield f"reference {index} DOI", _text(reference, "doi"), most(Reference, "doi")
+        yield f"reference {index} PubMed ID", _text(reference, "pmid"), most(Reference, "pmid")
     hero = data.get("hero_image") or {}
     yield "hero_image alt", _text(hero, "alt"), most(Image, "alt")
     yield "hero_image credit", _text(hero, "credit"), most(Image, "credit")

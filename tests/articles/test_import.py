@@ -144,6 +144,14 @@ def good_line(slug, **changes):
             "cannot be the reviewer",
         ),
         (good_line("bang", tags=["Knee", "!!!"]), "tag 2 has no letters or digits"),
+        (
+            good_line("doi", references=[{"url": "https://x.example", "doi": "10.1/<b>"}]),
+            "reference DOI",
+        ),
+        (
+            good_line("pmid", references=[{"url": "https://x.example", "pmid": 25023924}]),
+            "reference 1 PubMed ID must be text",
+        ),
     ],
 )
 def test_a_bad_line_is_reported_with_its_number_and_nothing_of_it_is_written(tmp_path, bad, reason):
@@ -347,3 +355,14 @@ def test_writers_without_letters_in_their_names_get_accounts_of_their_own(tmp_pa
     import_file(write(tmp_path / "a.jsonl", lines), publish=True)
     authors = Article.objects.values_list("author__username", flat=True).distinct()
     assert len(authors) == 2
+
+
+def test_a_reference_keeps_its_doi_and_pubmed_id(tmp_path):
+    path = tmp_path / "papers.jsonl"
+    paper = {"label": "Criteria", "url": "https://doi.org/10.1016/j.sleep.2014.03.025",
+             "doi": "doi:10.1016/j.sleep.2014.03.025", "pmid": "25023924"}  # fmt: skip
+    path.write_text(json.dumps(good_line("papers", references=[paper])) + "\n")
+    report = import_file(path, publish=True)
+    assert report.errors == [] and report.published == 1
+    [cited] = PublishedArticle.objects.get(slug="papers").document["references"]
+    assert (cited["doi"], cited["pmid"]) == ("10.1016/j.sleep.2014.03.025", "25023924")
