@@ -204,12 +204,12 @@ def _expiring_credentials_panel():
         .order_by("valid_until", "pk")
     )
     return Panel(
-        title=f"Reviewer credentials expiring within {CREDENTIALS_EXPIRING_DAYS} days",
+        title=f"Reviewer credentials expiring or expired within {CREDENTIALS_EXPIRING_DAYS} days",
         rows=[
             {
                 "url": reverse("admin:reviewers_reviewer_change", args=[c.reviewer_id]),
                 "title": f"{c.reviewer.name}: {c.get_kind_display()}, {c.issuing_body}",
-                "state": "Expiring",
+                "state": "Expired" if c.valid_until < timezone.localdate() else "Expiring",
                 "note": f"valid until {c.valid_until:%d %b %Y}",
             }
             for c in expiring[:ROWS]

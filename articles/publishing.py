@@ -6,6 +6,8 @@ tasks call `rerender` when a tag, a reviewer or an image changes. Nothing here c
 what or moves an article between states, and nothing here imports the workflow or the tasks.
 """
 
+import datetime
+
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -21,6 +23,7 @@ from articles.models import (
 )
 from articles.public_cache import json_bytes
 from frontend_cache.purge import purge_articles_on_commit
+from reviewers.models import Credential
 from tags.models import Tag
 
 
@@ -199,3 +202,28 @@ def rerender_linking_to(slugs, *, article=None, besides=None, live_up_to=None):
         rerender(PublishedArticle.objects.filter(pk__in=ids))
         for ids in chunks(sorted(linking), RERENDER_CHUNK)
     )
+
+
+def rerender_for_lapsed_credentials(*, today=None):
+    """Render again the live documents still printing a credential that has run out: time
+    passing saves nothing, so no signal does it. Those rendered before a credential's last
+    day ended are the ones; once rendered again they are not, so each is done once."""
+    today = today or timezone.localdate()
+    lapsed = Credential.objects.filter(
+        verified_at__isnull=False, valid_until__lt=today, valid_until__gte=today - LAPSED_WINDOW
+    )
+    stale = Q()
+    for reviewer_id, valid_until in lapsed.values_list("reviewer_id", "valid_until"):
+        day_after = datetime.datetime.combine(
+            valid_until + datetime.timedelta(days=1),
+            datetime.time(),
+            timezone.get_current_timezone(),
+        )
+        stale |= Q(reviewer_id=reviewer_id, rendered_at__lt=day_after)
+    if not stale:
+        return 0
+    return rerender(PublishedArticle.objects.filter(stale))
+
+
+# How far back `rerender_for_lapsed_credentials` looks: run at least this often, it misses none.
+LAPSED_WINDOW = datetime.timedelta(days=30)

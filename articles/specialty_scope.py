@@ -1,7 +1,8 @@
-"""Which reviewers an article's subject calls for. A specialty tag on an article names its own
-specialty; a condition tag names the specialties whose reviewers may approve articles about it.
-A reviewer is in scope when they hold one of the specialties the article's tags call for; an
-article whose tags call for none may go to any reviewer. Outside that, only an editor assigns
+"""Which reviewers an article's subject calls for. A condition tag names the specialties whose
+reviewers may approve articles about it; those of an article's conditions are what it calls for.
+Without them, its specialty tags are (each names its own specialty). A reviewer is in scope
+when they hold one of the specialties the article calls for; an article that calls for none may
+go to any reviewer. Outside that, only an editor assigns
 them, giving a reason that the audit trail keeps (see `workflow.submit`)."""
 
 from tags.models import Tag
@@ -12,13 +13,14 @@ def specialties_called_for(tag_slugs):
     tags = Tag.objects.filter(
         slug__in=tag_slugs, kind__in=[Tag.Kind.SPECIALTY, Tag.Kind.CONDITION]
     ).prefetch_related("approving_specialties")
-    called_for = {}
+    by_conditions, by_specialty_tags = {}, {}
     for tag in tags:
         if tag.kind == Tag.Kind.SPECIALTY:
-            called_for[tag.pk] = tag.name
+            by_specialty_tags[tag.pk] = tag.name
         else:
-            called_for |= {s.pk: s.name for s in tag.approving_specialties.all()}
-    return called_for
+            by_conditions |= {s.pk: s.name for s in tag.approving_specialties.all()}
+    # What the conditions call for binds: a specialty tag the writer adds does not widen it.
+    return by_conditions or by_specialty_tags
 
 
 def out_of_scope(tag_slugs, reviewers):

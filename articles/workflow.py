@@ -369,6 +369,8 @@ def approve(*, review, by, comment="", conflict_declared=False, conflict_note=""
     review.reviewer_disclosure = statement_of(by)
     review.author_disclosure = statement_of(article.author)
     _decide(review, ReviewDecision.APPROVED, comment, by)
+    if conflict_declared:  # for the editor who publishes it, in the history and audit trail
+        comment = _with_note(comment, f"Declared a conflict of interest: {conflict_note}")
     if review.kind == Review.Kind.RECERTIFICATION:
         return _recertified(article, review, by, comment)
     return _move(

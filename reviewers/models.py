@@ -127,10 +127,13 @@ class CredentialQuerySet(models.QuerySet):
         return self.filter(valid, verified_at__isnull=False)
 
     def expiring(self, within_days, on=None):
-        """In force today, but no longer `within_days` days from `on`."""
+        """Verified ones whose last day is within `within_days` days of `on`, before or after:
+        those running out, and those that ran out lately (a reviewer may be left with none)."""
         on = on or timezone.localdate()
-        last_day = on + datetime.timedelta(days=within_days)
-        return self.in_force(on).filter(valid_until__lt=last_day)
+        window = datetime.timedelta(days=within_days)
+        return self.filter(
+            verified_at__isnull=False, valid_until__gte=on - window, valid_until__lt=on + window
+        )
 
 
 class CredentialKind(models.TextChoices):
@@ -246,8 +249,9 @@ class Disclosure(models.Model):
     statement = models.TextField(
         validators=[validate_plain_text],
         max_length=1000,
-        help_text='As readers should see it, e.g. "Receives speaking fees from Acme Medical." '
-        'or "No conflicts declared."',
+        help_text='Your whole statement as readers should see it, e.g. "Receives speaking fees '
+        'from Acme Medical." or "No conflicts declared." The latest in effect is the one '
+        "recorded with approvals: a new one replaces those before it.",
     )
     valid_from = models.DateField(default=timezone.localdate)
     valid_until = models.DateField(
@@ -273,10 +277,17 @@ class Disclosure(models.Model):
 
 
 def statement_of(user, on=None):
-    """The disclosures `user` has in effect on `on` (today), as one text; empty if none."""
+    """`user`'s disclosure statement on `on` (today): the latest in effect, empty if none.
+
+    A statement is whole: a new one replaces the one before (a "No conflicts declared." and a
+    later "Consults for Acme." printed together would contradict each other)."""
     if user is None:
         return ""
-    statements = (
-        Disclosure.objects.filter(user=user).in_effect(on).values_list("statement", flat=True)
+    latest = (
+        Disclosure.objects.filter(user=user)
+        .in_effect(on)
+        .order_by("-valid_from", "-pk")
+        .values_list("statement", flat=True)
+        .first()
     )
-    return " ".join(statement.strip() for statement in statements)
+    return (latest or "").strip()

@@ -50,9 +50,8 @@ def test_each_app_starts_from_one_clean_set_of_migrations():
             "0001_initial",
             "0002_credential",
             "0003_credential_permissions",
-            "0004_disclosure",
+            "0004_disclosures_and_specialties",
             "0005_disclosure_permissions",
-            "0006_reviewer_specialties",
         ],
         "tags": [
             "0001_initial",

@@ -106,7 +106,8 @@ class SubmitForm(MoveForm):
         help_text=(
             "Each reviewer gets the revision in their queue; the first decision counts. "
             "Reviewers who wrote the article or changed it since it was last approved are not "
-            "offered: someone else must review those changes."
+            "offered: someone else must review those changes. Nor are those without a "
+            "licence or certification an editor verified and in date."
         ),
     )
     comment = forms.CharField(

@@ -160,6 +160,11 @@ class AuthorSerializer(serializers.Serializer):
 class ArticleDocumentSerializer(ArticleCardSerializer):
     intro_html = serializers.CharField(help_text="The opening paragraph, sanitized HTML.")
     author = AuthorSerializer(allow_null=True, help_text="The writer.")
+    disclosures = DisclosuresSerializer(
+        required=False,
+        help_text="Conflict-of-interest disclosures as they stood when this version was "
+        "approved (absent from documents rendered before disclosures were recorded).",
+    )
     last_reviewed_at = serializers.DateTimeField(help_text="When the reviewer approved it.")
     next_review_due = serializers.DateField(help_text="When the content is due for re-review.")
     review_overdue = serializers.BooleanField(help_text="True once next_review_due has passed.")

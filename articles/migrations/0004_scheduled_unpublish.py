@@ -18,7 +18,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='article',
             name='unpublish_at',
-            field=models.DateTimeField(blank=True, editable=False, help_text='When the live article is to be taken down, if an editor set an expiry.', null=True, verbose_name='withdrawn at'),
+            field=models.DateTimeField(blank=True, editable=False, help_text='When the live article is to be taken down, if an editor set an expiry.', null=True, verbose_name='expires (taken down) at'),
         ),
         migrations.AddField(
             model_name='article',

@@ -242,7 +242,7 @@ class Article(models.Model):
         related_name="+",
     )
     unpublish_at = models.DateTimeField(
-        "withdrawn at",
+        "expires (taken down) at",
         null=True,
         blank=True,
         editable=False,
@@ -639,7 +639,7 @@ class Reference(models.Model):
     )
     pmid = models.CharField(
         "PubMed ID",
-        max_length=20,
+        max_length=60,  # room for a pasted PubMed link; stored as the bare number
         blank=True,
         validators=[validate_pmid],
         help_text="For a paper indexed in PubMed: its PMID, e.g. 31978945.",

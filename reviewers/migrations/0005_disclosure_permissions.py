@@ -37,7 +37,7 @@ def revoke(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("reviewers", "0004_disclosure"),
+        ("reviewers", "0004_disclosures_and_specialties"),
         ("articles", "0003_roles"),
     ]
 

@@ -68,6 +68,14 @@ def test_an_article_whose_tags_call_for_no_specialty_goes_to_anyone(writer, revi
     assert submit(writer, article, "jane-roe").status_code == 200
 
 
+def test_a_specialty_tag_added_by_the_writer_does_not_widen_a_conditions_scope(
+    writer, gout_article
+):
+    gout_article.tags.add(Tag.objects.get(slug="orthopedics"))
+    refused = submit(writer, gout_article, "jane-roe")
+    assert refused.status_code == 400 and "(Rheumatology)" in refused.json()["detail"]
+
+
 def test_a_specialty_tag_calls_for_its_own_specialty(writer, second_reviewer, specialties):
     article = ArticleFactory(author=writer)
     article.tags.set([Tag.objects.get(slug="orthopedics")])

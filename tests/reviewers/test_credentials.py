@@ -10,7 +10,7 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from articles import workflow
+from articles import publishing, workflow
 from articles.dashboard import panels_for
 from articles.models import Article, PublishedArticle, Review, ReviewDecision
 from reviewers.models import Credential, Reviewer
@@ -215,13 +215,29 @@ def test_writers_and_reviewers_cannot_see_credentials_in_the_admin(writer, revie
         assert not user.has_perm("reviewers.change_credential")
 
 
-def test_the_editors_dashboard_lists_credentials_expiring_within_60_days(editor, reviewer):
+def test_the_editors_dashboard_lists_credentials_expiring_or_expired_within_60_days(
+    editor, reviewer
+):
     profile = reviewer.reviewer_profile
     profile.held_credentials.update(valid_until=days(59))
     CredentialFactory(reviewer=profile, number="LATER", valid_until=days(61))
     CredentialFactory(reviewer=profile, number="GONE", valid_until=days(-1))
+    CredentialFactory(reviewer=profile, number="LONG-GONE", valid_until=days(-61))
     [panel] = [p for p in panels_for(editor) if p.title.startswith("Reviewer credentials")]
-    [row] = panel.rows
-    assert row["title"] == "Jane Roe: Medical licence, Medical Board of California"
-    assert row["note"] == f"valid until {days(59):%d %b %Y}"
-    assert row["url"] == reverse("admin:reviewers_reviewer_change", args=[profile.pk])
+    gone, soon = panel.rows
+    assert (gone["state"], gone["note"]) == ("Expired", f"valid until {days(-1):%d %b %Y}")
+    assert soon["title"] == "Jane Roe: Medical licence, Medical Board of California"
+    assert (soon["state"], soon["note"]) == ("Expiring", f"valid until {days(59):%d %b %Y}")
+    assert soon["url"] == reverse("admin:reviewers_reviewer_change", args=[profile.pk])
+
+
+def test_a_licence_that_runs_out_leaves_the_documents_on_the_next_publish_due(live, reviewer):
+    """Time passing saves nothing: publish_due renders again what still prints it."""
+    from django.core.management import call_command
+
+    PublishedArticle.objects.update(rendered_at=timezone.now() - datetime.timedelta(days=2))
+    reviewer.reviewer_profile.held_credentials.update(valid_until=days(-1))  # no signal
+    assert PublishedArticle.objects.get().document["reviewer"]["verified_credentials"] != []
+    call_command("publish_due", verbosity=0)
+    assert PublishedArticle.objects.get().document["reviewer"]["verified_credentials"] == []
+    assert publishing.rerender_for_lapsed_credentials() == 0  # once only

@@ -145,3 +145,20 @@ def test_in_the_admin_each_keeps_their_own_and_editors_see_all(client, writer, r
     assert "Reviewer&#x27;s own." in page and "No conflicts declared." in page
     other = UserFactory(username="someone")
     assert not other.has_perm("reviewers.add_disclosure")
+
+
+def test_a_new_statement_replaces_the_one_before(writer, reviewer, review):
+    Disclosure.objects.create(user=reviewer, statement="No conflicts declared.",
+                              valid_from=days(-30))  # fmt: skip
+    Disclosure.objects.create(user=reviewer, statement="Consults for Acme Braces.")
+    workflow.approve(review=review, by=reviewer)
+    review.refresh_from_db()
+    assert review.reviewer_disclosure == "Consults for Acme Braces."
+
+
+def test_a_declared_conflict_is_in_the_history_the_editor_reads(reviewer, review):
+    workflow.approve(review=review, by=reviewer, comment="Sound.", conflict_declared=True,
+                     conflict_note="Shares in Acme.")  # fmt: skip
+    move = review.revision.article.transitions.get(action="approve")
+    assert move.comment == "Sound.\n\nDeclared a conflict of interest: Shares in Acme."
+    assert Review.objects.get(pk=review.pk).comment == "Sound."

@@ -1,15 +1,16 @@
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from articles import workflow
+from articles import publishing, workflow
 from articles.models import Article
 
 
 class Command(BaseCommand):
     help = (
-        "Publish the scheduled articles whose publication time has passed, and take down the "
-        "live ones whose expiry has. Safe to run from cron every minute: each move is made "
-        "once, however often this runs."
+        "Publish the scheduled articles whose publication time has passed, take down the live "
+        "ones whose expiry has, and render again those still printing a reviewer's credential "
+        "that has run out. Safe to run from cron every minute: each is done once, however "
+        "often this runs."
     )
 
     def add_arguments(self, parser):
@@ -28,6 +29,7 @@ class Command(BaseCommand):
             return
         count = workflow.publish_due()
         taken_down = workflow.unpublish_due()
+        publishing.rerender_for_lapsed_credentials()
         if verbosity >= 1:
             self.stdout.write(self.style.SUCCESS(f"Published {count} scheduled article(s)."))
             self.stdout.write(self.style.SUCCESS(f"Took down {taken_down} expired article(s)."))
