@@ -9,12 +9,14 @@ import logging
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import PublishedArticle, ReviewReminder
+from articles.models.published import review_status
 
 logger = logging.getLogger(__name__)
 
@@ -96,3 +98,22 @@ def _message(live, days_left, recipients):
         ]
     )
     return EmailMessage(f"Review due {when}: {live.title}", body, to=recipients)
+
+
+def review_schedule(article):
+    """Where a live article's review stands, with the reminders sent about its due date; None
+    when it is not live. (Reads `article.published` and `article.review_reminders`, which
+    lists select and prefetch.)"""
+    try:
+        live = article.published
+    except ObjectDoesNotExist:
+        return None
+    sent = [r for r in article.review_reminders.all() if r.due == live.next_review_due]
+    return {
+        "next_review_due": live.next_review_due.isoformat(),
+        "status": review_status(live.next_review_due),
+        "reminders_sent": [
+            {"days_before": r.days_before, "sent_at": r.sent_at.isoformat()}
+            for r in sorted(sent, key=lambda r: -r.days_before)
+        ],
+    }

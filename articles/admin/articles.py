@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from articles import image_cleanup, preview, word_diff, workflow
+from articles import image_cleanup, preview, reminders, word_diff, workflow
 from articles.admin import comment_answers, previews
 from articles.admin.audit import workflow_history
 from articles.admin.forms import (
@@ -192,6 +192,7 @@ class ArticleAdmin(admin.ModelAdmin):
         "hero_preview",
         "state",
         "unpublish_at",
+        "review_schedule",
         "author",
         "reading_time",
         "link_check",
@@ -209,6 +210,7 @@ class ArticleAdmin(admin.ModelAdmin):
                     "author",
                     *EDITOR_ONLY_FIELDS,
                     "unpublish_at",
+                    "review_schedule",
                     "review_interval_months",
                     "disclaimer",
                     "reading_time",
@@ -365,6 +367,16 @@ class ArticleAdmin(admin.ModelAdmin):
             image.alt,
             image.credit,
         )
+
+    @admin.display(description="next review")
+    def review_schedule(self, article):
+        schedule = article.pk and reminders.review_schedule(article)
+        if not schedule:
+            return "Set when it goes live."
+        due = datetime.date.fromisoformat(schedule["next_review_due"])
+        status = schedule["status"].replace("_", " ")
+        sent = ", ".join(f"{r['days_before']} days before" for r in schedule["reminders_sent"])
+        return f"Due {due:%d %b %Y} ({status}). Reminders sent: {sent or 'none yet'}."
 
     @admin.display(description="reading time")
     def reading_time(self, article):

@@ -18,6 +18,7 @@ from articles.models import (
     ReviewComment,
     Transition,
 )
+from articles.reminders import review_schedule
 from config.plain_text import validate_plain_text
 from images import processing
 from reviewers.models import Reviewer
@@ -360,6 +361,9 @@ class EditorialArticleSerializer(serializers.ModelSerializer):
         help_text="The number of the revision readers see, or null when not live.",
     )
     moves = serializers.SerializerMethodField(help_text="Moves the requesting user may make now.")
+    review = serializers.SerializerMethodField(
+        help_text="Where a live article's review stands, and the reminders sent."
+    )
     hero_image = serializers.SerializerMethodField(help_text="The hero image, or null.")
 
     class Meta:
@@ -379,6 +383,7 @@ class EditorialArticleSerializer(serializers.ModelSerializer):
             "publish_at",
             "unpublish_at",
             "moves",
+            "review",
             "created_at",
             "updated_at",
         )
@@ -411,6 +416,16 @@ class EditorialArticleSerializer(serializers.ModelSerializer):
 
     def get_moves(self, article) -> list[str]:
         return sorted(workflow.allowed_moves(self.context["request"].user, article))
+
+    @extend_schema_field(
+        {
+            "type": ["object", "null"],
+            "description": "For a live article: next_review_due, status (current, due_soon or "
+            "overdue) and reminders_sent for that date (days_before, sent_at); null otherwise.",
+        }
+    )
+    def get_review(self, article):
+        return review_schedule(article)
 
 
 class SubmitSerializer(serializers.Serializer):

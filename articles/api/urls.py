@@ -10,6 +10,7 @@ from articles.api.editorial import (
 )
 from articles.api.editorial_checks import BrokenReferencesView
 from articles.api.editorial_own import OwnCredentialViewSet, OwnDisclosureViewSet
+from articles.api.editorial_tags import EditorialTagViewSet
 
 app_name = "api"
 
@@ -17,6 +18,7 @@ router = SimpleRouter()
 router.register("editorial/articles", EditorialArticleViewSet, basename="editorial-article")
 router.register("editorial/reviews", EditorialReviewViewSet, basename="editorial-review")
 router.register("editorial/images", EditorialImageViewSet, basename="editorial-image")
+router.register("editorial/tags", EditorialTagViewSet, basename="editorial-tag")
 router.register(
     "editorial/my-credentials", OwnCredentialViewSet, basename="editorial-own-credential"
 )

@@ -69,10 +69,11 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_editorial_api(self):
         return self.select_related(
-            "author", "current_revision", "live_revision", "hero_image"
+            "author", "current_revision", "live_revision", "hero_image", "published"
         ).prefetch_related(
-            "tags", "sections", "references", "related_topics__to_article", "hero_image__renditions"
-        )
+            "tags", "sections", "references", "related_topics__to_article",
+            "hero_image__renditions", "review_reminders",
+        )  # fmt: skip
 
     def due_for_publication(self, now):
         return self.filter(state=ArticleState.SCHEDULED, publish_at__lte=now)

@@ -133,3 +133,19 @@ def test_overdue_policy_noindex_adds_the_robots_hint_to_overdue_articles(live, c
     response = client.get("/api/v1/articles/hip-pain/", HTTP_IF_NONE_MATCH=current_etag)
     assert response.status_code == 200, "a cached copy must not be told it is still fresh"
     assert response.json()["robots"] == "noindex"
+
+
+def test_the_editorial_api_and_the_admin_show_the_review_schedule(live, editor, client):
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    due = due_in(7)
+    reminders.send_review_reminders()
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=editor).key}")
+    review = api.get(f"/api/v1/editorial/articles/{live.pk}/").json()["review"]
+    assert review["next_review_due"] == due.isoformat() and review["status"] == "due_soon"
+    assert [r["days_before"] for r in review["reminders_sent"]] == [7]
+    client.force_login(editor)
+    page = client.get(f"/admin/articles/article/{live.pk}/change/").content.decode()
+    assert f"Due {due:%d %b %Y} (due soon). Reminders sent: 7 days before." in page

@@ -248,3 +248,26 @@ def test_a_percent_sign_in_a_code_is_a_400_not_a_crash(client, code):
     response = client.get("/api/v1/articles/", {"code": code})
     assert response.status_code == 400
     assert "is not a code of" in str(response.json())
+
+
+def test_writers_see_the_tags_codes_and_specialties_in_the_editorial_api(writer):
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    from tags.models import Tag
+    from tests.factories import TagFactory
+
+    orthopedics = TagFactory(name="Orthopedics", slug="orthopedics", kind=Tag.Kind.SPECIALTY)
+    sciatica = TagFactory(name="Sciatica", slug="sciatica", kind=Tag.Kind.CONDITION)
+    sciatica.codes.create(system="ICD-10-CM", code="M54.30", display="Sciatica, unspecified side")
+    sciatica.approving_specialties.set([orthopedics])
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=writer).key}")
+    [listed] = api.get("/api/v1/editorial/tags/", {"kind": "condition"}).json()["results"]
+    assert listed["codes"] == [
+        {"system": "ICD-10-CM", "code": "M54.30", "display": "Sciatica, unspecified side"}
+    ]
+    assert listed["approving_specialties"] == ["orthopedics"]
+    assert api.get("/api/v1/editorial/tags/sciatica/").json()["slug"] == "sciatica"
+    assert api.post("/api/v1/editorial/tags/", {"name": "X"}).status_code == 405
+    assert APIClient().get("/api/v1/editorial/tags/").status_code in (401, 403)
