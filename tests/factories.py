@@ -155,3 +155,14 @@ def edit(article, by, **changes):
         setattr(article, name, value)
     article.save()
     return workflow.record_edit(article=article, by=by)
+
+
+def api_client(user):
+    """An API client that signs in as `user` with a token, as scripts and frontends do."""
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    token, _ = Token.objects.get_or_create(user=user)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return client

@@ -48,10 +48,8 @@ def test_each_app_starts_from_one_clean_set_of_migrations():
         "images": ["0001_initial"],
         "reviewers": [
             "0001_initial",
-            "0002_credential",
-            "0003_credential_permissions",
-            "0004_disclosures_and_specialties",
-            "0005_disclosure_permissions",
+            "0002_credentials_disclosures_specialties",
+            "0003_roles_for_credentials_and_disclosures",
         ],
         "tags": [
             "0001_initial",

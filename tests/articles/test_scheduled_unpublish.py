@@ -9,26 +9,18 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
 from articles import workflow
 from articles.dashboard import panels_for
 from articles.models import Article, PublishedArticle, Transition, WebhookDelivery
 from articles.models import WebhookEndpoint as Endpoint
+from tests.factories import api_client
 
 pytestmark = pytest.mark.django_db
 
 
-def client_for(user):
-    client = APIClient()
-    token, _ = Token.objects.get_or_create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-    return client
-
-
 def expire(user, article, at, comment=""):
-    return client_for(user).post(
+    return api_client(user).post(
         f"/api/v1/editorial/articles/{article.pk}/schedule-unpublish/",
         {"unpublish_at": at and at.isoformat(), "comment": comment},
         format="json",
@@ -43,7 +35,7 @@ def test_an_editor_sets_an_expiry_through_the_api_and_it_is_recorded(editor, liv
     article = live
     assert (
         "schedule_unpublish"
-        in client_for(editor).get(f"/api/v1/editorial/articles/{article.pk}/").json()["moves"]
+        in api_client(editor).get(f"/api/v1/editorial/articles/{article.pk}/").json()["moves"]
     )
     at = in_hours(48)
     response = expire(editor, article, at, comment="The guideline it follows is being replaced.")

@@ -4,21 +4,12 @@ keeps."""
 
 import pytest
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
 from articles.models import Article, Transition
 from tags.models import Tag
-from tests.factories import ArticleFactory, SectionFactory, TagFactory
+from tests.factories import ArticleFactory, SectionFactory, TagFactory, api_client
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user):
-    client = APIClient()
-    token, _ = Token.objects.get_or_create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-    return client
 
 
 @pytest.fixture
@@ -42,7 +33,7 @@ def gout_article(writer, specialties):
 
 
 def submit(user, article, reviewer_slug, **extra):
-    return client_for(user).post(
+    return api_client(user).post(
         f"/api/v1/editorial/articles/{article.pk}/submit/",
         {"reviewers": [reviewer_slug], **extra},
         format="json",
@@ -111,7 +102,7 @@ def test_recertification_keeps_to_the_specialties_too(editor, writer, second_rev
     publish(article)
     specialties.approving_specialties.set([Tag.objects.get(slug="rheumatology")])
     url = f"/api/v1/editorial/articles/{article.pk}/recertify/"
-    api = client_for(writer)
+    api = api_client(writer)
     assert api.post(url, {"reviewers": ["jane-roe"]}, format="json").status_code == 400
     assert api.post(url, {"reviewers": ["ada-poe"]}, format="json").status_code == 200
 

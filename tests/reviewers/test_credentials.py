@@ -7,27 +7,24 @@ import datetime
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
 from articles import publishing, workflow
 from articles.dashboard import panels_for
 from articles.models import Article, PublishedArticle, Review, ReviewDecision
 from reviewers.models import Credential, Reviewer
-from tests.factories import ArticleFactory, CredentialFactory, SectionFactory, UserFactory
+from tests.factories import (
+    ArticleFactory,
+    CredentialFactory,
+    SectionFactory,
+    UserFactory,
+    api_client,
+)
 from tests.reviewers.test_reviewer_admin import form_data
 
 pytestmark = pytest.mark.django_db
 
 REVIEWS = "/api/v1/editorial/reviews/"
 MY_CREDENTIALS = "/api/v1/editorial/my-credentials/"
-
-
-def client_for(user):
-    client = APIClient()
-    token, _ = Token.objects.get_or_create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-    return client
 
 
 def days(n):
@@ -43,7 +40,7 @@ def in_review(writer, reviewer):
 
 
 def approve_through_the_api(user, review):
-    return client_for(user).post(f"{REVIEWS}{review.pk}/approve/", {}, format="json")
+    return api_client(user).post(f"{REVIEWS}{review.pk}/approve/", {}, format="json")
 
 
 def test_a_reviewer_whose_credentials_all_expired_is_refused_with_403(reviewer, in_review):
@@ -76,7 +73,7 @@ def test_an_unverified_reviewer_cannot_be_assigned(writer, reviewer):
     profile = reviewer.reviewer_profile
     profile.held_credentials.all().delete()
     article = ArticleFactory(author=writer)
-    response = client_for(writer).post(
+    response = api_client(writer).post(
         f"/api/v1/editorial/articles/{article.pk}/submit/",
         {"reviewers": [profile.slug]},
         format="json",
@@ -137,7 +134,7 @@ def test_the_document_and_profile_show_verified_credentials_numbers_only_by_choi
 def test_the_reviewer_chooses_to_show_their_number_through_the_editorial_api(
     reviewer, second_reviewer, live, django_capture_on_commit_callbacks
 ):
-    api = client_for(reviewer)
+    api = api_client(reviewer)
     [mine] = api.get(MY_CREDENTIALS).json()["results"]
     assert mine["verified"] and mine["in_force"] and not mine["number_is_public"]
     with django_capture_on_commit_callbacks(execute=True):

@@ -7,24 +7,15 @@ import datetime
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
 from articles import publishing, workflow
 from articles.models import PublishedArticle, Review
 from reviewers.models import Disclosure
-from tests.factories import ArticleFactory, SectionFactory, UserFactory
+from tests.factories import ArticleFactory, SectionFactory, UserFactory, api_client
 
 pytestmark = pytest.mark.django_db
 
 MINE = "/api/v1/editorial/my-disclosures/"
-
-
-def client_for(user):
-    client = APIClient()
-    token, _ = Token.objects.get_or_create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-    return client
 
 
 def days(n):
@@ -42,13 +33,13 @@ def review(writer, reviewer):
 def test_disclosures_and_a_declared_conflict_reach_the_document_as_they_stood(
     writer, reviewer, editor, review, client
 ):
-    assert client_for(reviewer).post(MINE, {"statement": "Consults for Acme Braces."},
+    assert api_client(reviewer).post(MINE, {"statement": "Consults for Acme Braces."},
                                      format="json").status_code == 201  # fmt: skip
-    client_for(writer).post(MINE, {"statement": "No conflicts declared."}, format="json")
+    api_client(writer).post(MINE, {"statement": "No conflicts declared."}, format="json")
     Disclosure.objects.create(user=reviewer, statement="Ended long ago.", valid_from=days(-400),
                               valid_until=days(-1))  # fmt: skip
 
-    response = client_for(reviewer).post(
+    response = api_client(reviewer).post(
         f"/api/v1/editorial/reviews/{review.pk}/approve/",
         {"conflict_declared": True, "conflict_note": "Acme makes a brace named here."},
         format="json",
@@ -79,7 +70,7 @@ def test_disclosures_and_a_declared_conflict_reach_the_document_as_they_stood(
 
 
 def test_a_conflict_needs_saying_what_it_is_and_a_note_needs_a_conflict(reviewer, review):
-    api = client_for(reviewer)
+    api = api_client(reviewer)
     url = f"/api/v1/editorial/reviews/{review.pk}/approve/"
     bare = api.post(url, {"conflict_declared": True}, format="json")
     assert bare.status_code == 400 and "Say what the conflict of interest is" in str(bare.json())
@@ -100,7 +91,7 @@ def test_no_disclosure_on_record_is_printed_as_empty_not_invented(live, client):
 
 
 def test_a_disclosure_cannot_end_before_it_starts_nor_be_someone_elses(writer, reviewer):
-    api = client_for(writer)
+    api = api_client(writer)
     bad = api.post(MINE, {"statement": "x", "valid_from": "2026-05-01",
                           "valid_until": "2026-04-01"}, format="json")  # fmt: skip
     assert bad.status_code == 400 and "cannot end before it starts" in str(bad.json())

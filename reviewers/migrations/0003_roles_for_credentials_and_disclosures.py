@@ -1,11 +1,19 @@
-"""Editors keep and verify reviewers' credentials; other roles never see the numbers."""
+"""Editors keep and verify reviewers' credentials, which other roles never see. Writers and
+reviewers record their own disclosures (the admin shows each only theirs); editors see and
+correct everyone's."""
 
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
 GRANTS = {
-    "Editors": ["add_credential", "change_credential", "delete_credential", "view_credential"],
+    "Editors": [
+        *(f"{action}_credential" for action in ("add", "change", "delete", "view")),
+        *(f"{action}_disclosure" for action in ("add", "change", "delete", "view")),
+    ],
+    "Writers": ["add_disclosure", "change_disclosure", "view_disclosure"],
+    "Reviewers": ["add_disclosure", "change_disclosure", "view_disclosure"],
 }
+MODELS = ("credential", "disclosure")
 
 
 def grant(apps, schema_editor):
@@ -28,13 +36,13 @@ def grant(apps, schema_editor):
 def revoke(apps, schema_editor):
     Permission = apps.get_model("auth", "Permission")
     Permission.objects.filter(
-        content_type__app_label="reviewers", codename__endswith="_credential"
+        content_type__app_label="reviewers", content_type__model__in=MODELS
     ).delete()
 
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("reviewers", "0002_credential"),
+        ("reviewers", "0002_credentials_disclosures_specialties"),
         ("articles", "0003_roles"),
     ]
 
