@@ -2,6 +2,7 @@
 record and verify them in the admin; the reviewer reads them here and decides whether the public
 may see their numbers), and anyone's disclosures of interests."""
 
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 
@@ -78,7 +79,9 @@ class OwnDisclosureSerializer(serializers.ModelSerializer):
         }
 
     def validate(self, data):
+        # A new one starts today unless it says otherwise (the model's default).
         starts = data.get("valid_from", getattr(self.instance, "valid_from", None))
+        starts = starts or timezone.localdate()
         ends = data.get("valid_until", getattr(self.instance, "valid_until", None))
         if starts and ends and ends < starts:
             raise serializers.ValidationError({"valid_until": "It cannot end before it starts."})

@@ -32,7 +32,10 @@ class EditorialTagSerializer(serializers.ModelSerializer):
 
 
 class EditorialTagFilter(django_filters.FilterSet):
-    kind = django_filters.ChoiceFilter(choices=Tag.Kind.choices, help_text="Only tags of a kind.")
+    # Multiple, as the articles' ?state=: an empty ?kind= is then a 400, not "any kind".
+    kind = django_filters.MultipleChoiceFilter(
+        choices=Tag.Kind.choices, help_text="Only tags of these kinds (repeat it for several)."
+    )
 
     class Meta:
         model = Tag

@@ -12,6 +12,7 @@ from django.test import Client
 
 from articles import workflow
 from articles.models import Article, PublishedArticle, content_hash
+from tags.models import Tag
 from tests.factories import ArticleFactory, SectionFactory, TagFactory, edit, stored_image
 
 # Real commits, and a flush of every table in the middle of the test.
@@ -32,11 +33,13 @@ HISTORY = [
 
 
 @pytest.fixture
-def site(monkeypatch, writer, editor, publish):
+def site(monkeypatch, writer, reviewer, editor, publish):
     """The demo, plus a live article with a hero image and unreviewed edits, one unpublished
     article and one whose slug changed."""
     monkeypatch.setenv("DEMO_PASSWORD", "demo-password-for-tests")
     call_command("load_demo", stdout=io.StringIO())
+    # The demo's conditions call for orthopedics: the fixture's reviewer reviews them too.
+    reviewer.reviewer_profile.specialties.set(Tag.objects.filter(slug="orthopedics"))
     hero = stored_image()
     hero.generate_renditions()
     article = ArticleFactory(

@@ -34,7 +34,7 @@ DATETIME = re.compile(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\
 DATE = re.compile(r"\d{4}-\d\d-\d\d")
 HTTP_DATE = re.compile(r"[A-Z][a-z]{2}, \d\d [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d GMT")
 CURSOR = re.compile(r"cursor=([A-Za-z0-9%_=-]+)")
-DOCUMENT_ETAG = re.compile(r'"[0-9a-f]+-([01])(?:-[0-9a-f]{8})?"')
+DOCUMENT_ETAG = re.compile(r'"[0-9a-f]+-(current|due_soon|overdue)(?:-[0-9a-f]{8})?"')
 DIGEST_ETAG = re.compile(r'"[0-9a-f]{32}"')
 ROW_ID = re.compile(r'"id": \d+')
 REQUEST_ID = "X-Request-ID"

@@ -35,20 +35,25 @@ CREATE_ROLES = """
 import json
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from reviewers.models import Reviewer
 
-tokens = {}
-for username, group in [("writer", "Writers"), ("reviewer", "Reviewers"), ("editor", "Editors")]:
-    user = get_user_model().objects.create_user(
+tokens, users = {}, {}
+for username, group in [("writer", "Writers"), ("editor", "Editors"), ("reviewer", "Reviewers")]:
+    user = users[username] = get_user_model().objects.create_user(
         username=username, email=f"{username}@example.com", is_staff=True
     )
     user.groups.add(Group.objects.get(name=group))
     tokens[username] = Token.objects.create(user=user).key
     if group == "Reviewers":
-        Reviewer.objects.create(
+        profile = Reviewer.objects.create(
             user=user, name="Ruth Replica", slug="ruth-replica", credentials="MD",
             specialty="Orthopedics",
+        )
+        profile.held_credentials.create(
+            kind="licence", number="R-1", issuing_body="Medical Board of California",
+            verified_by=users["editor"], verified_at=timezone.now(),
         )
 print(json.dumps(tokens))
 """

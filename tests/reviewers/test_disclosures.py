@@ -95,6 +95,8 @@ def test_a_disclosure_cannot_end_before_it_starts_nor_be_someone_elses(writer, r
     bad = api.post(MINE, {"statement": "x", "valid_from": "2026-05-01",
                           "valid_until": "2026-04-01"}, format="json")  # fmt: skip
     assert bad.status_code == 400 and "cannot end before it starts" in str(bad.json())
+    ended = api.post(MINE, {"statement": "x", "valid_until": "2020-01-01"}, format="json")
+    assert ended.status_code == 400, "a new one starts today unless it says otherwise"
     theirs = Disclosure.objects.create(user=reviewer, statement="Theirs.")
     assert api.patch(f"{MINE}{theirs.pk}/", {"statement": "Mine now."},
                      format="json").status_code == 404  # fmt: skip

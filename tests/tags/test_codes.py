@@ -270,4 +270,5 @@ def test_writers_see_the_tags_codes_and_specialties_in_the_editorial_api(writer)
     assert listed["approving_specialties"] == ["orthopedics"]
     assert api.get("/api/v1/editorial/tags/sciatica/").json()["slug"] == "sciatica"
     assert api.post("/api/v1/editorial/tags/", {"name": "X"}).status_code == 405
+    assert api.get("/api/v1/editorial/tags/", {"kind": ""}).status_code == 400
     assert APIClient().get("/api/v1/editorial/tags/").status_code in (401, 403)
