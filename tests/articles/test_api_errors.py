@@ -394,3 +394,12 @@ def test_any_method_on_the_public_pages_answers_without_a_server_error(live, pat
     client = APIClient()
     response = client.generic(method.upper(), path)
     assert response.status_code < 500  # OPTIONS on the docs page once answered 500
+
+
+def test_a_time_with_an_offset_beyond_what_postgresql_takes_is_compared_in_utc(live):
+    """Found by the schema fuzzer on PostgreSQL, which refuses offsets over 15:59 (a 500)."""
+    response = APIClient().get(LIST, {"updated_since": "0249-02-20T10:23:24.51+22:38"})
+    assert response.status_code == 200
+    assert [card["slug"] for card in response.json()["results"]] == [live.slug]
+    later = APIClient().get(LIST, {"updated_since": "9000-01-01T00:00:00+22:38"})
+    assert later.json()["results"] == []
