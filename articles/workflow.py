@@ -17,6 +17,7 @@ import logging
 from dataclasses import dataclass
 from types import SimpleNamespace
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, OuterRef, Subquery, prefetch_related_objects
 from django.utils import timezone
@@ -39,6 +40,7 @@ from articles.models import (
 )
 from articles.models.content import snapshots
 from articles.word_diff import changed_word_count
+from config.plain_text import validate_plain_text
 from frontend_cache.purge import purge_articles_on_commit
 from images.models import Image
 from reviewers.models import statement_of
@@ -365,6 +367,7 @@ def approve(*, review, by, comment="", conflict_declared=False, conflict_note=""
         raise InvalidInput("Say what the conflict of interest is: readers are shown it.")
     if conflict_note and not conflict_declared:
         raise InvalidInput("A conflict note needs the conflict declared too.")
+    _check_conflict_note(conflict_note)
     review.conflict_declared, review.conflict_note = conflict_declared, conflict_note
     review.reviewer_disclosure = statement_of(by)
     review.author_disclosure = statement_of(article.author)
@@ -1018,6 +1021,18 @@ def _scope_checked(tag_slugs, reviewers, by, override):
     if not override.strip():
         raise InvalidInput(f"{problem} To assign them anyway, give the reason for the override.")
     return f"Specialty scope overridden: {problem} Reason: {override.strip()}"
+
+
+def _check_conflict_note(note):
+    """Readers are shown the note, in the JSON-LD too: no markup or hidden characters, and no
+    longer than its column. Checked here, so the admin, the API and any script are held to it."""
+    try:
+        validate_plain_text(note)
+    except ValidationError as error:
+        raise InvalidInput(f"The conflict note: {' '.join(error.messages)}") from None
+    limit = Review._meta.get_field("conflict_note").max_length
+    if len(note) > limit:
+        raise InvalidInput(f"The conflict note is {len(note):,} characters; at most {limit:,}.")
 
 
 # The furthest ahead a move may be scheduled: later times are typing mistakes, and the

@@ -155,3 +155,10 @@ def test_a_declared_conflict_is_in_the_history_the_editor_reads(reviewer, review
     move = review.revision.article.transitions.get(action="approve")
     assert move.comment == "Sound.\n\nDeclared a conflict of interest: Shares in Acme."
     assert Review.objects.get(pk=review.pk).comment == "Sound."
+
+
+@pytest.mark.parametrize("note", ["<b>Acme</b> shares", "Acme \u202eshares", "x" * 1001])
+def test_the_workflow_itself_refuses_a_conflict_note_readers_should_not_get(reviewer, review, note):
+    with pytest.raises(workflow.InvalidInput, match="The conflict note"):
+        workflow.approve(review=review, by=reviewer, conflict_declared=True, conflict_note=note)
+    assert Review.objects.get(pk=review.pk).decision == Review.Decision.PENDING
